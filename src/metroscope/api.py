@@ -1,0 +1,26 @@
+"""The one NinjaAPI, versioned under /api/v1, with each app's router mounted."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from metroscope.members.api import router as members_router
+from metroscope.plan.api import router as plan_router
+
+api = NinjaAPI(
+    title="Metroscope API",
+    version="1",
+    description=(
+        "Open data of the Metropolis network: members, countries, regions and the Strategic "
+        "Action Plan. Choose the language with `?lang=en|fr|es` or `Accept-Language`."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("", members_router)
+api.add_router("", plan_router)
+
+
+@api.exception_handler(ValueError)
+def value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)

@@ -1,0 +1,19 @@
+// Renders every <div data-chart="ID"> from the JSON spec in <script id="ID">, with the local
+// vega-embed bundle. Re-runs after htmx swaps so partials can carry charts too.
+(function () {
+  "use strict";
+  function render(root) {
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.rendered) return;
+      var source = document.getElementById(el.dataset.chart);
+      if (!source || typeof vegaEmbed === "undefined") return;
+      el.dataset.rendered = "1";
+      var spec = JSON.parse(source.textContent);
+      vegaEmbed(el, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
+        .then(function () { el.setAttribute("data-ready", "1"); })
+        .catch(function (err) { el.textContent = String(err); el.setAttribute("data-error", "1"); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { render(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { render(e.target); });
+})();

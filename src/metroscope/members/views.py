@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+
+from metroscope.core.charts import stacked_share_bar
+from metroscope.members import access, selectors, services
+from metroscope.members.charts import member_map
+from metroscope.members.forms import ContactForm, MemberProfileForm, MemberRegistryForm
+from metroscope.members.models import Gender, MemberKind
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> selectors.MemberFilters:
+    get = request.GET
+    return selectors.MemberFilters(
+        region=get.get("region", "").strip(),
+        country=get.get("country", "").strip(),
+        kind=get.get("kind", "").strip(),
+        q=get.get("q", "").strip()[:100],
+        sort=get.get("sort", "name"),
+    )
+
+
+def member_directory(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    members = selectors.member_list(filters=filters)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context: dict[str, Any] = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "regions": selectors.region_list(),
+        "countries": selectors.country_list(region=filters.region).filter(member_count__gt=0),
+        "kinds": MemberKind.choices,
+    }
+    template = "members/_results.html" if request.htmx else "members/directory.html"
+    return render(request, template, context)
+
+
+def member_page(request: HttpRequest, code: str) -> HttpResponse:
+    member = selectors.member_detail(code=code)
+    if member is None:
+        raise Http404
+    can_see_contacts = access.access_member_contacts(request.user, member)
+    context = {
+        "member": member,
+        "mandates": selectors.member_mandates(member=member),
+        "contacts": selectors.member_contacts(member=member) if can_see_contacts else None,
+        "can_edit": request.user.has_perm("members.edit_member_profile", member),
+        "can_add_contact": request.user.has_perm("members.add_member_contact", member),
+        "can_view_history": request.user.has_perm("core.view_history"),
+        "map_spec": member_map([member], outline_url=static("geo/countries-110m.json"), height=260),
+    }
+    return render(request, "members/member.html", context)
+
+
+def _apply(form: Any, save: Any) -> bool:
+    """Run a service with the form's data; put its validation errors back on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return False
+    return True
+
+
+@login_required
+def member_edit(request: HttpRequest, code: str) -> HttpResponse:
+    member = access.access_member_for_edit(request.user, code)
+    registry = request.user.has_perm("members.edit_member_registry", member)
+    form_class = MemberRegistryForm if registry else MemberProfileForm
+    form = form_class(request.POST or None, instance=selectors.member_detail(code=code))
+    if request.method == "POST" and _apply(
+        form,
+        lambda data: services.member_update(
+            member=member, actor=request.user, data=data, registry=registry
+        ),
+    ):
+        messages.success(request, _("The member profile was saved."))
+        return redirect("members:detail", code=member.code)
+    return render(request, "members/edit.html", {"member": member, "form": form})
+
+
+@login_required
+def contact_add(request: HttpRequest, code: str) -> HttpResponse:
+    member = access.access_member_for_new_contact(request.user, code)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and _apply(
+        form, lambda data: services.contact_create(member=member, actor=request.user, data=data)
+    ):
+        messages.success(request, _("The contact was added."))
+        return redirect("members:detail", code=member.code)
+    return render(request, "members/contact_form.html", {"member": member, "form": form})
+
+
+@login_required
+def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    contact = access.access_contact_for_edit(request.user, code, pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and _apply(
+        form, lambda data: services.contact_update(contact=contact, actor=request.user, data=data)
+    ):
+        messages.success(request, _("The contact was saved."))
+        return redirect("members:detail", code=contact.member.code)
+    return render(
+        request,
+        "members/contact_form.html",
+        {"member": contact.member, "form": form, "contact": contact},
+    )
+
+
+def statutory_bodies(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.body_summaries()
+    labels = dict(Gender.choices)
+    order = list(Gender.values)
+    rows = [
+        {"body": str(s.body), "gender": str(labels[g]), "count": n, "series_order": order.index(g)}
+        for s in summaries
+        for g, n in s.gender_all.items()
+        if n
+    ]
+    spec = stacked_share_bar(
+        rows,
+        category="body",
+        category_title=_("Statutory body"),
+        series="gender",
+        series_title=_("Gender"),
+        series_order=[str(labels[g]) for g in order],
+        description=_("Gender of the holders of all recorded mandates, per statutory body"),
+    )
+    return render(
+        request,
+        "members/bodies.html",
+        {"summaries": summaries, "spec": spec, "has_mandates": bool(rows)},
+    )

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from metroscope.api import api
+from metroscope.core import views as core_views
+from metroscope.members import views as member_views
+from metroscope.portal import views as portal_views
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
+    path("", portal_views.home, name="home"),
+    path("about/", portal_views.about, name="about"),
+    path("members/", include("metroscope.members.urls")),
+    path("bodies/", member_views.statutory_bodies, name="bodies"),
+    path("plan/", include("metroscope.plan.urls")),
+    path(
+        "history/<str:app_label>/<str:model_name>/<int:pk>/",
+        core_views.record_history,
+        name="history",
+    ),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    prefix_default_language=False,
+)
