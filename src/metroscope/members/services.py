@@ -39,9 +39,7 @@ def member_update(
     allowed = PROFILE_FIELDS + (REGISTRY_FIELDS if registry else ())
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationError(
-            dict.fromkeys(sorted(unknown), "This field cannot be changed here.")
-        )
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     for name, value in data.items():
         setattr(member, name, value)
     _save(member, actor, "member profile edited")

@@ -34,6 +34,8 @@ class Command(BaseCommand):
                         loader.func(data_dir, report)
         except LoadError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
+        if options["verbosity"] < 1:
+            return
         table = Table(title="Open data loaded", show_lines=False)
         for column in ("model", "created", "updated", "unchanged"):
             table.add_column(column, justify="left" if column == "model" else "right")

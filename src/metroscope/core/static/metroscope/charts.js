@@ -2,6 +2,13 @@
 // vega-embed bundle. Re-runs after htmx swaps so partials can carry charts too.
 (function () {
   "use strict";
+  // Vega keeps a role on mark containers even for decoration declared `aria: false`
+  // (e.g. the world outline); with no label anywhere inside, hide them from assistive tech.
+  function hideUnlabelled(el) {
+    el.querySelectorAll('g[role="graphics-symbol"]:not([aria-label])').forEach(function (g) {
+      if (!g.querySelector("[aria-label]")) g.setAttribute("aria-hidden", "true");
+    });
+  }
   function render(root) {
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.rendered) return;
@@ -9,8 +16,8 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(el, spec, { actions: { export: true, source: false, compiled: false, editor: false }, renderer: "svg" })
-        .then(function () { el.setAttribute("data-ready", "1"); })
+      vegaEmbed(el, spec, { actions: false, renderer: "svg" })
+        .then(function () { hideUnlabelled(el); el.setAttribute("data-ready", "1"); })
         .catch(function (err) { el.textContent = String(err); el.setAttribute("data-error", "1"); });
     });
   }

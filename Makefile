@@ -1,0 +1,64 @@
+# Metroscope — the verbs. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run setup test lint format typecheck bench messages browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## setup: install, migrate and load the open data (idempotent: a second run changes nothing)
+setup: $(STAMP)
+	$(BIN)/metroscope migrate --noinput -v 0
+	$(BIN)/metroscope load_open_data
+
+## run: set up, then serve http://$(HOST):$(PORT)
+run: setup
+	@$(BIN)/metroscope ensure_admin --url http://$(HOST):$(PORT)
+	@echo "Metroscope is serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/gunicorn metroscope.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+## browser: Debian's Chromium for the browser tests (installed when missing and we may)
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at $(CHROMIUM): install Debian's 'chromium' package (or set CHROMIUM=/path)."; exit 1; \
+	  fi; \
+	fi
+
+## test: the same set-up, lint, then the whole suite (browser tests included)
+test: setup browser lint
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+## messages: refresh the .po files from the code and compile them (needs GNU gettext)
+messages: $(STAMP)
+	cd src/metroscope && ../../$(BIN)/metroscope makemessages -l fr -l es --no-location --no-obsolete
+	$(BIN)/python scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) var

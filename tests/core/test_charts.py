@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from metroscope.core.charts import MapPoint, stacked_share_bar, world_map
+
+
+def test_world_map_layers_outline_and_points_with_one_colour_per_group():
+    points = [
+        MapPoint(name="A", latitude=1.0, longitude=2.0, group="Asia", detail="", url="/a/"),
+        MapPoint(name="B", latitude=3.0, longitude=4.0, group="Africa", detail="", url="/b/"),
+        MapPoint(name="C", latitude=5.0, longitude=6.0, group="Asia", detail="", url="/c/"),
+    ]
+    spec = world_map(
+        points, outline_url="/static/geo/x.json", group_title="Region", description="d"
+    )
+    outline, dots = spec["layer"]
+    assert outline["data"]["url"] == "/static/geo/x.json"
+    assert outline["mark"]["type"] == "geoshape"
+    assert dots["data"]["values"] == points
+    colour = dots["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Africa", "Asia"]
+    assert len(colour["range"]) == 2
+    assert not any(str(v).startswith("http") for v in (outline["data"]["url"],))
+
+
+def test_stacked_share_bar_normalises_counts():
+    spec = stacked_share_bar(
+        [{"body": "Board", "gender": "Female", "count": 2, "series_order": 0}],
+        category="body",
+        category_title="Body",
+        series="gender",
+        series_title="Gender",
+        series_order=["Female", "Male"],
+        description="d",
+    )
+    assert spec["encoding"]["x"]["stack"] == "normalize"
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Female", "Male"]

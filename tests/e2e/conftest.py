@@ -1,0 +1,82 @@
+"""Playwright in Debian's Chromium against a live server, with axe for accessibility."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from metroscope.members.models import Member
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+# itself (fixtures) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` or set CHROMIUM.")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_data(transactional_db) -> None:
+    if not Member.objects.exists():
+        call_command("load_open_data", verbosity=0)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, open_data) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # Nothing may leave the machine: any request to another host fails the test.
+    outside: list[str] = []
+
+    def guard(route, request):  # type: ignore[no-untyped-def]
+        if request.url.startswith(live_server.url) or request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not outside, f"requests to remote hosts: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe violation on the page as it is now."""
+    results = AXE.run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
+    details = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
+        for v in bad
+    )
+    assert not bad, f"axe found serious/critical violations on {page.url}:\n{details}"
