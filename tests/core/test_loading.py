@@ -91,7 +91,8 @@ def test_a_changed_value_is_updated_on_the_next_load(tmp_path):
         ),
         (
             lambda h, r: (h, [*r, dict(r[0])]),
-            "members.csv, row 143, column 'member_name': duplicate value 'Abidjan' (first on row 2)",
+            "members.csv, row 143, column 'member_name': duplicate value 'Abidjan' "
+            "(first on row 2)",
         ),
         (
             lambda h, r: (

@@ -95,4 +95,4 @@ def test_bodies_page_lists_presidents_with_sources(client):
 
 def test_regions_exist_in_three_languages():
     for region in Region.objects.all():
-        assert region.name_en and region.name_fr and region.name_es
+        assert all((region.name_en, region.name_fr, region.name_es))

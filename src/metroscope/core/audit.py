@@ -39,9 +39,8 @@ def audited_model(app_label: str, model_name: str) -> type[models.Model] | None:
 
 
 def history_of(obj: models.Model) -> list[HistoryEntry]:
-    records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")
-    )  # type: ignore[attr-defined]
+    manager = obj.history  # type: ignore[attr-defined]
+    records = list(manager.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None

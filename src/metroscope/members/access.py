@@ -11,7 +11,7 @@ from metroscope.members.models import Contact, Member
 
 
 def access_member_for_edit(user: Any, code: str) -> Member:
-    member = get_object_or_404(Member.objects.select_related("country__region"), code=code)
+    member: Member = get_object_or_404(Member.objects.select_related("country__region"), code=code)
     if not user.has_perm("members.edit_member_profile", member):
         raise PermissionDenied
     return member

@@ -119,7 +119,7 @@ def get_member(request: HttpRequest, code: str) -> Member:
 @router.get("/countries", response=list[CountryOut], summary="Countries with members")
 @paginate(LimitOffsetPagination)
 def list_countries(request: HttpRequest, region: str = ""):  # type: ignore[no-untyped-def]
-    return selectors.country_list(region=region).filter(member_count__gt=0)
+    return selectors.country_list(region=region).filter(member_count__gt=0)  # type: ignore[misc]
 
 
 @router.get("/regions", response=list[RegionOut], summary="The five Metropolis regions")

@@ -165,11 +165,11 @@ def _load_members(
                 row=row.line,
                 column="country_iso2",
             )
-        if country.region.name_en != row["region"]:
+        if country.region.name_en != row["region"]:  # type: ignore[attr-defined]
             raise LoadError(
                 path,
-                f"region {row['region']!r} differs from {country.region.name_en!r}, "
-                f"the region of {country.name_en}",
+                f"region {row['region']!r} differs from {country.region.name_en!r}, "  # type: ignore[attr-defined]
+                f"the region of {country.name_en}",  # type: ignore[attr-defined]
                 row=row.line,
                 column="region",
             )

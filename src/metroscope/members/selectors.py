@@ -111,7 +111,7 @@ def network_counts() -> NetworkCounts:
     return NetworkCounts(
         members=members,
         countries=countries,
-        regions=sum(1 for r in regions if r.member_count),  # type: ignore[attr-defined]
+        regions=len([r for r in regions if getattr(r, "member_count", 0)]),
         by_region=[(r, r.member_count, r.country_count) for r in regions],  # type: ignore[attr-defined]
         by_kind=kinds,
     )

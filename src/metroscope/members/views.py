@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +19,11 @@ from metroscope.members.forms import ContactForm, MemberProfileForm, MemberRegis
 from metroscope.members.models import Gender, MemberKind
 
 PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> AbstractBaseUser:
+    """The signed-in user of a view behind login_required."""
+    return cast(AbstractBaseUser, request.user)
 
 
 def _filters(request: HttpRequest) -> selectors.MemberFilters:
@@ -45,10 +51,11 @@ def member_directory(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "regions": selectors.region_list(),
-        "countries": selectors.country_list(region=filters.region).filter(member_count__gt=0),
+        "countries": selectors.country_list(region=filters.region).filter(member_count__gt=0),  # type: ignore[misc]
         "kinds": MemberKind.choices,
     }
-    template = "members/_results.html" if request.htmx else "members/directory.html"
+    htmx = request.htmx  # type: ignore[attr-defined]
+    template = "members/_results.html" if htmx else "members/directory.html"
     return render(request, template, context)
 
 
@@ -94,7 +101,7 @@ def member_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and _apply(
         form,
         lambda data: services.member_update(
-            member=member, actor=request.user, data=data, registry=registry
+            member=member, actor=_user(request), data=data, registry=registry
         ),
     ):
         messages.success(request, _("The member profile was saved."))
@@ -107,7 +114,7 @@ def contact_add(request: HttpRequest, code: str) -> HttpResponse:
     member = access.access_member_for_new_contact(request.user, code)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and _apply(
-        form, lambda data: services.contact_create(member=member, actor=request.user, data=data)
+        form, lambda data: services.contact_create(member=member, actor=_user(request), data=data)
     ):
         messages.success(request, _("The contact was added."))
         return redirect("members:detail", code=member.code)
@@ -119,7 +126,7 @@ def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     contact = access.access_contact_for_edit(request.user, code, pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and _apply(
-        form, lambda data: services.contact_update(contact=contact, actor=request.user, data=data)
+        form, lambda data: services.contact_update(contact=contact, actor=_user(request), data=data)
     ):
         messages.success(request, _("The contact was saved."))
         return redirect("members:detail", code=contact.member.code)

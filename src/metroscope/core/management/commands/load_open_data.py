@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir: Path = options["data_dir"] or Path(settings.DATA_DIR)
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         report = LoadReport()
         try:
             with translation.override("en"), transaction.atomic():
