@@ -18,6 +18,14 @@ def test_framework_has_the_plan_structure():
     assert m.Outcome.objects.filter(axis__code="L3.3").count() == 4
 
 
+def test_headline_averages_are_quoted_with_translations(client):
+    rows = client.get("/api/v1/plan/headline-averages", {"lang": "fr"}).json()
+    assert len(rows) == 6
+    assert rows[5] == {"indicator": "Espérance de vie", "value": 73.7, "unit": "années", "note": ""}
+    html = client.get("/plan/").content.decode()
+    assert "Metropolitan metrics stated in the plan" in html
+
+
 def test_plan_api_tree_in_spanish(client):
     body = client.get("/api/v1/plan", {"lang": "es"}).json()
     assert body["title"] == "Plan de Acción Estratégico 2021-2023"

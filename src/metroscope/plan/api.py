@@ -74,6 +74,13 @@ class MilestoneOut(Schema):
     event: str
 
 
+class AverageOut(Schema):
+    indicator: str
+    value: float
+    unit: str
+    note: str
+
+
 class PlanOut(Schema):
     code: str
     title: str
@@ -146,3 +153,12 @@ def list_programs(request: HttpRequest):  # type: ignore[no-untyped-def]
 )
 def list_milestones(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_milestones(plan=_plan()))
+
+
+@router.get(
+    "/plan/headline-averages",
+    response=list[AverageOut],
+    summary="The plan's metropolitan metrics table (quoted averages)",
+)
+def list_averages(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return list(selectors.plan_averages(plan=_plan()))

@@ -73,6 +73,7 @@ def load_plan_data(data_dir: Path, report: LoadReport) -> None:
     _load_lines(doc, plan, report)
     _load_programs(doc, plan, report)
     _load_milestones(doc, plan, report)
+    _load_averages(doc, plan, report)
     figures = doc.need(doc.data["plan"], "headline_figures", "plan")
     for key in FIGURE_KEYS:
         value = doc.need(figures, key, "plan.headline_figures")
@@ -188,4 +189,42 @@ def _load_milestones(doc: _Doc, plan: m.StrategicPlan, report: LoadReport) -> No
             report,
             lookup={"plan": plan, "year": year, "order": order},
             values=doc.texts("event", "milestones", f"{year}.{order}", event),
+        )
+
+
+def _load_averages(doc: _Doc, plan: m.StrategicPlan, report: LoadReport) -> None:
+    for order, item in enumerate(doc.need(doc.data, "observatory_headline_averages", ""), 1):
+        where = f"observatory_headline_averages[{order}]"
+        key = str(order)
+        value = doc.need(item, "value", where)
+        if not isinstance(value, int | float):
+            raise LoadError(doc.path, f"{where}.value: {value!r} is not a number")
+        sync(
+            m.HeadlineAverage,
+            report,
+            lookup={"plan": plan, "order": order},
+            values={
+                "value": float(value),
+                **doc.texts(
+                    "indicator",
+                    "observatory_headline_averages",
+                    key,
+                    str(doc.need(item, "indicator", where)),
+                    sub="indicator",
+                ),
+                **doc.texts(
+                    "unit",
+                    "observatory_headline_averages",
+                    key,
+                    str(doc.need(item, "unit", where)),
+                    sub="unit",
+                ),
+                **doc.texts(
+                    "note",
+                    "observatory_headline_averages",
+                    key,
+                    str(item.get("note") or ""),
+                    sub="note",
+                ),
+            },
         )

@@ -196,3 +196,25 @@ class HeadlineFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} = {self.value:g}"
+
+
+class HeadlineAverage(models.Model):
+    """A row of the plan's "Metropolitan metrics" table: an average the plan states, quoted."""
+
+    plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="averages")
+    order = models.PositiveSmallIntegerField(default=0)
+    indicator = models.CharField(_("indicator"), max_length=200)
+    value = models.FloatField(_("value"))
+    unit = models.CharField(_("unit"), max_length=60)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("headline average")
+        verbose_name_plural = _("headline averages")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "order"], name="headline_average_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value:g} {self.unit}"

@@ -47,6 +47,10 @@ def plan_milestones(*, plan: m.StrategicPlan) -> QuerySet[m.Milestone]:
     return plan.milestones.order_by("year", "order")
 
 
+def plan_averages(*, plan: m.StrategicPlan) -> QuerySet[m.HeadlineAverage]:
+    return plan.averages.order_by("order")
+
+
 def plan_figure(*, plan: m.StrategicPlan, key: str) -> float | None:
     figure = m.HeadlineFigure.objects.filter(plan=plan, key=key).first()
     return figure.value if figure else None

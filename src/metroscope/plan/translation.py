@@ -38,6 +38,11 @@ class ProgramTranslation(TranslationOptions):
     fields = ("name", "does")
 
 
+@register(m.HeadlineAverage)
+class HeadlineAverageTranslation(TranslationOptions):
+    fields = ("indicator", "unit", "note")
+
+
 @register(m.Milestone)
 class MilestoneTranslation(TranslationOptions):
     fields = ("event",)
@@ -58,5 +63,6 @@ for _model in (
     m.Outcome,
     m.Program,
     m.Milestone,
+    m.HeadlineAverage,
 ):
     simple_history.register(_model)

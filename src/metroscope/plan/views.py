@@ -19,5 +19,6 @@ def plan_tree(request: HttpRequest) -> HttpResponse:
         "factors": selectors.plan_items(plan=plan, model=m.CrossCuttingFactor),
         "kinds": selectors.plan_items(plan=plan, model=m.OutcomeKind),
         "programs": selectors.plan_items(plan=plan, model=m.Program),
+        "averages": selectors.plan_averages(plan=plan),
     }
     return render(request, "plan/tree.html", context)
