@@ -96,3 +96,12 @@ def test_bodies_page_lists_presidents_with_sources(client):
 def test_regions_exist_in_three_languages():
     for region in Region.objects.all():
         assert all((region.name_en, region.name_fr, region.name_es))
+
+
+def test_refusal_and_missing_pages_use_the_site_layout(officer_seoul):
+    html = client_for(officer_seoul).get(f"/members/{BARCELONA}/edit/").content.decode()
+    assert "Not allowed" in html
+    assert "Officers can change only their own member" in html
+    response = client_for(None).get("/fr/members/atlantis/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
