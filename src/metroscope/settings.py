@@ -154,6 +154,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Apps whose records secretariat staff may manage in the back office (Django admin).
+METROSCOPE_SECRETARIAT_APPS = ["members", "plan"]
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

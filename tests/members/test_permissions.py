@@ -54,7 +54,29 @@ def urls() -> list[tuple[str, dict[str, int]]]:
         (f"/members/{SEOUL}/edit/", {**own_edit, "officer_barcelona": 403, "officer_seoul": 200}),
         ("/history/members/member/{barcelona}/", staff_only),
         ("/history/members/nosuchmodel/1/", {**staff_only, "staff": 404}),
+        (
+            "/admin/members/member/",
+            {
+                **staff_only,
+                "staff": 200,
+                "officer_barcelona": 302,
+                "officer_seoul": 302,
+                "board_member": 302,
+            },
+        ),
+        (
+            "/admin/plan/outcome/",
+            {
+                **staff_only,
+                "staff": 200,
+                "officer_barcelona": 302,
+                "officer_seoul": 302,
+                "board_member": 302,
+            },
+        ),
         ("/api/v1/members", PUBLIC),
+        ("/api/v1/regions", PUBLIC),
+        ("/api/v1/plan", PUBLIC),
         ("/api/v1/openapi.json", PUBLIC),
         ("/api/v1/docs", PUBLIC),
     ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.contrib.auth.models import Group
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 
 SECRETARIAT = "secretariat"
 BOARD = "board"
@@ -36,7 +37,12 @@ def is_board(user: Any) -> bool:
 
 
 def ensure_groups() -> dict[str, Group]:
-    return {name: Group.objects.get_or_create(name=name)[0] for name in GROUP_ROLES}
+    """The role groups; the secretariat may use the back office on the apps settings name."""
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in GROUP_ROLES}
+    apps = settings.METROSCOPE_SECRETARIAT_APPS
+    wanted = Permission.objects.filter(content_type__app_label__in=apps)
+    groups[SECRETARIAT].permissions.add(*wanted)
+    return groups
 
 
 rules.add_perm("core.view_history", is_secretariat)
