@@ -65,7 +65,7 @@ def urls() -> list[tuple[str, dict[str, int]]]:
             },
         ),
         (
-            "/admin/plan/outcome/",
+            "/admin/plan/axis/",
             {
                 **staff_only,
                 "staff": 200,
