@@ -105,3 +105,10 @@ def test_refusal_and_missing_pages_use_the_site_layout(officer_seoul):
     response = client_for(None).get("/fr/members/atlantis/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_sorted_column_links_to_the_reverse_order_and_says_so(client):
+    html = client.get("/members/", {"region": "asia", "sort": "country"}).content.decode()
+    assert 'aria-sort="ascending"' in html
+    assert "?region=asia&amp;sort=-country" in html or "?region=asia&sort=-country" in html
+    assert "?region=asia&amp;sort=name" in html or "?region=asia&sort=name" in html

@@ -37,6 +37,27 @@ def _filters(request: HttpRequest) -> selectors.MemberFilters:
     )
 
 
+def _columns(filters: selectors.MemberFilters, sort_query: str) -> list[dict[str, str]]:
+    """Table headers: a sortable column links to its ascending order, or descending if active."""
+    prefix = f"?{sort_query}&sort=" if sort_query else "?sort="
+    columns = []
+    for key, label in [
+        ("name", _("Member")),
+        ("", _("Institution")),
+        ("country", _("Country")),
+        ("region", _("Region")),
+        ("kind", _("Kind")),
+    ]:
+        column = {"label": label, "href": "", "arrow": "", "aria_sort": ""}
+        if key:
+            ascending, descending = filters.sort == key, filters.sort == f"-{key}"
+            column["href"] = prefix + (f"-{key}" if ascending else key)
+            column["arrow"] = " ▲" if ascending else " ▼" if descending else ""
+            column["aria_sort"] = "ascending" if ascending else "descending" if descending else ""
+        columns.append(column)
+    return columns
+
+
 def member_directory(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     members = selectors.member_list(filters=filters)
@@ -49,7 +70,7 @@ def member_directory(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
+        "columns": _columns(filters, sort_query.urlencode()),
         "regions": selectors.region_list(),
         "countries": selectors.country_list(region=filters.region).filter(member_count__gt=0),  # type: ignore[misc]
         "kinds": MemberKind.choices,
