@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "metroscope.core",
     "metroscope.members",
     "metroscope.plan",
+    "metroscope.observatory",
     "metroscope.portal",
 ]
 
@@ -155,7 +156,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # Apps whose records secretariat staff may manage in the back office (Django admin).
-METROSCOPE_SECRETARIAT_APPS = ["members", "plan"]
+METROSCOPE_SECRETARIAT_APPS = ["members", "plan", "observatory"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -166,3 +167,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("METROSCOPE_LOG_LEVEL", "WARNING")},
 }
+
+# Observatory imports: files above this size are refused before being read (default 1 GiB),
+# and an .xlsx may not unpack to more than this many bytes (zip bombs).
+METROSCOPE_IMPORT_MAX_BYTES = envint("METROSCOPE_IMPORT_MAX_BYTES", 1024**3)
+METROSCOPE_IMPORT_MAX_XLSX_UNCOMPRESSED = envint(
+    "METROSCOPE_IMPORT_MAX_XLSX_UNCOMPRESSED", 256 * 1024**2
+)
+# Uploads through the web page are capped lower than the command line.
+METROSCOPE_UPLOAD_MAX_BYTES = envint("METROSCOPE_UPLOAD_MAX_BYTES", 100 * 1024**2)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2

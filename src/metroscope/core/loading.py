@@ -45,10 +45,26 @@ class LoadReport:
     """Counts of what a load did, per model."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    on_step: Callable[[str], None] | None = None
+
+    def step(self, what: str) -> None:
+        """Say what a long loader is doing now (the command shows it beside its progress bar)."""
+        if self.on_step is not None:
+            self.on_step(what)
 
     def add(self, label: str, outcome: str) -> None:
         per_model = self.counts.setdefault(label, {"created": 0, "updated": 0, "unchanged": 0})
         per_model[outcome] += 1
+
+    def add_counts(self, label: str, *, created: int, updated: int, unchanged: int) -> None:
+        """Record the outcome of a bulk write at once."""
+        for outcome, count in (
+            ("created", created),
+            ("updated", updated),
+            ("unchanged", unchanged),
+        ):
+            self.counts.setdefault(label, {"created": 0, "updated": 0, "unchanged": 0})
+            self.counts[label][outcome] += count
 
     @property
     def changed(self) -> int:

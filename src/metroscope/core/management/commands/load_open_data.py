@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from metroscope.core.loading import LoadError, LoadReport, registered_loaders
@@ -26,12 +27,30 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir: Path = options["data_dir"] or Path(settings.DATA_DIR)
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
+        loaders = list(registered_loaders())
+        quiet = options["verbosity"] < 1
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} loaders"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        )
         report = LoadReport()
         try:
-            with translation.override("en"), transaction.atomic():
-                for loader in registered_loaders():
-                    with console.status(f"Loading {loader.name} …"):
-                        loader.func(data_dir, report)
+            with progress, translation.override("en"), transaction.atomic():
+                task = progress.add_task("Loading", total=len(loaders))
+                for loader in loaders:
+
+                    def show(what: str, name: str = loader.name) -> None:
+                        progress.update(task, description=f"{name}: {what}")
+
+                    report.on_step = show
+                    report.step("…")
+                    loader.func(data_dir, report)
+                    progress.advance(task)
         except LoadError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from exc
         if options["verbosity"] < 1:

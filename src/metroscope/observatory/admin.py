@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from metroscope.observatory import models as m
+
+
+@admin.register(m.Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin, TranslationAdmin):  # type: ignore[misc]
+    list_display = ("code", "name", "theme", "unit", "direction", "headline")
+    list_filter = ("theme", "unit", "direction")
+    search_fields = ("code", "name")
+    filter_horizontal = ("plan_themes", "plan_challenges")
+
+
+@admin.register(m.Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("code", "publisher", "title", "licence", "released")
+    search_fields = ("code", "title", "publisher")
+
+
+class AliasInline(admin.TabularInline):
+    model = m.MetroAlias
+    extra = 0
+
+
+class MemberInline(admin.TabularInline):
+    model = m.MetroMember
+    extra = 0
+    autocomplete_fields = ("member",)
+
+
+@admin.register(m.Metro)
+class MetroAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "country_iso3", "kind", "ghsl_id", "wup_id", "synthetic")
+    list_filter = ("kind", "synthetic")
+    search_fields = ("code", "name", "folded", "country_iso3")
+    inlines = (AliasInline, MemberInline)
+
+
+@admin.register(m.ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("pk", "kind", "created_at", "user", "filename", "rows", "created", "updated")
+    list_filter = ("kind", "status")
+    readonly_fields = tuple(f.name for f in m.ImportBatch._meta.fields)
+
+
+@admin.register(m.Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ("metro", "indicator", "year", "sex", "value", "scale", "status", "source")
+    list_filter = ("status", "scale", "sex", "indicator")
+    search_fields = ("metro__name", "metro__code")
+    raw_id_fields = ("metro", "batch")
+    list_select_related = ("metro", "indicator", "source")

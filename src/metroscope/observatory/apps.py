@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ObservatoryConfig(AppConfig):
+    name = "metroscope.observatory"
+    verbose_name = _("Observatory")
+
+    def ready(self) -> None:
+        from metroscope.core.loading import register_loader
+        from metroscope.observatory.loaders import load_observatory_data
+
+        register_loader("observatory", load_observatory_data, order=30)

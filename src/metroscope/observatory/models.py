@@ -1,0 +1,379 @@
+"""The Observatory's data: the indicator catalogue, metropolitan spaces (metros) and the values
+observed for them, each with its source, the scale it really describes and who wrote it.
+
+Observations are written in bulk (imports of millions of rows), so their history is not kept
+by django-simple-history (which would double every insert) but by `ObservationRevision`: a row
+is written only when a value is replaced, holding the old value and who/what replaced it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from metroscope.members.models import Member
+from metroscope.plan.models import Challenge, Theme
+
+
+class IndicatorTheme(models.TextChoices):
+    CONTEXT_GOVERNANCE = "context_governance", _("Context and governance")
+    ECONOMIC_DEVELOPMENT = "economic_development", _("Economic development")
+    SOCIAL_COHESION = "social_cohesion", _("Social cohesion")
+    GENDER_EQUALITY = "gender_equality", _("Gender equality")
+    ENVIRONMENTAL_SUSTAINABILITY = "environmental_sustainability", _("Environmental sustainability")
+    QUALITY_OF_LIFE = "quality_of_life", _("Quality of life")
+
+
+class Unit(models.TextChoices):
+    PERSONS = "persons", _("persons")
+    PERSONS_PER_KM2 = "persons_per_km2", _("persons per km²")
+    KM2 = "km2", _("km²")
+    PERCENT = "percent", "%"
+    YEARS = "years", _("years")
+    UG_M3 = "ug_m3", "µg/m³"
+    USD_PPP = "usd_ppp", _("international $ (PPP)")
+    USD_PPP_MONTH = "usd_ppp_month", _("2021 PPP $ per month")
+
+
+# The range a value of each unit can take unless the catalogue narrows or widens it (the
+# loader stores the resulting bounds on each indicator, where staff can edit them).
+UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
+    Unit.PERSONS: (0, None),
+    Unit.PERSONS_PER_KM2: (0, None),
+    Unit.KM2: (0, None),
+    Unit.PERCENT: (0, 100),
+    Unit.YEARS: (0, 130),
+    Unit.UG_M3: (0, None),
+    Unit.USD_PPP: (0, None),
+    Unit.USD_PPP_MONTH: (0, None),
+}
+
+
+class Direction(models.TextChoices):
+    HIGHER_BETTER = "higher_better", _("Higher is better")
+    LOWER_BETTER = "lower_better", _("Lower is better")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class Sex(models.TextChoices):
+    TOTAL = "total", _("Total")
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+
+
+class Scale(models.TextChoices):
+    """The area a value really describes, which may be wider or narrower than the metro."""
+
+    METRO = "metro", _("Metro")
+    CORE_CITY = "core_city", _("Core city")
+    REGION = "region", _("Region")
+    NATIONAL_PROXY = "national_proxy", _("National proxy")
+
+
+class Status(models.TextChoices):
+    PROVISIONAL = "provisional", _("Provisional")
+    VALIDATED = "validated", _("Validated")
+    PUBLISHED = "published", _("Published")
+
+
+class AreaKind(models.TextChoices):
+    METROPOLITAN_AREA = "metropolitan_area", _("Metropolitan area")
+    FUNCTIONAL_URBAN_AREA = "functional_urban_area", _("Functional urban area")
+    URBAN_AGGLOMERATION = "urban_agglomeration", _("Urban agglomeration")
+    URBAN_CENTRE = "urban_centre", _("Urban centre")
+    CORE_CITY = "core_city", _("Core city")
+
+
+class UmfDomain(models.TextChoices):
+    SOCIETY = "society", _("Society")
+    ECONOMY = "economy", _("Economy")
+    ENVIRONMENT = "environment", _("Environment")
+    CULTURE = "culture", _("Culture")
+    GOVERNANCE = "governance", _("Governance and implementation")
+
+
+class UmfObjective(models.TextChoices):
+    SAFE_PEACEFUL = "safe_peaceful", _("Safe and peaceful")
+    INCLUSIVE = "inclusive", _("Inclusive")
+    RESILIENT = "resilient", _("Resilient")
+    SUSTAINABLE = "sustainable", _("Sustainable")
+
+
+class Indicator(models.Model):
+    """One entry of the catalogue: what is measured, in which unit, and how to read it."""
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    definition = models.TextField(_("definition"), blank=True)
+    methodology = models.TextField(_("methodology"), blank=True)
+    theme = models.CharField(_("theme"), max_length=40, choices=IndicatorTheme.choices)
+    plan_themes = models.ManyToManyField(
+        Theme, verbose_name=_("plan themes"), blank=True, related_name="indicators"
+    )
+    plan_challenges = models.ManyToManyField(  # type: ignore[var-annotated]
+        Challenge, verbose_name=_("plan challenges"), blank=True, related_name="indicators"
+    )
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"), default=1, validators=[MaxValueValidator(6)]
+    )
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
+    sexes = models.JSONField(_("disaggregations by sex"), default=list)
+    min_value = models.FloatField(_("lowest valid value"), null=True, blank=True)
+    max_value = models.FloatField(_("highest valid value"), null=True, blank=True)
+    sdg_targets = models.JSONField(_("SDG targets"), default=list, blank=True)
+    umf_domain = models.CharField(
+        _("UMF domain"), max_length=20, choices=UmfDomain.choices, blank=True
+    )
+    umf_objective = models.CharField(
+        _("UMF objective"), max_length=20, choices=UmfObjective.choices, blank=True
+    )
+    headline = models.CharField(_("plan headline metric"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    def valid_range(self) -> tuple[float | None, float | None]:
+        """Bounds a value must respect; None means unbounded on that side."""
+        return self.min_value, self.max_value
+
+
+class Source(models.Model):
+    """Where values come from: a published dataset, or what an importer named."""
+
+    code = models.SlugField(_("code"), max_length=120, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    released = models.CharField(_("release"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Metro(models.Model):
+    """A metropolitan space: one place, whatever datasets call it, shared by the members there."""
+
+    code = models.SlugField(_("code"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    folded = models.CharField(max_length=200, db_index=True, editable=False)
+    country_iso3 = models.CharField(_("country (ISO3)"), max_length=3, db_index=True)
+    country_name = models.CharField(_("country"), max_length=120, blank=True)
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    kind = models.CharField(_("kind of area"), max_length=30, choices=AreaKind.choices)
+    ghsl_id = models.PositiveIntegerField(_("GHSL urban centre id"), null=True, blank=True)
+    wup_id = models.PositiveIntegerField(_("UN WUP agglomeration code"), null=True, blank=True)
+    wup_match = models.CharField(_("how the WUP agglomeration was matched"), max_length=200)
+    wup_distance_km = models.FloatField(_("distance to the WUP point (km)"), null=True, blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Made by a benchmark script, not real.")
+    )
+    members = models.ManyToManyField(  # type: ignore[var-annotated]
+        Member, through="MetroMember", related_name="metros", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name", "code"]
+        verbose_name = _("metro")
+        verbose_name_plural = _("metros")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ghsl_id"], condition=models.Q(ghsl_id__isnull=False), name="metro_ghsl"
+            ),
+            models.UniqueConstraint(
+                fields=["wup_id"], condition=models.Q(wup_id__isnull=False), name="metro_wup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetroAlias(models.Model):
+    """Another name of a metro (a dataset's spelling, a member's name, a local form)."""
+
+    metro = models.ForeignKey(Metro, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=200)
+    folded = models.CharField(max_length=200, db_index=True, editable=False)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    origin = models.CharField(_("where the name comes from"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("metro alias")
+        verbose_name_plural = _("metro aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["metro", "folded"], name="metroalias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetroMember(models.Model):
+    """A member operating in a metro, and how well the member's territory matches it."""
+
+    metro = models.ForeignKey(Metro, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="metro_links")
+    relation = models.CharField(_("relation"), max_length=30)
+    note = models.CharField(_("note"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("member in a metro")
+        verbose_name_plural = _("members in metros")
+        constraints = [
+            models.UniqueConstraint(fields=["metro", "member"], name="metromember_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.metro}"
+
+
+class BatchKind(models.TextChoices):
+    OPEN_DATA = "open_data", _("Open-data load")
+    FILE = "file", _("File import")
+    FORM = "form", _("Form entry")
+    API = "api", _("API")
+    REVIEW = "review", _("Review")
+
+
+class ImportBatch(models.Model):
+    """One write of observations: who, when, from what file, and what it changed."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=BatchKind.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    filename = models.CharField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64, blank=True, db_index=True)
+    file_format = models.CharField(_("format"), max_length=20, blank=True)
+    status = models.CharField(_("status written"), max_length=20, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("values created"), default=0)
+    updated = models.PositiveIntegerField(_("values changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.filename}".strip()
+
+
+class Observation(models.Model):
+    """One value: metro × indicator × year × sex, with its source and scale."""
+
+    metro = models.ForeignKey(Metro, on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    year = models.SmallIntegerField(_("year"))
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, default=Sex.TOTAL)
+    value = models.FloatField(_("value"))
+    scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="observations")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("written at"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["indicator", "metro", "year", "sex"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metro", "indicator", "year", "sex"], name="observation_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "year"], name="obs_indicator_year"),
+            models.Index(fields=["status"], name="obs_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metro} {self.indicator.code} {self.year} {self.sex}: {self.value}"
+
+
+class ObservationRevision(models.Model):
+    """The state of an observation before it was replaced (value, status, source...)."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    value = models.FloatField(_("value"))
+    scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replaced_at = models.DateTimeField(_("replaced at"))
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replaced_by_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+        verbose_name = _("observation revision")
+        verbose_name_plural = _("observation revisions")
+
+    def __str__(self) -> str:
+        return f"{self.observation_id}: {self.value} until {self.replaced_at:%Y-%m-%d}"
