@@ -1,0 +1,84 @@
+"""metroscope import_observations FILE: import a tidy, wide or SDMX-CSV file (CSV or XLSX)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from metroscope.observatory.imports import ImportRejected, import_observations
+from metroscope.observatory.models import Status
+
+
+class Command(BaseCommand):
+    help = (
+        "Import observations from a CSV or XLSX file (tidy, wide with years as columns, or "
+        "SDMX-CSV). Any problem means nothing is written; a second import of the same file "
+        "writes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and count, then write nothing"
+        )
+        parser.add_argument(
+            "--source", help="source of rows without a source column (code or title)"
+        )
+        parser.add_argument(
+            "--status",
+            choices=[Status.PROVISIONAL, Status.PUBLISHED],
+            default=Status.PUBLISHED,
+            help="status of the imported values (staff imports publish by default)",
+        )
+        parser.add_argument("--user", help="username recorded as the importer")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"unknown user {options['user']!r}")
+        started = time.perf_counter()
+        try:
+            with console.status(f"Reading and checking {path.name} …"):
+                result = import_observations(
+                    path,
+                    user=user,
+                    status=options["status"],
+                    source=options["source"],
+                    dry_run=options["dry_run"],
+                )
+        except ImportRejected as exc:
+            table = Table(title=f"{path.name}: nothing was imported", show_lines=False)
+            for column in ("row", "column", "value", "problem"):
+                table.add_column(column)
+            for p in exc.problems:
+                table.add_row(
+                    "" if p.row is None else str(p.row), p.column or "", p.value, p.reason
+                )
+            console.print(table)
+            more = exc.total - len(exc.problems)
+            if more > 0:
+                console.print(f"… and {more} more problem(s).")
+            raise CommandError(f"{exc.total} problem(s); nothing was imported.") from exc
+        seconds = time.perf_counter() - started
+        verb = "Would import" if result.dry_run else "Imported"
+        console.print(
+            f"{verb} {path.name} ({result.file_format}, {result.encoding or 'xlsx'}): "
+            f"{result.rows} row(s) read, {result.created} created, {result.updated} changed, "
+            f"{result.unchanged} unchanged in {seconds:.1f} s."
+        )
+        if result.batch is not None:
+            console.print(f"Batch #{result.batch.pk}, SHA-256 {result.sha256[:16]}….")
+        if result.same_file_as is not None:
+            console.print(f"The same file was imported before (batch #{result.same_file_as.pk}).")
