@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup test lint format typecheck bench messages browser clean
+.PHONY: run setup test lint format typecheck bench bench-observatory messages browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ typecheck: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+## bench-observatory: import/export throughput on a synthetic set (ROWS=15600000 for the full scale)
+ROWS ?= 2000000
+bench-observatory: setup
+	$(BIN)/python bench/observatory.py --rows $(ROWS) --database both
 
 ## messages: refresh the .po files from the code and compile them (needs GNU gettext)
 messages: $(STAMP)

@@ -6,19 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from metroscope.members.api import router as members_router
+from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.api import router as plan_router
 
 api = NinjaAPI(
     title="Metroscope API",
     version="1",
     description=(
-        "Open data of the Metropolis network: members, countries, regions and the Strategic "
-        "Action Plan. Choose the language with `?lang=en|fr|es` or `Accept-Language`."
+        "Open data of the Metropolis network: members, countries, regions, the Strategic "
+        "Action Plan and the Observatory's indicators, metros and values. "
+        "Choose the language with `?lang=en|fr|es` or `Accept-Language`."
     ),
     urls_namespace="api-v1",
 )
 api.add_router("", members_router)
 api.add_router("", plan_router)
+api.add_router("", observatory_router)
 
 
 @api.exception_handler(ValueError)

@@ -15,7 +15,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 def test_every_api_endpoint_is_in_docs_api_md():
     text = (DOCS / "api.md").read_text(encoding="utf-8")
     schema = api.get_openapi_schema()
-    missing = [path for path in schema["paths"] if f"GET {path}`" not in text]
+    missing = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if f"{method.upper()} {path}`" not in text
+    ]
     assert not missing, f"undocumented endpoints: {missing}"
 
 

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from metroscope.members.models import Member
+from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself (fixtures) are still synchronous and safe.
@@ -80,3 +81,12 @@ def assert_accessible(page: Page) -> None:
         for v in bad
     )
     assert not bad, f"axe found serious/critical violations on {page.url}:\n{details}"
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()

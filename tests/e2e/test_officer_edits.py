@@ -5,19 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import BARCELONA, PASSWORD, make_user
-from tests.e2e.conftest import assert_accessible
+from tests.conftest import BARCELONA, make_user
+from tests.e2e.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_officer_edits_own_member_and_is_refused_on_another(page: Page):

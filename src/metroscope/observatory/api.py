@@ -1,0 +1,363 @@
+"""API v1 for the Observatory: the catalogue, metros and values (read), and writes for officers
+and staff with exactly the rules of the forms and file imports."""
+
+# No `from __future__ import annotations`: django-ninja reads Query[...] annotations at runtime.
+import base64
+import binascii
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as Reply
+from ninja.security import django_auth
+
+from metroscope.core.i18n import translated
+from metroscope.observatory import selectors, services
+from metroscope.observatory.imports import ImportRejected
+from metroscope.observatory.models import (
+    AreaKind,
+    Indicator,
+    Metro,
+    Observation,
+    Scale,
+    Sex,
+    Status,
+)
+
+router = Router(tags=["observatory"])
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    definition: str
+    methodology: str
+    theme: str
+    unit: str
+    decimals: int
+    direction: str
+    sexes: list[str]
+    min_value: float | None
+    max_value: float | None
+    sdg_targets: list[str]
+    umf_domain: str
+    umf_objective: str
+    headline: str
+    plan_themes: list[str]
+    plan_challenges: list[str]
+    metro_count: int = 0
+    value_count: int = 0
+    first_year: int | None = None
+    last_year: int | None = None
+
+    @staticmethod
+    def resolve_name(obj: Indicator) -> str:
+        return translated(obj, "name")[0]
+
+    @staticmethod
+    def resolve_definition(obj: Indicator) -> str:
+        return translated(obj, "definition")[0]
+
+    @staticmethod
+    def resolve_methodology(obj: Indicator) -> str:
+        return translated(obj, "methodology")[0]
+
+    @staticmethod
+    def resolve_plan_themes(obj: Indicator) -> list[str]:
+        return [t.code for t in obj.plan_themes.all()]
+
+    @staticmethod
+    def resolve_plan_challenges(obj: Indicator) -> list[str]:
+        return [c.code for c in obj.plan_challenges.all()]
+
+
+class MemberLink(Schema):
+    code: str
+    name: str
+    relation: str
+
+
+class MetroOut(Schema):
+    code: str
+    name: str
+    country_iso3: str
+    country_name: str
+    kind: str
+    latitude: float | None
+    longitude: float | None
+    ghsl_id: int | None
+    wup_id: int | None
+    wup_match: str
+    wup_distance_km: float | None
+    synthetic: bool
+    members: list[MemberLink]
+
+    @staticmethod
+    def resolve_members(obj: Metro) -> list[dict[str, str]]:
+        return [
+            {"code": link.member.code, "name": link.member.name, "relation": link.relation}
+            for link in obj.memberships.all()
+        ]
+
+
+class MetroDetail(MetroOut):
+    aliases: list[str]
+
+    @staticmethod
+    def resolve_aliases(obj: Metro) -> list[str]:
+        return [a.name for a in obj.aliases.all()]
+
+
+class SourceOut(Schema):
+    code: str
+    publisher: str
+    title: str
+    url: str
+    licence: str
+    released: str
+
+
+class ObservationOut(Schema):
+    id: int
+    metro: str
+    metro_name: str
+    country_iso3: str
+    indicator: str
+    year: int
+    sex: str
+    value: float
+    unit: str
+    scale: str
+    status: str
+    source: SourceOut
+    note: str
+    synthetic: bool
+
+
+class ObservationPage(Schema):
+    items: list[ObservationOut]
+    next_cursor: str | None = Field(None, description="pass as `cursor` for the next page")
+
+
+class ObservationQuery(Schema):
+    indicator: str = Field("", description="indicator code(s), comma-separated")
+    metro: str = Field("", description="metro code(s), comma-separated")
+    member: str = Field("", description="member code: the metros where it operates")
+    country: str = Field("", description="ISO 3166-1 alpha-3 of the metro's country")
+    region: str = Field("", description="Metropolis region code")
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    sex: Sex | None = None
+    scale: Scale | None = None
+    status: Status | None = Field(None, description="secretariat staff only; default published")
+    cursor: str = ""
+    limit: int = Field(500, ge=1, le=5000)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _cursor(text: str) -> int:
+    if not text:
+        return 0
+    try:
+        return int(base64.urlsafe_b64decode(text.encode()).decode())
+    except (ValueError, binascii.Error):
+        raise HttpError(400, "invalid cursor") from None
+
+
+def _filters(request: HttpRequest, q: ObservationQuery) -> selectors.ObservationFilters:
+    statuses: tuple[str, ...] = (Status.PUBLISHED,)
+    if q.status is not None and q.status != Status.PUBLISHED:
+        if not request.user.has_perm("observatory.view_unpublished"):
+            raise HttpError(403, "only secretariat staff see unpublished values")
+        statuses = (q.status.value,)
+    return selectors.ObservationFilters(
+        indicators=_split(q.indicator),
+        metros=_split(q.metro),
+        member=q.member,
+        country=q.country,
+        region=q.region,
+        year_from=q.year_from,
+        year_to=q.year_to,
+        sex=q.sex.value if q.sex else "",
+        scale=q.scale.value if q.scale else "",
+        statuses=statuses,
+    )
+
+
+def _out(o: Observation) -> dict[str, Any]:
+    s = o.source
+    return {
+        "id": o.pk,
+        "metro": o.metro.code,
+        "metro_name": o.metro.name,
+        "country_iso3": o.metro.country_iso3,
+        "indicator": o.indicator.code,
+        "year": o.year,
+        "sex": o.sex,
+        "value": o.value,
+        "unit": o.indicator.unit,
+        "scale": o.scale,
+        "status": o.status,
+        "source": {
+            "code": s.code,
+            "publisher": s.publisher,
+            "title": s.title,
+            "url": s.url,
+            "licence": s.licence,
+            "released": s.released,
+        },
+        "note": o.note,
+        "synthetic": o.metro.synthetic,
+    }
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+def list_indicators(request: HttpRequest, theme: str = ""):  # type: ignore[no-untyped-def]
+    qs = selectors.indicator_catalogue()
+    if theme:
+        qs = qs.filter(theme=theme)
+    return list(qs)
+
+
+@router.get("/indicators/{code}", response=IndicatorOut, summary="One indicator")
+def get_indicator(request: HttpRequest, code: str) -> Indicator:
+    return get_object_or_404(selectors.indicator_catalogue(), code=code)
+
+
+class MetroQuery(Schema):
+    q: str = Field("", max_length=100, description="name or alias, accents ignored")
+    country: str = Field("", description="ISO 3166-1 alpha-3")
+    kind: AreaKind | None = None
+    members_only: bool = Field(False, description="only metros where members operate")
+
+
+@router.get("/metros", response=list[MetroOut], summary="Metropolitan spaces")
+@paginate(LimitOffsetPagination)
+def list_metros(request: HttpRequest, filters: Query[MetroQuery]):  # type: ignore[no-untyped-def]
+    return selectors.metro_list(
+        query=filters.q,
+        country=filters.country,
+        kind=filters.kind.value if filters.kind else "",
+        members_only=filters.members_only,
+    ).prefetch_related("memberships__member")
+
+
+@router.get("/metros/{code}", response=MetroDetail, summary="One metro, with members and aliases")
+def get_metro(request: HttpRequest, code: str) -> Metro:
+    return get_object_or_404(
+        Metro.objects.prefetch_related("memberships__member", "aliases"), code=code
+    )
+
+
+@router.get(
+    "/observations",
+    response=ObservationPage,
+    summary="Values, filtered, with cursor pagination",
+)
+def list_observations(request: HttpRequest, q: Query[ObservationQuery]) -> dict[str, Any]:
+    after = _cursor(q.cursor)
+    qs = (
+        selectors.observations(_filters(request, q))
+        .filter(pk__gt=after)
+        .select_related("metro", "indicator", "source")
+        .order_by("pk")
+    )
+    items = list(qs[: q.limit + 1])
+    more = len(items) > q.limit
+    items = items[: q.limit]
+    token = base64.urlsafe_b64encode(str(items[-1].pk).encode()).decode() if more else None
+    return {"items": [_out(o) for o in items], "next_cursor": token}
+
+
+class ValueIn(Schema):
+    metro: str = Field(..., description="metro code, name or alias")
+    indicator: str
+    year: int
+    value: float
+    sex: Sex = Sex.TOTAL
+    scale: Scale = Scale.METRO
+    source: str = Field(..., min_length=1, description="source code or title")
+    note: str = Field("", max_length=500)
+
+
+class WriteResult(Schema):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    batch: int | None
+    status: str
+
+
+class Problem(Schema):
+    row: int | None
+    column: str | None
+    value: str
+    reason: str
+
+
+class Rejected(Schema):
+    detail: str
+    problems: list[Problem]
+
+
+@router.post(
+    "/observations",
+    response={200: WriteResult, 403: Rejected, 422: Rejected},
+    auth=django_auth,
+    summary="Enter or correct values (officers: own member's metros; values start provisional)",
+)
+def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
+    values = [services.ValueInput(**v.dict()) for v in payload]
+    try:
+        result = services.enter_values(request.user, values, kind="api")
+    except ImportRejected as exc:
+        return Reply(
+            422,
+            {
+                "detail": f"{exc.total} problem(s); nothing was written",
+                "problems": [p.__dict__ for p in exc.problems],
+            },
+        )
+    except services.PermissionDenied:
+        return Reply(403, {"detail": "you may not enter values", "problems": []})
+    return Reply(
+        200,
+        {
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "batch": result.batch.pk if result.batch else None,
+            "status": Status.PROVISIONAL,
+        },
+    )
+
+
+class ReviewIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    status: Status
+
+
+class ReviewOut(Schema):
+    changed: int
+
+
+@router.post(
+    "/observations/review",
+    response={200: ReviewOut, 403: Rejected},
+    auth=django_auth,
+    summary="Validate or publish values (secretariat staff)",
+)
+def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
+    try:
+        changed = services.review(request.user, payload.ids, payload.status.value)
+    except services.PermissionDenied:
+        return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
+    return Reply(200, {"changed": changed})

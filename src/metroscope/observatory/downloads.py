@@ -1,0 +1,148 @@
+"""Open-data downloads of any filtered selection of values, in five formats.
+
+CSV and JSON stream straight from the database cursor (flat memory, any size); XLSX, Parquet
+and the Frictionless data package are written to a temporary file first (their formats need
+a seekable target) and then streamed from disk.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+
+from metroscope.core import exports
+from metroscope.core.exports import Field
+from metroscope.observatory.models import Source
+from metroscope.observatory.selectors import ObservationFilters, observation_rows, observations
+
+FORMATS = ("csv", "json", "xlsx", "parquet", "datapackage")
+
+FIELDS = (
+    Field("metro", "string", "Metro code"),
+    Field("metro_name", "string", "Metro"),
+    Field("country_iso3", "string", "Country (ISO 3166-1 alpha-3)"),
+    Field("indicator", "string", "Indicator code"),
+    Field("year", "integer", "Year"),
+    Field("sex", "string", "Sex (total, female, male)"),
+    Field("value", "number", "Value"),
+    Field("unit", "string", "Unit"),
+    Field("scale", "string", "Area the value describes (metro, core_city, region, national_proxy)"),
+    Field("status", "string", "Status"),
+    Field("source", "string", "Source code"),
+    Field("source_title", "string", "Source"),
+    Field("licence", "string", "Licence of the source"),
+    Field("note", "string", "Note"),
+    Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
+)
+PRIMARY_KEY = ("metro", "indicator", "year", "sex")
+TITLE = "Metroscope Observatory — metropolitan indicator values"
+
+
+def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
+    chosen = ", ".join(f"{k}={v}" for k, v in filters.as_query().items()) or "none"
+    return [
+        ("title", TITLE),
+        ("generated", timezone.now().isoformat(timespec="seconds")),
+        ("filters", chosen),
+        ("statuses", ", ".join(filters.statuses)),
+        ("sources", "see the source, source_title and licence columns of each row"),
+        ("caveat", "scale=national_proxy marks a national figure standing in for the metro"),
+    ]
+
+
+def _name(filters: ObservationFilters) -> str:
+    parts = ["metroscope-observations", *filters.indicators[:2], *filters.metros[:2]]
+    return "-".join(p for p in parts if p)[:80]
+
+
+def _rows(filters: ObservationFilters) -> Iterator[tuple[Any, ...]]:
+    return observation_rows(filters)
+
+
+def _spooled(write: Any, suffix: str, filename: str, content_type: str) -> FileResponse:
+    handle = tempfile.TemporaryFile(suffix=suffix)  # noqa: SIM115 - FileResponse closes it
+    write(handle)
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["Content-Type"] = content_type
+    return response
+
+
+def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
+    """A response for one format; raises ValueError for an unknown format or too many rows."""
+    name = _name(filters)
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            exports.csv_stream(FIELDS, _rows(filters)), content_type=exports.MEDIA_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "json":
+        meta = dict(_about(filters))
+        response = StreamingHttpResponse(
+            exports.json_stream(FIELDS, _rows(filters), meta=meta),
+            content_type=exports.MEDIA_TYPES["json"],
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    if fmt == "xlsx":
+        return _spooled(
+            lambda fh: exports.write_xlsx(FIELDS, _rows(filters), fh, about=_about(filters)),
+            ".xlsx",
+            f"{name}.xlsx",
+            exports.MEDIA_TYPES["xlsx"],
+        )
+    if fmt == "parquet":
+        return _spooled(
+            lambda fh: exports.write_parquet(
+                FIELDS, _rows(filters), fh, metadata=dict(_about(filters))
+            ),
+            ".parquet",
+            f"{name}.parquet",
+            exports.MEDIA_TYPES["parquet"],
+        )
+    if fmt == "datapackage":
+        return _spooled(
+            lambda fh: _write_package(filters, name, fh),
+            ".zip",
+            f"{name}.zip",
+            exports.MEDIA_TYPES["zip"],
+        )
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _write_package(filters: ObservationFilters, name: str, handle: Any) -> None:
+    sources = [
+        {"title": s.title, "path": s.url} if s.url else {"title": s.title}
+        for s in Source.objects.filter(pk__in=observations(filters).values("source_id"))
+    ]
+    exports.write_datapackage(
+        handle,
+        name=name,
+        title=TITLE,
+        description=(
+            "Values of metropolitan indicators selected on Metroscope, with their source, "
+            "licence and the scale each value describes. Filters: "
+            + (", ".join(f"{k}={v}" for k, v in filters.as_query().items()) or "none")
+        ),
+        licenses=[
+            {
+                "name": "various",
+                "title": "Each row's licence is the licence of its source (see column licence)",
+            }
+        ],
+        sources=sources or [{"title": "Metroscope"}],
+        resources=[
+            exports.Resource(
+                name="observations",
+                title="Observations",
+                fields=FIELDS,
+                rows=_rows(filters),
+                primary_key=PRIMARY_KEY,
+            )
+        ],
+    )

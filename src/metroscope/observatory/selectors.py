@@ -1,0 +1,232 @@
+"""Read side of the Observatory: catalogue, metros and filtered selections of values.
+
+The public sees published values only; secretariat staff may ask for any status. Exports and
+the API read through `observation_rows`, which streams plain tuples in key order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from metroscope.core.text import fold
+from metroscope.members.models import Country, Member
+from metroscope.observatory.models import (
+    Indicator,
+    Metro,
+    Observation,
+    ObservationRevision,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class ObservationFilters:
+    indicators: Sequence[str] = ()
+    metros: Sequence[str] = ()
+    member: str = ""
+    country: str = ""
+    region: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    sex: str = ""
+    scale: str = ""
+    statuses: Sequence[str] = field(default_factory=lambda: (Status.PUBLISHED,))
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as query-string parameters (for download links)."""
+        query: dict[str, str] = {}
+        for key in ("member", "country", "region", "sex", "scale"):
+            if getattr(self, key):
+                query[key] = getattr(self, key)
+        if self.indicators:
+            query["indicator"] = ",".join(self.indicators)
+        if self.metros:
+            query["metro"] = ",".join(self.metros)
+        if self.year_from is not None:
+            query["year_from"] = str(self.year_from)
+        if self.year_to is not None:
+            query["year_to"] = str(self.year_to)
+        return query
+
+
+def observations(filters: ObservationFilters) -> QuerySet[Observation]:
+    qs = Observation.objects.filter(status__in=list(filters.statuses))
+    if filters.indicators:
+        qs = qs.filter(indicator__code__in=list(filters.indicators))
+    if filters.metros:
+        qs = qs.filter(metro__code__in=list(filters.metros))
+    if filters.member:
+        qs = qs.filter(metro__members__code=filters.member)
+    if filters.country:
+        qs = qs.filter(metro__country_iso3=filters.country.upper())
+    if filters.region:
+        isos = Country.objects.filter(region__code=filters.region).values("iso3")
+        qs = qs.filter(metro__country_iso3__in=isos)
+    if filters.year_from is not None:
+        qs = qs.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        qs = qs.filter(year__lte=filters.year_to)
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.scale:
+        qs = qs.filter(scale=filters.scale)
+    return qs
+
+
+EXPORT_COLUMNS = (
+    "metro__code",
+    "metro__name",
+    "metro__country_iso3",
+    "indicator__code",
+    "year",
+    "sex",
+    "value",
+    "indicator__unit",
+    "scale",
+    "status",
+    "source__code",
+    "source__title",
+    "source__licence",
+    "note",
+    "metro__synthetic",
+)
+
+
+def observation_rows(
+    filters: ObservationFilters, chunk_size: int = 5000
+) -> Iterator[tuple[Any, ...]]:
+    """Rows in EXPORT_COLUMNS order, streamed from the database with flat memory."""
+    qs = observations(filters).order_by("metro__code", "indicator__code", "year", "sex")
+    return qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=chunk_size)
+
+
+def indicator_catalogue() -> QuerySet[Indicator]:
+    published = Q(observations__status=Status.PUBLISHED)
+    return (
+        Indicator.objects.prefetch_related("plan_themes", "plan_challenges")
+        .annotate(
+            metro_count=Count("observations__metro", filter=published, distinct=True),
+            value_count=Count("observations", filter=published),
+            first_year=Min("observations__year", filter=published),
+            last_year=Max("observations__year", filter=published),
+        )
+        .order_by("order", "code")
+    )
+
+
+def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
+    """How many metros, and how many member metros, have published values, by scale."""
+    published = indicator.observations.filter(status=Status.PUBLISHED)
+    member_metros = Metro.objects.filter(memberships__isnull=False).distinct()
+    return {
+        "metros": published.values("metro").distinct().count(),
+        "member_metros": published.filter(metro__in=member_metros)
+        .values("metro")
+        .distinct()
+        .count(),
+        "member_metro_total": member_metros.count(),
+        "by_scale": dict(
+            published.values_list("scale").annotate(n=Count("metro", distinct=True)).order_by()
+        ),
+    }
+
+
+def latest_values(
+    indicator: Indicator, *, members_only: bool = True, sex: str = "total", limit: int = 500
+) -> list[Observation]:
+    """The most recent published value (not a projection) of each metro for one indicator."""
+    qs = indicator.observations.filter(
+        status=Status.PUBLISHED, sex=sex, year__lte=_reference_year()
+    )
+    if members_only:
+        qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+    newest = qs.filter(metro=OuterRef("metro")).order_by("-year").values("year")[:1]
+    result = (
+        qs.filter(year=Subquery(newest))
+        .select_related("metro", "source")
+        .order_by("-value", "metro__name")
+    )
+    return list(result[:limit])
+
+
+def metro_list(
+    *, query: str = "", country: str = "", kind: str = "", members_only: bool = False
+) -> QuerySet[Metro]:
+    qs = Metro.objects.all()
+    if query:
+        folded = fold(query)
+        qs = qs.filter(
+            Q(folded__contains=folded) | Q(aliases__folded__contains=folded) | Q(code=query)
+        ).distinct()
+    if country:
+        qs = qs.filter(country_iso3=country.upper())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if members_only:
+        qs = qs.filter(memberships__isnull=False).distinct()
+    return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "code")
+
+
+def _reference_year() -> int:
+    """Values after this year are projections (UN WUP to 2035): never shown as the latest."""
+    return timezone.now().year
+
+
+def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dict[str, Any]]:
+    """Per indicator: its series (newest first, total before female and male) and the latest
+    value that is not a projection."""
+    qs = metro.observations.select_related("indicator", "source").order_by(
+        "indicator__order", "indicator__code", "-year", "sex"
+    )
+    if not include_unpublished:
+        qs = qs.filter(status=Status.PUBLISHED)
+    grouped: dict[int, dict[str, Any]] = {}
+    for obs in qs:
+        entry = grouped.setdefault(obs.indicator_id, {"indicator": obs.indicator, "values": []})
+        entry["values"].append(obs)
+    now = _reference_year()
+    for entry in grouped.values():
+        entry["values"].sort(key=lambda o: (-o.year, o.sex != "total", o.sex))
+        current = [o for o in entry["values"] if o.year <= now] or entry["values"]
+        entry["latest"] = current[0]
+    return list(grouped.values())
+
+
+def sexes_with_values(indicator: Indicator) -> list[str]:
+    """The sexes of the indicator that have published values, total first."""
+    found = set(
+        indicator.observations.filter(status=Status.PUBLISHED)
+        .values_list("sex", flat=True)
+        .distinct()
+    )
+    return [s for s in indicator.sexes if s in found]
+
+
+def metros_of_member(member: Member) -> QuerySet[Metro]:
+    return Metro.objects.filter(memberships__member=member).distinct()
+
+
+def metros_for_officer(user: Any) -> set[int]:
+    """Metro ids where the user is an officer of a member that operates there."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+    )
+
+
+def pending_review() -> QuerySet[Observation]:
+    return (
+        Observation.objects.exclude(status=Status.PUBLISHED)
+        .select_related("metro", "indicator", "source", "updated_by")
+        .order_by("-updated_at", "metro__name")
+    )
+
+
+def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:
+    return obs.revisions.select_related("source", "written_by", "replaced_by")

@@ -1,0 +1,329 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from metroscope.observatory import downloads, selectors, services
+from metroscope.observatory.forms import UploadForm, ValueForm
+from metroscope.observatory.imports import ImportRejected, import_observations
+from metroscope.observatory.models import (
+    AreaKind,
+    BatchKind,
+    Indicator,
+    IndicatorTheme,
+    Metro,
+    Observation,
+    Status,
+)
+
+PAGE_SIZE = 50
+UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> selectors.ObservationFilters:
+    get = request.GET
+    statuses: tuple[str, ...] = (Status.PUBLISHED,)
+    wanted = get.get("status", "")
+    if wanted in Status.values and request.user.has_perm("observatory.view_unpublished"):
+        statuses = (wanted,)
+    return selectors.ObservationFilters(
+        indicators=[p for p in get.get("indicator", "").split(",") if p],
+        metros=[p for p in get.get("metro", "").split(",") if p],
+        member=get.get("member", ""),
+        country=get.get("country", ""),
+        region=get.get("region", ""),
+        year_from=_int(get.get("year_from")),
+        year_to=_int(get.get("year_to")),
+        sex=get.get("sex", ""),
+        scale=get.get("scale", ""),
+        statuses=statuses,
+    )
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    indicators = list(selectors.indicator_catalogue())
+    themes = [
+        {"label": label, "indicators": [i for i in indicators if i.theme == value]}
+        for value, label in IndicatorTheme.choices
+    ]
+    return render(
+        request,
+        "observatory/catalogue.html",
+        {
+            "themes": [t for t in themes if t["indicators"]],
+            "count": len(indicators),
+            "formats": downloads.FORMATS,
+            "metro_count": Metro.objects.filter(synthetic=False).count(),
+            "member_metro_count": Metro.objects.filter(memberships__isnull=False)
+            .distinct()
+            .count(),
+        },
+    )
+
+
+def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
+    indicator: Indicator = get_object_or_404(
+        Indicator.objects.prefetch_related("plan_themes", "plan_challenges"), code=code
+    )
+    available = selectors.sexes_with_values(indicator) or list(indicator.sexes)
+    sex = request.GET.get("sex", "")
+    if sex not in available:
+        sex = available[0]
+    members_only = request.GET.get("all") != "1"
+    return render(
+        request,
+        "observatory/indicator.html",
+        {
+            "indicator": indicator,
+            "coverage": selectors.indicator_coverage(indicator),
+            "values": selectors.latest_values(indicator, members_only=members_only, sex=sex),
+            "sex": sex,
+            "sexes": available,
+            "members_only": members_only,
+            "formats": downloads.FORMATS,
+        },
+    )
+
+
+def metro_directory(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    country = request.GET.get("country", "").strip()[:3]
+    kind = request.GET.get("kind", "")
+    members_only = request.GET.get("members", "1" if not (q or country) else "") == "1"
+    metros = selectors.metro_list(
+        query=q,
+        country=country,
+        kind=kind if kind in AreaKind.values else "",
+        members_only=members_only,
+    )
+    page = Paginator(metros, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "q": q,
+        "country": country,
+        "kind": kind,
+        "kinds": AreaKind.choices,
+        "members_only": members_only,
+        "query": query.urlencode(),
+    }
+    template = "observatory/_metros.html" if request.htmx else "observatory/metros.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def metro_page(request: HttpRequest, code: str) -> HttpResponse:
+    metro = get_object_or_404(
+        Metro.objects.prefetch_related("memberships__member", "aliases"), code=code
+    )
+    staff = request.user.has_perm("observatory.view_unpublished")
+    return render(
+        request,
+        "observatory/metro.html",
+        {
+            "metro": metro,
+            "series": selectors.metro_values(metro, include_unpublished=staff),
+            "can_enter": request.user.has_perm("observatory.enter_values", metro),
+            "staff": staff,
+            "formats": downloads.FORMATS,
+        },
+    )
+
+
+def download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in downloads.FORMATS:
+        raise Http404
+    try:
+        return downloads.download(_filters(request), fmt)
+    except ValueError as exc:  # e.g. more rows than a spreadsheet holds
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+
+
+def _officer_metros(request: HttpRequest) -> Any:
+    allowed = services.allowed_metros(request.user)
+    qs = Metro.objects.filter(synthetic=False)
+    if allowed is None:
+        wanted = request.GET.get("metro") or request.POST.get("metro") or ""
+        return qs.filter(Q(memberships__isnull=False) | Q(code=wanted)).distinct()
+    return qs.filter(pk__in=allowed)
+
+
+@login_required
+def enter_value(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.upload_values"):
+        raise PermissionDenied
+    metros = _officer_metros(request).order_by("name")
+    initial = {"metro": request.GET.get("metro"), "indicator": request.GET.get("indicator")}
+    form = ValueForm(request.POST or None, metros=metros, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        value = services.ValueInput(
+            metro=data["metro"].code,
+            indicator=data["indicator"].code,
+            year=data["year"],
+            value=data["value"],
+            sex=data["sex"],
+            scale=data["scale"],
+            source=data["source"],
+            note=data["note"],
+        )
+        try:
+            services.enter_values(request.user, [value])
+        except ImportRejected as exc:
+            for problem in exc.problems:
+                field = problem.column if problem.column in form.fields else None
+                form.add_error(field, problem.reason)
+        else:
+            messages.success(
+                request, _("The value was saved as provisional; the Secretariat will review it.")
+            )
+            return redirect("observatory:metro", code=data["metro"].code)
+    return render(request, "observatory/enter.html", {"form": form})
+
+
+def _stored_upload(request: HttpRequest) -> Path | None:
+    token = request.session.get("observatory_upload")
+    if not token:
+        return None
+    path = UPLOAD_DIR / token["file"]
+    return path if path.is_file() else None
+
+
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (a dry run with true counts and every problem) → confirm."""
+    user = request.user
+    if not user.has_perm("observatory.upload_values"):
+        raise PermissionDenied
+    staff = user.has_perm("observatory.review_values")
+    form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _confirm_import(request, staff)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        suffix = Path(upload.name).suffix.lower()[:8]
+        stored = f"{secrets.token_hex(16)}{suffix}"
+        with (UPLOAD_DIR / stored).open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        status = (
+            (form.cleaned_data.get("status") or Status.PUBLISHED) if staff else Status.PROVISIONAL
+        )
+        source = form.cleaned_data["source"] or None
+        request.session["observatory_upload"] = {
+            "file": stored,
+            "name": upload.name,
+            "status": status,
+            "source": source,
+        }
+        context["upload_name"] = upload.name
+        try:
+            context["preview"] = import_observations(
+                UPLOAD_DIR / stored,
+                user=user,
+                status=status,
+                source=source,
+                dry_run=True,
+                filename=upload.name,
+                allowed_metros=services.allowed_metros(user),
+                max_bytes=settings.METROSCOPE_UPLOAD_MAX_BYTES,
+            )
+        except ImportRejected as exc:
+            (UPLOAD_DIR / stored).unlink(missing_ok=True)
+            request.session.pop("observatory_upload", None)
+            context["rejected"] = exc
+    return render(request, "observatory/import.html", context)
+
+
+def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
+    token = request.session.get("observatory_upload")
+    path = _stored_upload(request)
+    if token is None or path is None:
+        messages.error(request, _("The uploaded file has expired; please upload it again."))
+        return redirect("observatory:import")
+    try:
+        result = import_observations(
+            path,
+            user=request.user,
+            status=token["status"] if staff else Status.PROVISIONAL,
+            source=token["source"],
+            filename=token["name"],
+            allowed_metros=services.allowed_metros(request.user),
+            kind=BatchKind.FILE,
+            max_bytes=settings.METROSCOPE_UPLOAD_MAX_BYTES,
+        )
+    except ImportRejected as exc:
+        return render(
+            request,
+            "observatory/import.html",
+            {"form": UploadForm(staff=staff), "rejected": exc, "upload_name": token["name"]},
+        )
+    finally:
+        path.unlink(missing_ok=True)
+        request.session.pop("observatory_upload", None)
+    messages.success(
+        request,
+        _("Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
+        % {
+            "name": token["name"],
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return redirect("observatory:import")
+
+
+@login_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("observatory.review_values"):
+        raise PermissionDenied
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        status = request.POST.get("action", "")
+        if ids and status in services.REVIEW_STATUSES:
+            changed = services.review(request.user, ids, status)
+            messages.success(
+                request,
+                _("%(count)s value(s) marked %(status)s.")
+                % {"count": changed, "status": Status(status).label},
+            )
+        else:
+            messages.error(request, _("Choose at least one value and an action."))
+        return redirect("observatory:review")
+    page = Paginator(selectors.pending_review(), 100).get_page(request.GET.get("page"))
+    return render(request, "observatory/review.html", {"page": page})
+
+
+@login_required
+def value_history(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("observatory.view_unpublished"):
+        raise PermissionDenied
+    obs = get_object_or_404(
+        Observation.objects.select_related("metro", "indicator", "source", "updated_by"), pk=pk
+    )
+    return render(
+        request,
+        "observatory/value_history.html",
+        {"obs": obs, "revisions": selectors.observation_history(obs)},
+    )

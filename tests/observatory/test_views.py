@@ -1,0 +1,137 @@
+"""Pages of the Observatory, and who may use the write pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from metroscope.observatory.models import BatchKind, ImportBatch, Observation, Status
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def get(path: str, user=None):
+    return client_for(user).get(path, HTTP_HOST="127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("/observatory/", "Download all published values"),
+        ("/observatory/indicators/pm25_annual_mean/", "World Health Organization"),
+        ("/observatory/metros/", "Barcelona"),
+        ("/observatory/metros/?q=sao+paulo", "São Paulo"),
+        ("/observatory/metros/barcelona/", "National proxy"),
+        ("/fr/observatory/metros/barcelona/", "barcelona-metropolitan-area"),
+    ],
+)
+def test_public_pages(path, text):
+    response = get(path)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_indicator_without_female_values_shows_coverage_not_an_error():
+    response = get("/observatory/indicators/labour_force_participation_rate/?sex=male")
+    assert response.status_code == 200
+    assert "No published value yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["enter", "import", "review"])
+def test_write_pages_need_sign_in(page):
+    response = get(f"/observatory/{page}/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_board_member_may_not_enter_or_review(board_member):
+    assert get("/observatory/enter/", board_member).status_code == 403
+    assert get("/observatory/review/", board_member).status_code == 403
+
+
+def test_officer_enters_a_provisional_value_for_own_metro_only(officer_barcelona):
+    client = client_for(officer_barcelona)
+    form = client.get("/observatory/enter/", HTTP_HOST="127.0.0.1").content.decode()
+    assert 'value="barcelona"' in form
+    assert 'value="seoul"' not in form
+    data = {
+        "metro": "barcelona",
+        "indicator": "pm25_annual_mean",
+        "year": 2024,
+        "sex": "total",
+        "value": "12.5",
+        "scale": "metro",
+        "source": "ASPB",
+    }
+    response = client.post("/observatory/enter/", data, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 302
+    obs = Observation.objects.get(
+        metro__code="barcelona", year=2024, indicator__code="pm25_annual_mean"
+    )
+    assert obs.status == Status.PROVISIONAL
+    bad = client.post("/observatory/enter/", dict(data, value="-1"), HTTP_HOST="127.0.0.1")
+    assert "takes values from 0" in bad.content.decode()
+    seoul = client.post("/observatory/enter/", dict(data, metro="seoul"), HTTP_HOST="127.0.0.1")
+    assert seoul.status_code == 200
+    assert "Select a valid choice" in seoul.content.decode()
+    assert get("/observatory/metros/barcelona/", officer_barcelona).status_code == 200
+    assert "12.5" not in get("/observatory/indicators/pm25_annual_mean/").content.decode()
+
+
+def test_staff_preview_then_confirm_an_import(staff):
+    client = client_for(staff)
+    content = b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2024,10.25,ASPB\n"
+    upload = SimpleUploadedFile("values.csv", content, content_type="text/csv")
+    preview = client.post(
+        "/observatory/import/", {"file": upload, "status": "published"}, HTTP_HOST="127.0.0.1"
+    )
+    page = preview.content.decode()
+    assert "Preview of values.csv" in page
+    assert "Import these values" in page
+    assert not Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
+    done = client.post("/observatory/import/", {"confirm": "1"}, HTTP_HOST="127.0.0.1")
+    assert done.status_code == 302
+    obs = Observation.objects.get(year=2024, indicator__code="pm25_annual_mean")
+    assert (obs.value, obs.status) == (10.25, Status.PUBLISHED)
+    assert ImportBatch.objects.get(kind=BatchKind.FILE).filename == "values.csv"
+
+
+def test_a_bad_upload_lists_problems_and_writes_nothing(staff):
+    content = b"metro,indicator,year,value\nXanadu-on-Sea,pm25_annual_mean,2024,1\n"
+    upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
+    response = client_for(staff).post(
+        "/observatory/import/", {"file": upload, "source": "ASPB"}, HTTP_HOST="127.0.0.1"
+    )
+    page = response.content.decode()
+    assert "nothing was imported" in page
+    assert "unknown metro" in page
+    assert not ImportBatch.objects.filter(kind=BatchKind.FILE).exists()
+
+
+def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_barcelona):
+    officer = client_for(officer_barcelona)
+    officer.post(
+        "/observatory/enter/",
+        {
+            "metro": "barcelona",
+            "indicator": "pm10_annual_mean",
+            "year": 2024,
+            "sex": "total",
+            "value": "22",
+            "scale": "metro",
+            "source": "ASPB",
+        },
+        HTTP_HOST="127.0.0.1",
+    )
+    obs = Observation.objects.get(year=2024, indicator__code="pm10_annual_mean")
+    client = client_for(staff)
+    assert "Barcelona" in client.get("/observatory/review/", HTTP_HOST="127.0.0.1").content.decode()
+    client.post(
+        "/observatory/review/", {"ids": [obs.pk], "action": "published"}, HTTP_HOST="127.0.0.1"
+    )
+    obs.refresh_from_db()
+    assert obs.status == Status.PUBLISHED
+    history = client.get(f"/observatory/values/{obs.pk}/history/", HTTP_HOST="127.0.0.1")
+    assert "officer_barcelona" in history.content.decode()
+    assert get(f"/observatory/values/{obs.pk}/history/", officer_barcelona).status_code == 403
