@@ -95,3 +95,18 @@ def test_unpublished_values_stay_out_of_public_downloads(staff):
 def test_unknown_format_is_not_found():
     response = client_for(None).get("/observatory/download/xls/", HTTP_HOST="127.0.0.1")
     assert response.status_code == 404
+
+
+def test_fast_csv_is_byte_identical_to_the_generic_writer():
+    from metroscope.core.exports import csv_stream
+    from metroscope.observatory.downloads import FIELDS, csv_chunks
+    from metroscope.observatory.selectors import ObservationFilters, observation_rows
+
+    Observation.objects.filter(metro__code="barcelona", year=2019).update(
+        note='=1+1, "quoted"\nsecond line'
+    )
+    filters = ObservationFilters(metros=["barcelona", "sao-paulo"])
+    fast = b"".join(csv_chunks(filters))
+    generic = b"".join(csv_stream(FIELDS, observation_rows(filters)))
+    assert fast == generic
+    assert b"\"'=1+1, \"\"quoted\"\"\nsecond line\"" in fast

@@ -62,7 +62,31 @@ def test_tidy_csv_imports_then_a_second_import_writes_nothing(tmp_path, staff):
     again = import_observations(path, user=staff)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert again.same_file_as == batch
+    assert again.shortcut  # proved unchanged by the hash and the batch's marks
     assert Observation.objects.get(pk=obs.pk).batch == batch  # row not rewritten
+
+    checked = import_observations(path, user=staff, full=True)
+    assert (checked.created, checked.updated, checked.unchanged) == (0, 0, 2)
+    assert not checked.shortcut
+
+
+def test_a_value_changed_since_makes_the_same_file_count_again(tmp_path, staff):
+    path = write(
+        tmp_path,
+        "twice.csv",
+        f"metro,indicator,year,value,source\nbarcelona,pm10_annual_mean,2024,30,{SOURCE}\n",
+    )
+    import_observations(path, user=staff)
+    Observation.objects.filter(year=2024, indicator__code="pm10_annual_mean").update(
+        value=31, batch=None
+    )
+    again = import_observations(path, user=staff)
+    assert not again.shortcut
+    assert (again.created, again.updated) == (0, 1)
+    assert value("barcelona", "pm10_annual_mean", 2024) == 30
+    other_status = import_observations(path, user=staff, status=Status.PROVISIONAL)
+    assert not other_status.shortcut
+    assert other_status.updated == 1
 
 
 def test_a_change_keeps_the_old_value_in_the_history(tmp_path, staff):

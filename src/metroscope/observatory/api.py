@@ -15,6 +15,7 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core.i18n import translated
+from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import selectors, services
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
@@ -310,7 +311,7 @@ class Rejected(Schema):
 @router.post(
     "/observations",
     response={200: WriteResult, 403: Rejected, 422: Rejected},
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     summary="Enter or correct values (officers: own member's metros; values start provisional)",
 )
 def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
@@ -352,7 +353,7 @@ class ReviewOut(Schema):
 @router.post(
     "/observations/review",
     response={200: ReviewOut, 403: Rejected},
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
     summary="Validate or publish values (secretariat staff)",
 )
 def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:

@@ -280,6 +280,9 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(_("file hash (SHA-256)"), max_length=64, blank=True, db_index=True)
     file_format = models.CharField(_("format"), max_length=20, blank=True)
     status = models.CharField(_("status written"), max_length=20, choices=Status.choices)
+    default_source = models.CharField(
+        _("source given for rows without one"), max_length=400, blank=True
+    )
     rows = models.PositiveIntegerField(_("rows read"), default=0)
     created = models.PositiveIntegerField(_("values created"), default=0)
     updated = models.PositiveIntegerField(_("values changed"), default=0)
@@ -331,7 +334,13 @@ class Observation(models.Model):
         ]
         indexes = [
             models.Index(fields=["indicator", "year"], name="obs_indicator_year"),
-            models.Index(fields=["status"], name="obs_status"),
+            # Nearly every value is published: index only the few waiting for review, so that
+            # exports of published values stream in key order instead of sorting.
+            models.Index(
+                fields=["status"],
+                name="obs_unpublished",
+                condition=~models.Q(status="published"),
+            ),
         ]
 
     def __str__(self) -> str:

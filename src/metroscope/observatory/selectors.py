@@ -20,6 +20,8 @@ from metroscope.observatory.models import (
     Metro,
     Observation,
     ObservationRevision,
+    Scale,
+    Source,
     Status,
 )
 
@@ -79,30 +81,98 @@ def observations(filters: ObservationFilters) -> QuerySet[Observation]:
 
 
 EXPORT_COLUMNS = (
-    "metro__code",
-    "metro__name",
-    "metro__country_iso3",
-    "indicator__code",
+    "metro",
+    "metro_name",
+    "country_iso3",
+    "indicator",
     "year",
     "sex",
     "value",
-    "indicator__unit",
+    "unit",
     "scale",
     "status",
-    "source__code",
-    "source__title",
-    "source__licence",
+    "source",
+    "source_title",
+    "licence",
     "note",
-    "metro__synthetic",
+    "synthetic",
+)
+_PLAIN = (
+    "metro_id",
+    "indicator_id",
+    "year",
+    "sex",
+    "value",
+    "scale",
+    "status",
+    "source_id",
+    "note",
 )
 
 
+@dataclass(frozen=True)
+class ExportLookups:
+    """The few columns an export repeats on every row, read once per export instead of being
+    joined row by row: metro id -> (code, name, country, synthetic), indicator id -> (code,
+    unit), source id -> (code, title, licence)."""
+
+    metros: dict[int, tuple[str, str, str, bool]]
+    indicators: dict[int, tuple[str, str]]
+    sources: dict[int, tuple[str, str, str]]
+
+
+def export_lookups() -> ExportLookups:
+    return ExportLookups(
+        metros={
+            pk: (code, name, iso3, synthetic)
+            for pk, code, name, iso3, synthetic in Metro.objects.values_list(
+                "pk", "code", "name", "country_iso3", "synthetic"
+            ).iterator(chunk_size=10000)
+        },
+        indicators={pk: (c, u) for pk, c, u in Indicator.objects.values_list("pk", "code", "unit")},
+        sources={
+            pk: (c, t, lic)
+            for pk, c, t, lic in Source.objects.values_list("pk", "code", "title", "licence")
+        },
+    )
+
+
+def plain_rows(filters: ObservationFilters, chunk_size: int = 10000) -> Iterator[tuple[Any, ...]]:
+    """Observation columns without joins, in key order (the unique index's order, so the
+    database streams without sorting)."""
+    qs = observations(filters).order_by("metro_id", "indicator_id", "year", "sex")
+    return qs.values_list(*_PLAIN).iterator(chunk_size=chunk_size)
+
+
 def observation_rows(
-    filters: ObservationFilters, chunk_size: int = 5000
+    filters: ObservationFilters, chunk_size: int = 10000
 ) -> Iterator[tuple[Any, ...]]:
     """Rows in EXPORT_COLUMNS order, streamed from the database with flat memory."""
-    qs = observations(filters).order_by("metro__code", "indicator__code", "year", "sex")
-    return qs.values_list(*EXPORT_COLUMNS).iterator(chunk_size=chunk_size)
+    lookups = export_lookups()
+    metros, indicators, sources = lookups.metros, lookups.indicators, lookups.sources
+    for metro, ind, year, sex, value, scale, status, source, note in plain_rows(
+        filters, chunk_size
+    ):
+        code, name, iso3, synthetic = metros[metro]
+        ind_code, unit = indicators[ind]
+        src_code, title, licence = sources[source]
+        yield (
+            code,
+            name,
+            iso3,
+            ind_code,
+            year,
+            sex,
+            value,
+            unit,
+            scale,
+            status,
+            src_code,
+            title,
+            licence,
+            note,
+            synthetic,
+        )
 
 
 def indicator_catalogue() -> QuerySet[Indicator]:
@@ -130,9 +200,12 @@ def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
         .distinct()
         .count(),
         "member_metro_total": member_metros.count(),
-        "by_scale": dict(
-            published.values_list("scale").annotate(n=Count("metro", distinct=True)).order_by()
-        ),
+        "by_scale": [
+            (Scale(scale).label, n)
+            for scale, n in published.values_list("scale")
+            .annotate(n=Count("metro", distinct=True))
+            .order_by("scale")
+        ],
     }
 
 

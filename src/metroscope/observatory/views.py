@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from metroscope.observatory.models import (
 )
 
 PAGE_SIZE = 50
+LATEST_LIMIT = 500
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
@@ -94,7 +96,10 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "coverage": selectors.indicator_coverage(indicator),
-            "values": selectors.latest_values(indicator, members_only=members_only, sex=sex),
+            "values": selectors.latest_values(
+                indicator, members_only=members_only, sex=sex, limit=LATEST_LIMIT
+            ),
+            "limit": LATEST_LIMIT,
             "sex": sex,
             "sexes": available,
             "members_only": members_only,
@@ -199,6 +204,17 @@ def enter_value(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/enter.html", {"form": form})
 
 
+UPLOAD_TTL_SECONDS = 24 * 3600
+
+
+def _forget_old_uploads() -> None:
+    """Previews never confirmed leave their file behind; a day later it goes."""
+    limit = time.time() - UPLOAD_TTL_SECONDS
+    for path in UPLOAD_DIR.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _stored_upload(request: HttpRequest) -> Path | None:
     token = request.session.get("observatory_upload")
     if not token:
@@ -221,6 +237,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+        _forget_old_uploads()
         suffix = Path(upload.name).suffix.lower()[:8]
         stored = f"{secrets.token_hex(16)}{suffix}"
         with (UPLOAD_DIR / stored).open("wb") as fh:

@@ -37,6 +37,12 @@ class Command(BaseCommand):
             help="status of the imported values (staff imports publish by default)",
         )
         parser.add_argument("--user", help="username recorded as the importer")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="re-read and re-check every row even when this exact file was imported before "
+            "and its values are unchanged",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
@@ -57,6 +63,7 @@ class Command(BaseCommand):
                     status=options["status"],
                     source=options["source"],
                     dry_run=options["dry_run"],
+                    full=options["full"],
                 )
         except ImportRejected as exc:
             table = Table(title=f"{path.name}: nothing was imported", show_lines=False)
@@ -80,5 +87,10 @@ class Command(BaseCommand):
         )
         if result.batch is not None:
             console.print(f"Batch #{result.batch.pk}, SHA-256 {result.sha256[:16]}….")
-        if result.same_file_as is not None:
+        if result.shortcut and result.same_file_as is not None:
+            console.print(
+                f"This exact file was imported as batch #{result.same_file_as.pk} and none of "
+                "its values has changed since, so no row was re-read (--full re-checks them)."
+            )
+        elif result.same_file_as is not None:
             console.print(f"The same file was imported before (batch #{result.same_file_as.pk}).")
