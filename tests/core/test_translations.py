@@ -48,5 +48,6 @@ def test_every_interface_string_is_in_the_catalogue(tmp_path):
     finally:
         os.chdir(cwd)
     fresh = polib.pofile(str(work / "locale" / "fr" / "LC_MESSAGES" / "django.po"))
-    missing = [e.msgid for e in fresh.untranslated_entries()]
+    # makemessages marks a new string "fuzzy" when it resembles an old one: that is missing too.
+    missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
     assert not missing, f"strings not in the catalogue yet (run `make messages`): {missing}"

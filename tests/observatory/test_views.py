@@ -32,10 +32,14 @@ def test_public_pages(path, text):
     assert text in response.content.decode()
 
 
-def test_indicator_without_female_values_shows_coverage_not_an_error():
+def test_indicator_page_offers_only_the_sexes_that_have_values():
+    # The catalogue allows total, female and male; the data hold the female series only.
     response = get("/observatory/indicators/labour_force_participation_rate/?sex=male")
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "No published value yet" in response.content.decode()
+    assert "Sex: Female." in page
+    assert "No published value yet" not in page
+    assert '<option value="male"' not in page
 
 
 @pytest.mark.parametrize("page", ["enter", "import", "review"])

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
-from metroscope.observatory.models import Indicator
+from metroscope.observatory.models import Indicator, Sex
 
 register = template.Library()
 
@@ -21,3 +21,14 @@ def figure(value: float | None, indicator: Indicator) -> str:
 @register.filter
 def unit_label(indicator: Indicator) -> Any:
     return indicator.get_unit_display()
+
+
+@register.filter
+def sex_label(value: str) -> Any:
+    """The translated label of a sex code (total, female, male)."""
+    return Sex(value).label if value in Sex.values else value
+
+
+@register.filter
+def sex_labels(values: list[str]) -> str:
+    return ", ".join(str(sex_label(v)) for v in values)
