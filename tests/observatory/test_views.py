@@ -139,3 +139,17 @@ def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_
     history = client.get(f"/observatory/values/{obs.pk}/history/", HTTP_HOST="127.0.0.1")
     assert "officer_barcelona" in history.content.decode()
     assert get(f"/observatory/values/{obs.pk}/history/", officer_barcelona).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "most"),
+    [
+        ("/observatory/", 5),
+        ("/observatory/indicators/life_expectancy_at_birth/", 9),
+        ("/observatory/metros/", 2),
+        ("/observatory/metros/barcelona/", 5),
+    ],
+)
+def test_query_counts_stay_flat(path, most, django_assert_max_num_queries):
+    with django_assert_max_num_queries(most):
+        assert get(path).status_code == 200

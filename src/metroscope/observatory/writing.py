@@ -97,13 +97,15 @@ def _fill_stage(rows: Iterable[StagedRow]) -> int:
     count = 0
     raw = connection.connection  # the DB-API connection, past Django's per-query wrappers
     if connection.vendor == "postgresql":
-        with (
-            raw.cursor() as cur,
-            cur.copy(f"COPY {STAGE} ({', '.join(_COLUMNS)}) FROM STDIN") as cp,
-        ):
-            for row in rows:
-                cp.write_row(row)
-                count += 1
+        # One COPY per chunk: the rows come from a generator that may itself query the
+        # database (a new source), which it cannot do while a COPY holds the connection.
+        sql = f"COPY {STAGE} ({', '.join(_COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cur:
+            for chunk in _chunks(rows, CHUNK):
+                with cur.copy(sql) as cp:
+                    for row in chunk:
+                        cp.write_row(row)
+                count += len(chunk)
         return count
     sql = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * len(_COLUMNS))})"
     cur = raw.cursor()
