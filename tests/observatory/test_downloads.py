@@ -109,4 +109,4 @@ def test_fast_csv_is_byte_identical_to_the_generic_writer():
     fast = b"".join(csv_chunks(filters))
     generic = b"".join(csv_stream(FIELDS, observation_rows(filters)))
     assert fast == generic
-    assert b"\"'=1+1, \"\"quoted\"\"\nsecond line\"" in fast
+    assert b'"\'=1+1, ""quoted""\nsecond line"' in fast

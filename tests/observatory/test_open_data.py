@@ -84,3 +84,19 @@ def test_a_second_load_changes_nothing():
         .exclude(batch__kind="open_data")
         .exists()
     )
+
+
+def test_on_delete_rules_hold_without_database_constraints():
+    from django.db.models import ProtectedError
+
+    from metroscope.observatory.models import Source
+
+    metro = Metro.objects.get(code="victoria")
+    assert metro.observations.exists()
+    metro_id = metro.pk
+    metro.delete()
+    assert not Observation.objects.filter(metro_id=metro_id).exists()
+    with pytest.raises(ProtectedError):
+        Indicator.objects.get(code="pm25_annual_mean").delete()
+    with pytest.raises(ProtectedError):
+        Source.objects.get(code="WHO_AAQ_2022_v9").delete()

@@ -299,19 +299,50 @@ class ImportBatch(models.Model):
 
 
 class Observation(models.Model):
-    """One value: metro × indicator × year × sex, with its source and scale."""
+    """One value: metro × indicator × year × sex, with its source and scale.
 
-    metro = models.ForeignKey(Metro, on_delete=models.CASCADE, related_name="observations")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    This is the fact table (15 million rows at scale), so its foreign keys carry no database
+    constraint and only the indexes queries use: PostgreSQL checks a constrained key with one
+    trigger per row, which made a 2-million-row import three times slower (docs/performance.md).
+    Integrity comes from the only writer, `writing.write_observations`, which receives ids the
+    resolvers read from the catalogue in the same transaction, and from Django's on_delete
+    rules (CASCADE, PROTECT, SET_NULL), which it applies itself.
+    """
+
+    metro = models.ForeignKey(
+        Metro,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        db_constraint=False,
+        db_index=False,  # the key (metro, indicator, year, sex) starts with it
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        db_constraint=False,
+        db_index=False,  # obs_indicator_year starts with it
+    )
     year = models.SmallIntegerField(_("year"))
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, default=Sex.TOTAL)
     value = models.FloatField(_("value"))
     scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="observations")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="observations",
+        db_constraint=False,
+        db_index=False,
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # indexed: an unchanged re-import counts a batch's values
     )
     updated_at = models.DateTimeField(_("written at"))
     updated_by = models.ForeignKey(
@@ -321,6 +352,8 @@ class Observation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
