@@ -1,0 +1,151 @@
+"""Peer statistics of the Observatory, as pure functions over numpy arrays (no ORM inside), so
+that pages, the API, downloads and the Board report compute the same numbers the same way.
+
+Definitions (the Observatory's, relied on by tests and users):
+- statistics of a set of values: count, mean, median, 25th and 75th percentiles by linear
+  interpolation between closest ranks (numpy's default), min, max;
+- percentile rank of a value among n peers with values: 100 × (L + 0.5 × E) / n, where L
+  counts peers strictly lower and E peers equal (the metro itself included);
+- "better than": the percentile rank where higher is better, 100 minus it where lower is
+  better, nothing for neutral indicators;
+- metros like mine: Euclidean distance over z-scored indicators, using only the indicators
+  both metros have, scaled by the share used (d = sqrt(Σ Δz² × K / m)); pairs sharing fewer
+  than half of the K indicators are not compared.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+SIZE_CLASSES: tuple[tuple[str, float, float], ...] = (
+    ("lt1m", 0, 1e6),
+    ("1m-5m", 1e6, 5e6),
+    ("5m-10m", 5e6, 10e6),
+    ("ge10m", 10e6, math.inf),
+)
+
+
+@dataclass(frozen=True)
+class Stats:
+    count: int
+    mean: float | None
+    median: float | None
+    p25: float | None
+    p75: float | None
+    min: float | None
+    max: float | None
+
+
+def statistics(values: FloatArray) -> Stats:
+    """Statistics of the finite values (NaN means "no value")."""
+    data = values[np.isfinite(values)]
+    if data.size == 0:
+        return Stats(0, None, None, None, None, None, None)
+    p25, median, p75 = np.percentile(data, [25, 50, 75])
+    return Stats(
+        count=int(data.size),
+        mean=float(data.mean()),
+        median=float(median),
+        p25=float(p25),
+        p75=float(p75),
+        min=float(data.min()),
+        max=float(data.max()),
+    )
+
+
+def percentile_ranks(values: FloatArray) -> FloatArray:
+    """The percentile rank of every value among all of them (NaN stays NaN)."""
+    ranks = np.full(values.shape, np.nan)
+    finite = np.isfinite(values)
+    data = values[finite]
+    if data.size == 0:
+        return ranks
+    ordered = np.sort(data)
+    lower = np.searchsorted(ordered, data, side="left")
+    equal = np.searchsorted(ordered, data, side="right") - lower
+    ranks[finite] = 100.0 * (lower + 0.5 * equal) / data.size
+    return ranks
+
+
+def percentile_rank(value: float, peers: FloatArray) -> float | None:
+    """The percentile rank of one value among peers' values (the value counted among them if
+    it is one of them: pass the peers including the metro itself)."""
+    data = peers[np.isfinite(peers)]
+    if data.size == 0 or not math.isfinite(value):
+        return None
+    lower = int(np.count_nonzero(data < value))
+    equal = int(np.count_nonzero(data == value))
+    return 100.0 * (lower + 0.5 * equal) / data.size
+
+
+def better_than(rank: float | None, direction: str) -> float | None:
+    """The share of peers a metro does better than, given the indicator's direction."""
+    if rank is None:
+        return None
+    if direction == "higher_better":
+        return rank
+    if direction == "lower_better":
+        return 100.0 - rank
+    return None
+
+
+def size_class(population: float | None) -> str | None:
+    if population is None or not math.isfinite(population):
+        return None
+    for code, low, high in SIZE_CLASSES:
+        if low <= population < high:
+            return code
+    return None
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    index: int  # row of the matrix
+    distance: float
+    used: int  # indicators both metros have
+    closest: tuple[int, ...]  # columns with the smallest differences, closest first
+
+
+def zscores(matrix: FloatArray) -> FloatArray:
+    """Each column centred on its mean and divided by its standard deviation (NaN kept; a
+    column with no spread becomes zeros where it has values)."""
+    with warnings.catch_warnings():  # a column without any value is all NaN: that is fine
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(matrix, axis=0)
+        std = np.nanstd(matrix, axis=0)
+    std = np.where((std > 0) & np.isfinite(std), std, 1.0)
+    return (matrix - mean) / std
+
+
+def nearest(z: FloatArray, target: int, k: int, *, reasons: int = 3) -> list[Neighbour]:
+    """The k rows closest to `target` in a z-scored matrix (rows = metros, NaN = no value)."""
+    columns = z.shape[1]
+    if columns == 0:
+        return []
+    have = np.isfinite(z)
+    both = have & have[target]
+    used = both.sum(axis=1)
+    diff = np.where(both, z - z[target], 0.0)
+    squared = (diff * diff).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.sqrt(squared * columns / used)
+    comparable = used * 2 >= columns
+    comparable[target] = False
+    candidates = np.flatnonzero(comparable)
+    if candidates.size == 0:
+        return []
+    order = candidates[np.lexsort((candidates, distance[candidates]))][:k]
+    result = []
+    for row in order:
+        cols = np.flatnonzero(both[row])
+        gaps = np.abs(diff[row, cols])
+        closest = tuple(int(c) for c in cols[np.argsort(gaps, kind="stable")][:reasons])
+        result.append(Neighbour(int(row), float(distance[row]), int(used[row]), closest))
+    return result
