@@ -16,7 +16,7 @@ from ninja.security import django_auth
 
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.observatory import selectors, services
+from metroscope.observatory import benchmarks, selectors, services
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
@@ -362,3 +362,180 @@ def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
     except services.PermissionDenied:
         return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
     return Reply(200, {"changed": changed})
+
+
+# --- peer benchmarking -------------------------------------------------------------------------
+
+
+class StatsOut(Schema):
+    count: int
+    mean: float | None
+    median: float | None
+    p25: float | None
+    p75: float | None
+    min: float | None
+    max: float | None
+
+
+class PeerValue(Schema):
+    metro: str
+    metro_name: str
+    country_iso3: str
+    value: float
+    percentile_rank: float
+    better_than: float | None
+
+
+class BenchmarkOut(Schema):
+    indicator: str
+    year: int
+    sex: str
+    peers: str
+    stats: StatsOut
+    values: list[PeerValue]
+
+
+PEERS_HELP = (
+    "all, members, region:<code>, country:<ISO3>, size:<lt1m|1m-5m|5m-10m|ge10m> or metros:<code,…>"
+)
+
+
+class BenchmarkQuery(Schema):
+    indicator: str
+    year: int = Field(..., ge=1900, le=2100)
+    sex: Sex = Sex.TOTAL
+    peers: str = Field("all", description=PEERS_HELP)
+
+
+class ProfileQuery(Schema):
+    peers: str = Field("all", description=PEERS_HELP)
+    sex: Sex = Sex.TOTAL
+
+
+class SimilarQuery(Schema):
+    k: int = Field(10, ge=1, le=100)
+    indicators: str = Field("", description="indicator codes, comma-separated; default set")
+
+
+def _peers(spec: str) -> benchmarks.Peers:
+    try:
+        return benchmarks.resolve_peers(spec)
+    except benchmarks.PeerError as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@router.get(
+    "/benchmarks",
+    response=BenchmarkOut,
+    summary="Statistics of one indicator-year among peers, with every peer's value and rank",
+)
+def get_benchmarks(request: HttpRequest, q: Query[BenchmarkQuery]) -> dict[str, Any]:
+    ind = get_object_or_404(Indicator, code=q.indicator)
+    group = _peers(q.peers)
+    result = benchmarks.benchmark(ind, q.year, q.sex.value, group)
+    return {
+        "indicator": ind.code,
+        "year": q.year,
+        "sex": q.sex.value,
+        "peers": group.spec,
+        "stats": result["stats"].__dict__,
+        "values": result["peers"],
+    }
+
+
+class ProfileRow(Schema):
+    indicator: str
+    name: str
+    unit: str
+    direction: str
+    year: int
+    value: float
+    scale: str
+    source: str
+    percentile_rank: float | None
+    better_than: float | None
+    peer_median: float | None
+    peer_count: int
+
+
+class ProfileOut(Schema):
+    metro: str
+    peers: str
+    indicators: list[ProfileRow]
+
+
+@router.get(
+    "/metros/{code}/profile",
+    response=ProfileOut,
+    summary="Every indicator of a metro at its latest year, ranked among peers",
+)
+def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict[str, Any]:
+    metro = get_object_or_404(Metro, code=code)
+    group = _peers(q.peers)
+    rows = benchmarks.profile(metro, group, q.sex.value)
+    return {
+        "metro": metro.code,
+        "peers": group.spec,
+        "indicators": [
+            {
+                "indicator": r["indicator"].code,
+                "name": translated(r["indicator"], "name")[0],
+                "unit": r["indicator"].unit,
+                "direction": r["indicator"].direction,
+                "year": r["observation"].year,
+                "value": r["observation"].value,
+                "scale": r["observation"].scale,
+                "source": r["observation"].source.code,
+                "percentile_rank": r["percentile_rank"],
+                "better_than": r["better_than"],
+                "peer_median": r["peer_median"],
+                "peer_count": r["peer_count"],
+            }
+            for r in rows
+        ],
+    }
+
+
+class Neighbour(Schema):
+    metro: str
+    metro_name: str
+    country_iso3: str
+    distance: float
+    shared_indicators: int
+    closest_on: list[str]
+
+
+class SimilarOut(Schema):
+    metro: str
+    indicators: list[str]
+    neighbours: list[Neighbour]
+
+
+@router.get(
+    "/metros/{code}/similar",
+    response=SimilarOut,
+    summary="Metros like this one: nearest over z-scored indicators, with the reasons",
+)
+def get_similar(request: HttpRequest, code: str, q: Query[SimilarQuery]) -> dict[str, Any]:
+    metro = get_object_or_404(Metro, code=code)
+    codes = _split(q.indicators) or list(benchmarks.DEFAULT_SIMILAR)
+    known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise HttpError(400, f"unknown indicator(s): {', '.join(unknown)}")
+    result = benchmarks.similar(metro, q.k, codes)
+    return {
+        "metro": metro.code,
+        "indicators": [i.code for i in result["indicators"]],
+        "neighbours": [
+            {
+                "metro": n["metro"].code,
+                "metro_name": n["metro"].name,
+                "country_iso3": n["metro"].country_iso3,
+                "distance": n["distance"],
+                "shared_indicators": n["shared"],
+                "closest_on": n["closest"],
+            }
+            for n in result["neighbours"]
+        ],
+    }

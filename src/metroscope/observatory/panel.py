@@ -1,0 +1,91 @@
+"""Published values as columnar arrays, cached per process, for peer comparisons.
+
+Benchmarks, profiles and "metros like mine" compare one metro with thousands; reading those
+values row by row for every request would be slow at 13,000 metros × 40 indicators. The
+values of one indicator and sex are read once into numpy arrays (metro ids, years, values,
+sorted by year then metro) and kept until the data change. Every write of observations goes
+through an ImportBatch, so the newest batch id (and the number of metros, for deletions)
+tells when a cached array is stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Max
+
+from metroscope.observatory.models import ImportBatch, Metro, Observation, Status
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+@dataclass(frozen=True)
+class Series:
+    """All published values of one indicator and sex, sorted by (year, metro)."""
+
+    metros: IntArray
+    years: IntArray
+    values: FloatArray
+
+    def year(self, year: int) -> tuple[IntArray, FloatArray]:
+        """Metro ids (sorted) and values of one year."""
+        lo, hi = np.searchsorted(self.years, [year, year + 1])
+        return self.metros[lo:hi], self.values[lo:hi]
+
+    def latest(self, first_year: int, last_year: int) -> tuple[IntArray, FloatArray, IntArray]:
+        """For each metro, its newest value within [first_year, last_year]."""
+        lo, hi = np.searchsorted(self.years, [first_year, last_year + 1])
+        metros, values, years = self.metros[lo:hi], self.values[lo:hi], self.years[lo:hi]
+        # Rows are sorted by year: the last occurrence of each metro is its newest value.
+        order = np.lexsort((years, metros))
+        metros, values, years = metros[order], values[order], years[order]
+        last = np.r_[metros[1:] != metros[:-1], True] if metros.size else np.zeros(0, bool)
+        return metros[last], values[last], years[last]
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[int, str], Series] = {}
+_version: tuple[int, int] | None = None
+
+
+def data_version() -> tuple[int, int]:
+    newest = ImportBatch.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    return int(newest), Metro.objects.count()
+
+
+def series(indicator_id: int, sex: str = "total") -> Series:
+    global _version
+    version = data_version()
+    with _lock:
+        if version != _version:
+            _cache.clear()
+            _version = version
+        cached = _cache.get((indicator_id, sex))
+    if cached is not None:
+        return cached
+    rows = list(
+        Observation.objects.filter(indicator_id=indicator_id, sex=sex, status=Status.PUBLISHED)
+        .order_by("year", "metro_id")
+        .values_list("metro_id", "year", "value")
+    )
+    data = np.array(rows, dtype=np.float64).reshape(-1, 3)
+    loaded = Series(
+        metros=data[:, 0].astype(np.int64),
+        years=data[:, 1].astype(np.int64),
+        values=data[:, 2].copy(),
+    )
+    with _lock:
+        if _version == version:
+            _cache[(indicator_id, sex)] = loaded
+    return loaded
+
+
+def clear() -> None:
+    global _version
+    with _lock:
+        _cache.clear()
+        _version = None
