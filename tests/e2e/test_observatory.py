@@ -140,6 +140,28 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
     expect(proxy_rows.first).to_be_visible()
     assert_accessible(page)
 
+    # Where it stands among peers, and metros like this one.
+    standing = page.locator("table").filter(
+        has=page.get_by_role("columnheader", name="Percentile rank")
+    )
+    expect(standing).to_have_count(1)
+    page.get_by_label("Compared with").select_option("country:BRA")
+    page.get_by_role("button", name="Compare").click()
+    expect(page).to_have_url(re.compile(r"peers=country%3ABRA"))
+    population_row = standing.get_by_role("row").filter(
+        has=page.get_by_role("link", name="Population of the urban centre", exact=True)
+    )
+    expect(population_row.get_by_role("cell").last).to_have_text(
+        str(
+            Observation.objects.filter(
+                indicator__code="population_urban_centre", year=2015, metro__country_iso3="BRA"
+            ).count()
+        )
+    )
+    like_mine = page.locator("ol").filter(has=page.get_by_role("link"))
+    expect(like_mine.get_by_role("listitem")).to_have_count(10)
+    assert_accessible(page)
+
     response = page.goto("/fr/observatory/")
     assert response is not None
     assert response.status == 200

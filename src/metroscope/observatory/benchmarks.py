@@ -45,11 +45,12 @@ def size_classes() -> dict[int, str]:
     projection), preferring the UN agglomeration figure to the GHSL urban centre's."""
     now = timezone.now().year
     classes: dict[int, str] = {}
+    version = panel.data_version()
+    found = dict(Indicator.objects.filter(code__in=POPULATION_INDICATORS).values_list("code", "pk"))
     for code in reversed(POPULATION_INDICATORS):  # the preferred indicator is applied last
-        indicator = Indicator.objects.filter(code=code).first()
-        if indicator is None:
+        if code not in found:
             continue
-        metros, values, _years = panel.series(indicator.pk).latest(1900, now)
+        metros, values, _years = panel.series(found[code], "total", version).latest(1900, now)
         for metro, value in zip(metros.tolist(), values.tolist(), strict=True):
             klass = analytics.size_class(value)
             if klass:
@@ -141,10 +142,12 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
     for obs in own:
         latest.setdefault(obs.indicator_id, obs)
     indicators = Indicator.objects.in_bulk(list(latest))
+    version = panel.data_version()
     result: list[dict[str, Any]] = []
     for indicator_id, obs in latest.items():
         indicator = indicators[indicator_id]
-        metros, values = _restrict(*panel.series(indicator_id, sex).year(obs.year), peers)
+        data = panel.series(indicator_id, sex, version)
+        metros, values = _restrict(*data.year(obs.year), peers)
         if peers.ids is not None and metro.pk not in peers.ids:
             values = np.append(values, obs.value)  # the metro always counts among its peers
         rank = analytics.percentile_rank(obs.value, values)
@@ -171,8 +174,9 @@ def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
     indicators.sort(key=lambda ind: order[ind.code])
     columns = []
     ids: set[int] = set()
+    version = panel.data_version()
     for indicator in indicators:
-        data = panel.series(indicator.pk)
+        data = panel.series(indicator.pk, "total", version)
         newest = int(data.years.max()) if data.years.size else 0
         now = min(newest, timezone.now().year)
         metros, values, _ = data.latest(now - SIMILAR_YEARS + 1, now)

@@ -57,9 +57,11 @@ def data_version() -> tuple[int, int]:
     return int(newest), Metro.objects.count()
 
 
-def series(indicator_id: int, sex: str = "total") -> Series:
+def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
+    """One indicator's published values; pass `version` (from data_version) when reading
+    several series for one answer, so the freshness check runs once."""
     global _version
-    version = data_version()
+    version = version or data_version()
     with _lock:
         if version != _version:
             _cache.clear()

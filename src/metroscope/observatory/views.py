@@ -15,7 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from metroscope.observatory import downloads, selectors, services
+from metroscope.members.models import Country
+from metroscope.observatory import benchmarks, downloads, selectors, services
 from metroscope.observatory.forms import UploadForm, ValueForm
 from metroscope.observatory.imports import ImportRejected, import_observations
 from metroscope.observatory.models import (
@@ -135,17 +136,35 @@ def metro_directory(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _peer_choices(metro: Metro) -> list[tuple[str, str]]:
+    choices = [("all", _("All metros")), ("members", _("Metros where members operate"))]
+    region = Country.objects.filter(iso3=metro.country_iso3).select_related("region").first()
+    if region is not None:
+        choices.append((f"region:{region.region.code}", str(region.region.name)))
+    choices.append((f"country:{metro.country_iso3}", metro.country_name or metro.country_iso3))
+    return choices
+
+
 def metro_page(request: HttpRequest, code: str) -> HttpResponse:
     metro = get_object_or_404(
         Metro.objects.prefetch_related("memberships__member", "aliases"), code=code
     )
     staff = request.user.has_perm("observatory.view_unpublished")
+    choices = _peer_choices(metro)
+    spec = request.GET.get("peers", "all")
+    if spec not in dict(choices):
+        spec = "all"
+    peers = benchmarks.resolve_peers(spec)
     return render(
         request,
         "observatory/metro.html",
         {
             "metro": metro,
             "series": selectors.metro_values(metro, include_unpublished=staff),
+            "profile": benchmarks.profile(metro, peers),
+            "peer_choices": choices,
+            "peers": spec,
+            "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),
             "can_enter": request.user.has_perm("observatory.enter_values", metro),
             "staff": staff,
             "formats": downloads.FORMATS,
