@@ -34,3 +34,19 @@ def test_stacked_share_bar_normalises_counts():
     )
     assert spec["encoding"]["x"]["stack"] == "normalize"
     assert spec["encoding"]["color"]["scale"]["domain"] == ["Female", "Male"]
+
+
+def test_ranking_bars_and_value_map_are_valid_specs():
+    from metroscope.core.charts import ranking_bars, value_map
+
+    rows = [{"name": "A", "value": 2.0, "url": "/a/", "highlight": False}]
+    bars = ranking_bars(rows, value_title="µg/m³", description="ranking")
+    assert bars["data"]["values"] == rows
+    assert bars["encoding"]["x"]["field"] == "value"
+    assert bars["encoding"]["y"]["sort"] is None  # keeps the order given
+    points = [{"name": "A", "latitude": 1.0, "longitude": 2.0, "value": 3.0, "url": "/a/"}]
+    world = value_map(
+        points, outline_url="/static/geo/countries-110m.json", value_title="x", description="map"
+    )
+    assert world["layer"][0]["data"]["url"].startswith("/static/")
+    assert world["layer"][1]["encoding"]["size"]["field"] == "value"

@@ -79,10 +79,10 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
     expect(page.locator("table tbody tr")).to_have_count(members_only)
     assert_accessible(page)
 
-    page.get_by_label("Metros").select_option(label="all metros")
+    page.get_by_label("Metros", exact=True).select_option(label="all metros")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"[?&]all=1"))
-    expect(page.get_by_label("Metros")).to_have_value("1")
+    expect(page.get_by_label("Metros", exact=True)).to_have_value("1")
     # The WHO data cover member metros only, so every metro with a value is listed either way.
     assert len(selectors.latest_values(pm25, members_only=False)) == coverage["metros"]
     expect(page.locator("table tbody tr")).to_have_count(coverage["metros"])
@@ -95,7 +95,7 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
     everywhere = len(selectors.latest_values(population, members_only=False))
     assert everywhere > members_only
     expect(page.locator("table tbody tr")).to_have_count(members_only)
-    page.get_by_label("Metros").select_option(label="all metros")
+    page.get_by_label("Metros", exact=True).select_option(label="all metros")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("table tbody tr")).to_have_count(everywhere)
     assert_accessible(page)

@@ -127,3 +127,114 @@ def stacked_share_bar(
         },
         "config": {"view": {"stroke": None}, "font": "system-ui, sans-serif"},
     }
+
+
+def ranking_bars(
+    rows: Sequence[dict[str, Any]],
+    *,
+    value_title: str,
+    description: str,
+    value_format: str = ",.1f",
+) -> dict[str, Any]:
+    """Horizontal bars, one per row (`name`, `value`, `url`, `highlight`), in the rows' order;
+    highlighted rows are drawn in the accent colour."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": {"step": 16},
+        "data": {"values": list(rows)},
+        "mark": {"type": "bar", "cornerRadiusEnd": 2},
+        "encoding": {
+            "y": {"field": "name", "type": "nominal", "title": None, "sort": None},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": {"format": value_format},
+            },
+            "color": {
+                "field": "highlight",
+                "type": "nominal",
+                "scale": {"domain": [False, True], "range": [PALETTE[0], PALETTE[4]]},
+                "legend": None,
+            },
+            "tooltip": [
+                {"field": "name", "type": "nominal", "title": " "},
+                {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": value_title,
+                    "format": value_format,
+                },
+            ],
+            "href": {"field": "url", "type": "nominal"},
+        },
+        "config": {"view": {"stroke": None}, "font": "system-ui, sans-serif"},
+    }
+
+
+def value_map(
+    points: Sequence[dict[str, Any]],
+    *,
+    outline_url: str,
+    value_title: str,
+    description: str,
+    value_format: str = ",.1f",
+    height: int = 380,
+) -> dict[str, Any]:
+    """Proportional circles (`name`, `latitude`, `longitude`, `value`, `url`) over the world
+    outline served by the site."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": height,
+        "projection": {"type": "equalEarth"},
+        "layer": [
+            {
+                "data": {
+                    "url": outline_url,
+                    "format": {"type": "topojson", "feature": "countries"},
+                },
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#e8ecef",
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.5,
+                },
+            },
+            {
+                "data": {"values": list(points)},
+                "mark": {
+                    "type": "circle",
+                    "opacity": 0.7,
+                    "color": PALETTE[0],
+                    "stroke": "#ffffff",
+                    "strokeWidth": 0.5,
+                },
+                "encoding": {
+                    "longitude": {"field": "longitude", "type": "quantitative"},
+                    "latitude": {"field": "latitude", "type": "quantitative"},
+                    "size": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": value_title,
+                        "scale": {"range": [8, 600]},
+                        "legend": {"orient": "bottom", "format": value_format},
+                    },
+                    "tooltip": [
+                        {"field": "name", "type": "nominal", "title": " "},
+                        {
+                            "field": "value",
+                            "type": "quantitative",
+                            "title": value_title,
+                            "format": value_format,
+                        },
+                    ],
+                    "href": {"field": "url", "type": "nominal"},
+                },
+            },
+        ],
+        "config": {"view": {"stroke": None}, "font": "system-ui, sans-serif"},
+    }

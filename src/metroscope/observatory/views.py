@@ -13,10 +13,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from metroscope.members.models import Country
-from metroscope.observatory import benchmarks, downloads, selectors, services
+from metroscope.observatory import benchmarks, charts, downloads, selectors, services
 from metroscope.observatory.forms import UploadForm, ValueForm
 from metroscope.observatory.imports import ImportRejected, import_observations
 from metroscope.observatory.models import (
@@ -91,15 +92,21 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     if sex not in available:
         sex = available[0]
     members_only = request.GET.get("all") != "1"
+    values = selectors.latest_values(
+        indicator, members_only=members_only, sex=sex, limit=LATEST_LIMIT
+    )
+    outline = static("geo/countries-110m.json")
     return render(
         request,
         "observatory/indicator.html",
         {
             "indicator": indicator,
             "coverage": selectors.indicator_coverage(indicator),
-            "values": selectors.latest_values(
-                indicator, members_only=members_only, sex=sex, limit=LATEST_LIMIT
-            ),
+            "values": values,
+            "ranking_spec": charts.indicator_ranking(indicator, values) if values else None,
+            "map_spec": charts.indicator_map(indicator, values, outline_url=outline)
+            if values
+            else None,
             "limit": LATEST_LIMIT,
             "sex": sex,
             "sexes": available,
