@@ -94,3 +94,24 @@ def test_members_sharing_a_centre_share_one_metro_and_no_place_appears_twice():
     assert alone.ghsl_id is None
     assert sum(1 for s in specs if s.ghsl_id == 2) == 1
     assert fold("Bigtown (area)") in big.aliases
+
+
+def test_a_member_primary_on_both_sides_pairs_before_one_inside_the_centre():
+    ghsl = {1: _place(1, "Capital", 0.0, 0.0)}
+    wup = {10: _place(10, "Capital", 0.0, 0.01), 11: _place(11, "Port", 0.0, 0.2)}
+    members = {
+        "capital": MemberPoint("capital", "Capital", "AAA", "Aland", 0.0, 0.0),
+        "a-port": MemberPoint("a-port", "Port", "AAA", "Aland", 0.0, 0.2),
+    }
+    links = [
+        CrosswalkLink("a-port", "ghsl_ucdb2015", "1", "Capital", "part_of", ""),
+        CrosswalkLink("a-port", "wup2018", "11", "Port", "primary", ""),
+        CrosswalkLink("capital", "ghsl_ucdb2015", "1", "Capital", "primary", ""),
+        CrosswalkLink("capital", "wup2018", "10", "Capital", "primary", ""),
+    ]
+    specs = plan_metros(ghsl, wup, members, links)
+    centre = next(s for s in specs if s.ghsl_id == 1)
+    assert centre.wup_id == 10
+    assert set(centre.members) == {"capital", "a-port"}
+    port = next(s for s in specs if s.wup_id == 11)
+    assert port.ghsl_id is None

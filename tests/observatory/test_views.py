@@ -154,3 +154,31 @@ def test_query_counts_stay_flat(path, most, django_assert_max_num_queries):
     get(path)  # the metro page's peer arrays are cached per process after a first read
     with django_assert_max_num_queries(most):
         assert get(path).status_code == 200
+
+
+def test_compare_three_metros_by_name_in_any_spelling():
+    page = get("/observatory/compare/?metros=barcelona,Sao+Paulo,Tokyo").content.decode()
+    assert page.count('<th scope="col" class="num"><a href="/observatory/metros/') == 3
+    assert "Population of the urban centre" in page
+    assert "National proxy" in page
+
+
+def test_compare_lists_ambiguous_and_unknown_names():
+    page = get("/observatory/compare/?metros=Barcelona,Xanadu-on-Sea").content.decode()
+    assert "names 2 metros" in page
+    assert "unknown metro" in page
+    assert "Add at least one more metro." not in page  # none resolved
+
+
+def test_gender_lens_gives_gap_and_ratio_from_the_values():
+    page = get("/observatory/gender/").content.decode()
+    assert "Life expectancy at birth" in page
+    barcelona = {
+        o.sex: o.value
+        for o in Observation.objects.filter(
+            metro__code="barcelona", indicator__code="life_expectancy_at_birth", year=2022
+        )
+    }
+    gap = barcelona["male"] - barcelona["female"]
+    assert f"{gap:.1f}" in page  # shown with the indicator's one decimal
+    assert f"{barcelona['female'] / barcelona['male']:.3f}" in page

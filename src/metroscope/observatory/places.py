@@ -183,10 +183,19 @@ def plan_metros(
         elif link.dataset == "who_aaq2022" and link.match_type in {"primary", "core_city"}:
             member_who[link.member].append(link)
     fixed: dict[int, int] = {}
+    candidates = []
     for code, g_link in member_ghsl.items():
         w_link = member_wup.get(code)
         if w_link and g_link.match_type in PAIRING and w_link.match_type in PAIRING:
-            fixed.setdefault(int(w_link.entity_id), int(g_link.entity_id))
+            both_primary = g_link.match_type == w_link.match_type == "primary"
+            candidates.append(
+                (not both_primary, code, int(w_link.entity_id), int(g_link.entity_id))
+            )
+    # A member matched as `primary` on both sides pairs first: Seoul's agglomeration goes with
+    # the Seoul urban centre, not Incheon's (which lies inside that centre).
+    for _, _, wup_id, ghsl_id in sorted(candidates):
+        if ghsl_id not in fixed.values():
+            fixed.setdefault(wup_id, ghsl_id)
     pairs = match_agglomerations(ghsl, wup, fixed)
     wup_of_ghsl = {g: (w, how, d) for w, (g, how, d) in pairs.items()}
 

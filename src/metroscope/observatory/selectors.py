@@ -303,3 +303,64 @@ def pending_review() -> QuerySet[Observation]:
 
 def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:
     return obs.revisions.select_related("source", "written_by", "replaced_by")
+
+
+def compare(metros: list[Metro]) -> list[dict[str, Any]]:
+    """Per indicator, each metro's latest published total value (projections left out)."""
+    now = _reference_year()
+    qs = (
+        Observation.objects.filter(
+            metro__in=metros, status=Status.PUBLISHED, sex="total", year__lte=now
+        )
+        .select_related("indicator", "source")
+        .order_by("indicator__order", "indicator__code", "metro_id", "-year")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    for obs in qs:
+        row = rows.setdefault(obs.indicator_id, {"indicator": obs.indicator, "cells": {}})
+        row["cells"].setdefault(obs.metro_id, obs)
+    return [
+        {"indicator": row["indicator"], "cells": [row["cells"].get(m.pk) for m in metros]}
+        for row in rows.values()
+    ]
+
+
+def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
+    """For every indicator split by sex: each metro's latest year with both a female and a male
+    value, the gap (male − female) and the ratio (female ÷ male)."""
+    now = _reference_year()
+    result = []
+    for indicator in Indicator.objects.order_by("order", "code"):
+        if not {"female", "male"} <= set(indicator.sexes):
+            continue
+        qs = indicator.observations.filter(
+            status=Status.PUBLISHED, sex__in=["female", "male"], year__lte=now
+        )
+        if members_only:
+            qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+        pairs: dict[tuple[int, int], dict[str, Observation]] = {}
+        for obs in qs.select_related("metro").order_by("metro__name", "-year"):
+            pairs.setdefault((obs.metro_id, obs.year), {})[obs.sex] = obs
+        latest: dict[int, dict[str, Any]] = {}
+        for (metro_id, year), by_sex in pairs.items():
+            if metro_id in latest or len(by_sex) < 2:
+                continue
+            female, male = by_sex["female"].value, by_sex["male"].value
+            latest[metro_id] = {
+                "metro": by_sex["female"].metro,
+                "year": year,
+                "female": female,
+                "male": male,
+                "gap": male - female,
+                "ratio": female / male if male else None,
+                "scale": by_sex["female"].get_scale_display(),
+            }
+        sexes_present = set(qs.values_list("sex", flat=True).distinct())
+        result.append(
+            {
+                "indicator": indicator,
+                "rows": sorted(latest.values(), key=lambda r: r["metro"].name),
+                "sexes_present": sorted(sexes_present),
+            }
+        )
+    return result

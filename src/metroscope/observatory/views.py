@@ -29,6 +29,7 @@ from metroscope.observatory.models import (
     Observation,
     Status,
 )
+from metroscope.observatory.resolve import MetroResolver, Unresolved
 
 PAGE_SIZE = 50
 LATEST_LIMIT = 500
@@ -369,4 +370,45 @@ def value_history(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "observatory/value_history.html",
         {"obs": obs, "revisions": selectors.observation_history(obs)},
+    )
+
+
+MAX_COMPARED = 5
+
+
+def compare_page(request: HttpRequest) -> HttpResponse:
+    """2–5 metros side by side; metros given by code, name or alias, accents ignored."""
+    text = request.GET.get("metros", "").strip()[:400]
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    metros: list[Metro] = []
+    problems: list[str] = []
+    if len(names) > MAX_COMPARED:
+        problems.append(_("Compare at most %(n)s metros.") % {"n": MAX_COMPARED})
+        names = names[:MAX_COMPARED]
+    resolver = MetroResolver() if names else None
+    for name in names:
+        if resolver is None:
+            break
+        try:
+            metro_id = resolver.resolve(name)
+        except Unresolved as exc:
+            problems.append(str(exc))
+            continue
+        metro = Metro.objects.get(pk=metro_id)
+        if metro not in metros:
+            metros.append(metro)
+    rows = selectors.compare(metros) if len(metros) >= 2 else []
+    return render(
+        request,
+        "observatory/compare.html",
+        {"text": text, "metros": metros, "rows": rows, "problems": problems},
+    )
+
+
+def gender_page(request: HttpRequest) -> HttpResponse:
+    members_only = request.GET.get("all") != "1"
+    return render(
+        request,
+        "observatory/gender.html",
+        {"lens": selectors.gender_lens(members_only=members_only), "members_only": members_only},
     )
