@@ -125,3 +125,12 @@ def test_nearest_equals_brute_force(matrix, k):
     expected = brute_force(matrix, 0, k)
     got = [n.index for n in a.nearest(a.zscores(matrix), 0, k)]
     assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, st.integers(1, 40), elements=st.integers(0, 5).map(float)),
+    st.integers(-1, 6).map(float),
+)
+def test_sorted_rank_equals_percentile_rank(values, value):
+    assert a.sorted_rank(value, np.sort(values)) == pytest.approx(a.percentile_rank(value, values))

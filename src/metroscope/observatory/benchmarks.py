@@ -109,22 +109,27 @@ def _restrict(metros: np.ndarray, values: np.ndarray, peers: Peers) -> tuple[Any
 
 def benchmark(indicator: Indicator, year: int, sex: str, peers: Peers) -> dict[str, Any]:
     """Statistics of one indicator-year among the peers, and each peer's value and rank."""
-    metros, values = _restrict(*panel.series(indicator.pk, sex).year(year), peers)
+    version = panel.data_version()
+    metros, values = _restrict(*panel.series(indicator.pk, sex, version).year(year), peers)
     ranks = analytics.percentile_ranks(values)
     stats = analytics.statistics(values)
-    refs = Metro.objects.in_bulk(metros.tolist())
-    rows = [
-        {
-            "metro": refs[m].code,
-            "metro_name": refs[m].name,
-            "country_iso3": refs[m].country_iso3,
-            "value": v,
-            "percentile_rank": r,
-            "better_than": analytics.better_than(r, indicator.direction),
-        }
-        for m, v, r in zip(metros.tolist(), values.tolist(), ranks.tolist(), strict=True)
-    ]
-    rows.sort(key=lambda row: (-row["value"], row["metro"]))
+    refs = panel.metro_refs(version)
+    turn = {"higher_better": 1, "lower_better": -1}.get(indicator.direction)
+    order = np.lexsort((metros, -values))  # highest value first
+    rows = []
+    for i in order.tolist():
+        code, name, iso3 = refs[int(metros[i])]
+        rank = float(ranks[i])
+        rows.append(
+            {
+                "metro": code,
+                "metro_name": name,
+                "country_iso3": iso3,
+                "value": float(values[i]),
+                "percentile_rank": rank,
+                "better_than": None if turn is None else (rank if turn > 0 else 100.0 - rank),
+            }
+        )
     return {"stats": stats, "peers": rows}
 
 
@@ -135,35 +140,59 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
         Observation.objects.filter(
             metro=metro, sex=sex, status=Status.PUBLISHED, year__lte=timezone.now().year
         )
-        .select_related("source")
         .order_by("indicator_id", "-year")
+        .values_list("indicator_id", "pk")
     )
-    latest: dict[int, Observation] = {}
-    for obs in own:
-        latest.setdefault(obs.indicator_id, obs)
+    newest: dict[int, int] = {}
+    for indicator_id, pk in own:
+        newest.setdefault(indicator_id, pk)
+    chosen = Observation.objects.select_related("source").in_bulk(list(newest.values()))
+    latest = {indicator_id: chosen[pk] for indicator_id, pk in newest.items()}
     indicators = Indicator.objects.in_bulk(list(latest))
     version = panel.data_version()
     result: list[dict[str, Any]] = []
     for indicator_id, obs in latest.items():
         indicator = indicators[indicator_id]
         data = panel.series(indicator_id, sex, version)
-        metros, values = _restrict(*data.year(obs.year), peers)
-        if peers.ids is not None and metro.pk not in peers.ids:
-            values = np.append(values, obs.value)  # the metro always counts among its peers
-        rank = analytics.percentile_rank(obs.value, values)
-        stats = analytics.statistics(values)
+        if peers.ids is None:
+            ordered = data.sorted_year(obs.year)  # all metros: sorted once per data version
+        else:
+            _, values = _restrict(*data.year(obs.year), peers)
+            if metro.pk not in peers.ids:
+                values = np.append(values, obs.value)  # the metro counts among its peers
+            ordered = np.sort(values)
+        rank = analytics.sorted_rank(obs.value, ordered)
         result.append(
             {
                 "indicator": indicator,
                 "observation": obs,
                 "percentile_rank": rank,
                 "better_than": analytics.better_than(rank, indicator.direction),
-                "peer_median": stats.median,
-                "peer_count": stats.count,
+                "peer_median": float(np.median(ordered)) if ordered.size else None,
+                "peer_count": int(ordered.size),
             }
         )
     result.sort(key=lambda row: (row["indicator"].order, row["indicator"].code))
     return result
+
+
+def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tuple[Any, Any]:
+    """Rows = every metro with a value for any indicator, columns = indicators: each metro's
+    newest value within SIMILAR_YEARS of the indicator's newest year, z-scored."""
+    columns = []
+    ids: set[int] = set()
+    for indicator in indicators:
+        data = panel.series(indicator.pk, "total", version)
+        newest = int(data.years.max()) if data.years.size else 0
+        now = min(newest, timezone.now().year)
+        metros, values, _ = data.latest_cached(now - SIMILAR_YEARS + 1, now)
+        columns.append((metros, values))
+        ids.update(metros.tolist())
+    rows = np.array(sorted(ids), dtype=np.int64)
+    matrix = np.full((rows.size, len(indicators)), np.nan)
+    for col, (metros, values) in enumerate(columns):
+        matrix[np.searchsorted(rows, metros), col] = values
+    return rows, analytics.zscores(matrix)
 
 
 def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
@@ -172,25 +201,13 @@ def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
     indicators = list(Indicator.objects.filter(code__in=indicator_codes))
     order = {code: i for i, code in enumerate(indicator_codes)}
     indicators.sort(key=lambda ind: order[ind.code])
-    columns = []
-    ids: set[int] = set()
     version = panel.data_version()
-    for indicator in indicators:
-        data = panel.series(indicator.pk, "total", version)
-        newest = int(data.years.max()) if data.years.size else 0
-        now = min(newest, timezone.now().year)
-        metros, values, _ = data.latest(now - SIMILAR_YEARS + 1, now)
-        columns.append((metros, values))
-        ids.update(metros.tolist())
-    ids.add(metro.pk)
-    rows = np.array(sorted(ids), dtype=np.int64)
-    matrix = np.full((rows.size, len(indicators)), np.nan)
-    for col, (metros, values) in enumerate(columns):
-        matrix[np.searchsorted(rows, metros), col] = values
-    target = int(np.searchsorted(rows, metro.pk))
-    if not np.isfinite(matrix[target]).any():
+    key = ("similar", tuple(i.pk for i in indicators))
+    rows, z = panel.derived(key, version, lambda: _zscored_matrix(indicators, version))
+    position = int(np.searchsorted(rows, metro.pk))
+    if position >= rows.size or rows[position] != metro.pk or not np.isfinite(z[position]).any():
         return {"indicators": indicators, "neighbours": []}
-    found = analytics.nearest(analytics.zscores(matrix), target, k)
+    found = analytics.nearest(z, position, k)
     refs = Metro.objects.in_bulk([int(rows[n.index]) for n in found])
     return {
         "indicators": indicators,

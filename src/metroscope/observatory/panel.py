@@ -11,7 +11,7 @@ tells when a cached array is stale.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,6 +30,24 @@ class Series:
     metros: IntArray
     years: IntArray
     values: FloatArray
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def sorted_year(self, year: int) -> FloatArray:
+        """One year's values in ascending order (for ranks and medians among all metros)."""
+        key = ("sorted", year)
+        if key not in self._memo:
+            self._memo[key] = np.sort(self.year(year)[1])
+        result: FloatArray = self._memo[key]
+        return result
+
+    def latest_cached(
+        self, first_year: int, last_year: int
+    ) -> tuple[IntArray, FloatArray, IntArray]:
+        key = ("latest", first_year, last_year)
+        if key not in self._memo:
+            self._memo[key] = self.latest(first_year, last_year)
+        result: tuple[IntArray, FloatArray, IntArray] = self._memo[key]
+        return result
 
     def year(self, year: int) -> tuple[IntArray, FloatArray]:
         """Metro ids (sorted) and values of one year."""
@@ -86,8 +104,56 @@ def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | Non
     return loaded
 
 
+_refs: dict[int, tuple[str, str, str]] = {}
+_refs_version: tuple[int, int] | None = None
+
+
+def metro_refs(version: tuple[int, int] | None = None) -> dict[int, tuple[str, str, str]]:
+    """Metro id -> (code, name, country ISO3) for every metro, cached like the series."""
+    global _refs, _refs_version
+    version = version or data_version()
+    with _lock:
+        if _refs_version == version:
+            return _refs
+    refs = {
+        pk: (code, name, iso3)
+        for pk, code, name, iso3 in Metro.objects.values_list(
+            "pk", "code", "name", "country_iso3"
+        ).iterator(chunk_size=10000)
+    }
+    with _lock:
+        _refs, _refs_version = refs, version
+    return refs
+
+
+_derived: dict[Any, Any] = {}
+_derived_version: tuple[int, int] | None = None
+DERIVED_LIMIT = 32
+
+
+def derived(key: Any, version: tuple[int, int], build: Any) -> Any:
+    """A value computed from the series (e.g. the z-scored matrix of a set of indicators),
+    kept while the data version stays the same; at most DERIVED_LIMIT of them."""
+    global _derived_version
+    with _lock:
+        if _derived_version != version:
+            _derived.clear()
+            _derived_version = version
+        if key in _derived:
+            return _derived[key]
+    value = build()
+    with _lock:
+        if _derived_version == version:
+            if len(_derived) >= DERIVED_LIMIT:
+                _derived.pop(next(iter(_derived)))
+            _derived[key] = value
+    return value
+
+
 def clear() -> None:
-    global _version
+    global _version, _refs_version
     with _lock:
         _cache.clear()
         _version = None
+        _refs_version = None
+        _derived.clear()
