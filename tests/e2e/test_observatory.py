@@ -371,3 +371,24 @@ def test_staff_imports_a_file_is_refused_a_bad_one_and_publishes(page: Page, tmp
         "24.0"
     )
     assert_accessible(page)
+
+
+def test_compare_gender_lens_and_coverage_pages(page: Page):
+    page.goto("/observatory/")
+    page.get_by_role("link", name="Compare metros").click()
+    page.get_by_label("Metros (2 to 5, separated by commas)").fill("barcelona, Sao Paulo, Tokyo")
+    page.get_by_role("button", name="Compare").click()
+    header = page.locator("table thead")
+    expect(header.get_by_role("link", name="São Paulo", exact=True)).to_be_visible()
+    expect(header.get_by_role("columnheader")).to_have_count(4)
+    assert_accessible(page)
+
+    page.goto("/observatory/gender/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gender lens")
+    expect(page.get_by_role("heading", name="Life expectancy at birth")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/observatory/coverage/")
+    region = page.get_by_role("region", name="Coverage table")
+    expect(region.get_by_role("link", name="Victoria", exact=True)).to_be_visible()
+    assert_accessible(page)

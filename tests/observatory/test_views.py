@@ -182,3 +182,11 @@ def test_gender_lens_gives_gap_and_ratio_from_the_values():
     gap = barcelona["male"] - barcelona["female"]
     assert f"{gap:.1f}" in page  # shown with the indicator's one decimal
     assert f"{barcelona['female'] / barcelona['male']:.3f}" in page
+
+
+def test_coverage_shows_latest_years_and_gaps(django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        page = get("/observatory/coverage/").content.decode()
+    assert "pm25_annual_mean" in page
+    assert '<a href="/observatory/metros/victoria/">Victoria</a>' in page
+    assert "no value" in page  # Victoria has no GHSL urban centre

@@ -364,3 +364,27 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def coverage_matrix(*, members_only: bool = True) -> dict[str, Any]:
+    """Metros × indicators with each cell's latest published year (None where no value), so
+    gaps and stale values show."""
+    indicators = list(Indicator.objects.order_by("order", "code"))
+    metros_qs = Metro.objects.all()
+    if members_only:
+        metros_qs = metros_qs.filter(memberships__isnull=False).distinct()
+    metros = list(metros_qs.order_by("name", "code"))
+    latest = (
+        Observation.objects.filter(status=Status.PUBLISHED, metro__in=metros_qs)
+        .values_list("metro_id", "indicator_id")
+        .annotate(last=Max("year"))
+        .order_by()
+    )
+    cells = {(m, i): year for m, i, year in latest}
+    return {
+        "indicators": indicators,
+        "rows": [
+            {"metro": metro, "years": [cells.get((metro.pk, ind.pk)) for ind in indicators]}
+            for metro in metros
+        ],
+    }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("metros/<slug:code>/", views.metro_page, name="metro"),
     path("compare/", views.compare_page, name="compare"),
     path("gender/", views.gender_page, name="gender"),
+    path("coverage/", views.coverage_page, name="coverage"),
     path("download/<str:fmt>/", views.download, name="download"),
     path("enter/", views.enter_value, name="enter"),
     path("import/", views.import_page, name="import"),

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metroscope.members.models import Country
@@ -411,4 +412,12 @@ def gender_page(request: HttpRequest) -> HttpResponse:
         request,
         "observatory/gender.html",
         {"lens": selectors.gender_lens(members_only=members_only), "members_only": members_only},
+    )
+
+
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "observatory/coverage.html",
+        {"matrix": selectors.coverage_matrix(members_only=True), "this_year": timezone.now().year},
     )
