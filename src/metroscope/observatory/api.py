@@ -434,18 +434,18 @@ def get_benchmarks(request: HttpRequest, q: Query[BenchmarkQuery]) -> HttpRespon
     ind = get_object_or_404(Indicator, code=q.indicator)
     group = _peers(q.peers)
     result = benchmarks.benchmark(ind, q.year, q.sex.value, group)
-    body = {
+    head = {
         "indicator": ind.code,
         "year": q.year,
         "sex": q.sex.value,
         "peers": group.spec,
         "stats": result["stats"].__dict__,
-        "values": result["peers"],
     }
-    # Up to 13,000 peers: the rows are built with plain types already, so they are encoded
-    # directly (orjson) instead of being validated one by one against the schema, which still
-    # documents the answer in OpenAPI.
-    return HttpResponse(orjson.dumps(body), content_type="application/json")
+    # Up to 13,000 peers, encoded once per data version: the answer is spliced from JSON
+    # bytes instead of being validated row by row against the schema, which still documents
+    # it in OpenAPI.
+    body = orjson.dumps(head)[:-1] + b',"values":' + result["peers_json"] + b"}"
+    return HttpResponse(body, content_type="application/json")
 
 
 class ProfileRow(Schema):
