@@ -61,6 +61,7 @@ def main() -> None:
     django.setup()
     import numpy as np
     import pandas as pd
+    from django.db import transaction
     from django.test import Client
 
     from metroscope.observatory import analytics
@@ -100,9 +101,12 @@ def main() -> None:
     rows = Observation.objects.filter(
         metro__synthetic=True, sex="total", status="published"
     ).values_list("metro_id", "indicator_id", "year", "value")
-    frame = pd.DataFrame.from_records(
-        rows.iterator(chunk_size=20000), columns=["metro", "indicator", "year", "value"]
-    )
+    # Inside a transaction PostgreSQL streams the cursor; outside one Django declares it WITH
+    # HOLD, which materialises all 5 million rows before the first arrives.
+    with transaction.atomic():
+        frame = pd.DataFrame.from_records(
+            rows.iterator(chunk_size=20000), columns=["metro", "indicator", "year", "value"]
+        )
     ids = dict(Metro.objects.filter(synthetic=True).values_list("code", "pk"))
 
     def pandas_profile(code: str) -> list[tuple[int, float]]:
