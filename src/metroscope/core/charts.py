@@ -19,6 +19,14 @@ class MapPoint(TypedDict):
     url: str
 
 
+def _outline_layer(outline_url: str) -> dict[str, Any]:
+    """The world's countries in light grey, under every map's points."""
+    return {
+        "data": {"url": outline_url, "format": {"type": "topojson", "feature": "countries"}},
+        "mark": {"type": "geoshape", "fill": "#e8ecef", "stroke": "#ffffff", "strokeWidth": 0.5},
+    }
+
+
 def world_map(
     points: Sequence[MapPoint],
     *,
@@ -36,18 +44,7 @@ def world_map(
         "height": height,
         "projection": {"type": "equalEarth"},
         "layer": [
-            {
-                "data": {
-                    "url": outline_url,
-                    "format": {"type": "topojson", "feature": "countries"},
-                },
-                "mark": {
-                    "type": "geoshape",
-                    "fill": "#e8ecef",
-                    "stroke": "#ffffff",
-                    "strokeWidth": 0.5,
-                },
-            },
+            _outline_layer(outline_url),
             {
                 "data": {"values": list(points)},
                 "mark": {
@@ -192,18 +189,7 @@ def value_map(
         "height": height,
         "projection": {"type": "equalEarth"},
         "layer": [
-            {
-                "data": {
-                    "url": outline_url,
-                    "format": {"type": "topojson", "feature": "countries"},
-                },
-                "mark": {
-                    "type": "geoshape",
-                    "fill": "#e8ecef",
-                    "stroke": "#ffffff",
-                    "strokeWidth": 0.5,
-                },
-            },
+            _outline_layer(outline_url),
             {
                 "data": {"values": list(points)},
                 "mark": {
