@@ -126,6 +126,10 @@ def stacked_share_bar(
     }
 
 
+def _value_tip(title: str, value_format: str) -> dict[str, Any]:
+    return {"field": "value", "type": "quantitative", "title": title, "format": value_format}
+
+
 def ranking_bars(
     rows: Sequence[dict[str, Any]],
     *,
@@ -158,12 +162,7 @@ def ranking_bars(
             },
             "tooltip": [
                 {"field": "name", "type": "nominal", "title": " "},
-                {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": value_title,
-                    "format": value_format,
-                },
+                _value_tip(value_title, value_format),
             ],
             "href": {"field": "url", "type": "nominal"},
         },
@@ -211,12 +210,7 @@ def value_map(
                     },
                     "tooltip": [
                         {"field": "name", "type": "nominal", "title": " "},
-                        {
-                            "field": "value",
-                            "type": "quantitative",
-                            "title": value_title,
-                            "format": value_format,
-                        },
+                        _value_tip(value_title, value_format),
                     ],
                     "href": {"field": "url", "type": "nominal"},
                 },

@@ -30,7 +30,7 @@ from metroscope.observatory.models import (
     Status,
     Unit,
 )
-from metroscope.observatory.parsing import ImportFileError, RawRecord, open_observations
+from metroscope.observatory.parsing import ImportFileError, RawRecord, open_observations, place
 from metroscope.observatory.resolve import (
     IndicatorResolver,
     MetroResolver,
@@ -73,13 +73,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
         shown = f" ({self.value!r})" if self.value else ""
-        prefix = ", ".join(where)
+        prefix = place(self.row, self.column)
         return f"{prefix}{shown}: {self.reason}" if prefix else self.reason
 
 

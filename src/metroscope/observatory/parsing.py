@@ -109,6 +109,14 @@ REQUIRED = {
 OPTIONAL = ("country", "sex", "unit", "scale", "source", "note")
 
 
+def place(row: int | None, column: str | None) -> str:
+    """ "row 3, column 'value'", "row 3" or "": where a problem is, for every message."""
+    where = [] if row is None else [f"row {row}"]
+    if column:
+        where.append(f"column {column!r}")
+    return ", ".join(where)
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be read. Carries row/column when known."""
 
@@ -119,12 +127,8 @@ class ImportFileError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+        where = place(self.row, self.column)
+        return f"{where}: {self.reason}" if where else self.reason
 
 
 @dataclass(frozen=True, slots=True)
