@@ -44,10 +44,14 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
     themes = page.get_by_role("heading", level=2)
     expect(themes.filter(has_text="Environmental sustainability")).to_have_count(1)
     expect(themes.filter(has_text="Quality of life")).to_have_count(1)
-    expect(row_linking(page, PM25_NAME)).to_have_count(1)
+    # Once in the headline table of the network, once in its theme's table.
+    expect(row_linking(page, PM25_NAME)).to_have_count(2)
+    headlines = page.locator("table.headlines")
+    expect(row_linking(page, PM25_NAME).filter(has_text="µg/m³")).to_have_count(2)
+    expect(headlines.get_by_role("row").filter(has_text="35.1")).to_have_count(1)  # the plan's
     assert_accessible(page)
 
-    page.get_by_role("link", name=PM25_NAME, exact=True).click()
+    page.get_by_role("link", name=PM25_NAME, exact=True).last.click()
     expect(page).to_have_url(re.compile(rf"/observatory/indicators/{PM25}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(PM25_NAME)
     expect(page.locator("p.lead")).to_have_text(pm25.definition)

@@ -134,3 +134,19 @@ def test_nearest_equals_brute_force(matrix, k):
 )
 def test_sorted_rank_equals_percentile_rank(values, value):
     assert a.sorted_rank(value, np.sort(values)) == pytest.approx(a.percentile_rank(value, values))
+
+
+def test_reference_year_is_the_newest_year_at_least_half_as_covered_as_the_best():
+    years = np.array([2016] * 10 + [2018] * 6 + [2019] * 5 + [2020] * 4 + [2021] * 1)
+    assert a.reference_year(years) == 2019  # 5 ≥ 10 / 2; 2020's 4 and 2021's 1 are too few
+    assert a.reference_year(np.array([2021, 2021])) == 2021
+    assert a.reference_year(np.array([], dtype=np.int64)) is None
+
+
+def test_distance_to_a_reference_value_by_direction():
+    assert a.distance_to(17.83, 5, "lower_better") == a.Distance(12.83, False)
+    assert a.distance_to(4.0, 5, "lower_better") == a.Distance(-1.0, True)
+    assert a.distance_to(5.0, 5, "lower_better").meets is True  # at the guideline meets it
+    assert a.distance_to(80.0, 75, "higher_better") == a.Distance(5.0, True)
+    assert a.distance_to(70.0, 75, "higher_better").meets is False
+    assert a.distance_to(70.0, 75, "neutral") == a.Distance(-5.0, None)

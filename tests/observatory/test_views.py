@@ -39,7 +39,8 @@ def test_indicator_page_offers_only_the_sexes_that_have_values():
     assert response.status_code == 200
     assert "Sex: Female." in page
     assert "No published value yet" not in page
-    assert '<option value="male"' not in page
+    filters = page[: page.index('id="id_metro"')]  # Malé, a metro, has the code "male"
+    assert '<option value="male"' not in filters
 
 
 @pytest.mark.parametrize("page", ["enter", "import", "review"])
@@ -144,8 +145,8 @@ def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        ("/observatory/", 5),
-        ("/observatory/indicators/life_expectancy_at_birth/", 9),
+        ("/observatory/", 11),
+        ("/observatory/indicators/life_expectancy_at_birth/", 12),  # + the series: metros, values
         ("/observatory/metros/", 2),
         ("/observatory/metros/barcelona/", 17),
     ],
@@ -190,3 +191,64 @@ def test_coverage_shows_latest_years_and_gaps(django_assert_max_num_queries):
     assert "pm25_annual_mean" in page
     assert '<a href="/observatory/metros/victoria/">Victoria</a>' in page
     assert "no value" in page  # Victoria has no GHSL urban centre
+
+
+def test_home_headline_table_averages_member_metros_in_the_reference_year():
+    import numpy as np
+
+    from metroscope.observatory import analytics, panel
+
+    panel.clear()
+    page = get("/observatory/").content.decode()
+    rows = (
+        Observation.objects.filter(
+            indicator__code="pm25_annual_mean",
+            sex="total",
+            status=Status.PUBLISHED,
+            metro__memberships__isnull=False,
+            year__lte=2026,
+        )
+        .values_list("metro_id", "year", "value")
+        .distinct()
+    )
+    years = np.array([y for _, y, _ in rows])
+    year = analytics.reference_year(years)
+    values = [v for _, y, v in rows if y == year]
+    mean = f"{sum(values) / len(values):,.1f}"
+    assert f"<strong>{mean}</strong>" in page
+    assert f"{len(values)} metros; values {years.min()}–{years.max()}" in page
+    assert "35.1" in page  # the plan's own figure, quoted beside ours
+    assert page.count('class="badge">plan headline</span></th>') == 6
+
+
+def test_a_headline_metric_without_data_says_so():
+    from metroscope.observatory import panel
+
+    Observation.objects.filter(indicator__code="own_revenue_share").delete()
+    panel.clear()
+    page = get("/observatory/").content.decode()
+    assert "No data: no metro where members operate has a published value yet." in page
+
+
+def test_featured_indicators_join_the_headline_table():
+    from metroscope.observatory.models import Indicator
+
+    Indicator.objects.filter(code="no2_annual_mean").update(featured=True)
+    page = get("/observatory/").content.decode()
+    headlines = page[page.index('id="headlines"') : page.index("Scale flags")]
+    assert "/observatory/indicators/no2_annual_mean/" in headlines
+
+
+def test_reference_values_show_on_indicator_and_metro_pages():
+    indicator = get("/observatory/indicators/pm25_annual_mean/").content.decode()
+    assert "WHO air quality guideline (2021), annual mean PM2.5: <strong>5.0</strong>" in indicator
+    obs = Observation.objects.filter(
+        metro__code="barcelona", indicator__code="pm25_annual_mean", status=Status.PUBLISHED
+    ).latest("year")
+    profile = get("/observatory/metros/barcelona/").content.decode()
+    gap = f"+{obs.value - 5:.1f} µg/m³ — <strong>{'met' if obs.value <= 5 else 'not met'}"
+    assert gap in profile
+    api = client_for(None).get("/api/v1/metros/barcelona/profile", HTTP_HOST="127.0.0.1").json()
+    row = next(r for r in api["indicators"] if r["indicator"] == "pm25_annual_mean")
+    assert row["references"][0]["distance"] == pytest.approx(obs.value - 5)
+    assert row["references"][0]["meets"] is (obs.value <= 5)

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from metroscope.observatory import models as m
 
 
+class ReferenceValueInline(TranslationTabularInline):  # type: ignore[misc]
+    model = m.ReferenceValue
+    extra = 0
+    fields = ("code", "label", "kind", "value", "year", "source", "url", "order")
+
+
 @admin.register(m.Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin, TranslationAdmin):  # type: ignore[misc]
-    list_display = ("code", "name", "theme", "unit", "direction", "headline")
-    list_filter = ("theme", "unit", "direction")
+    list_display = ("code", "name", "theme", "unit", "direction", "headline", "featured")
+    list_editable = ("featured",)
+    list_filter = ("theme", "unit", "direction", "featured")
+    inlines = (ReferenceValueInline,)
     search_fields = ("code", "name")
     filter_horizontal = ("plan_themes", "plan_challenges")
 
@@ -54,3 +62,12 @@ class ObservationAdmin(admin.ModelAdmin):
     search_fields = ("metro__name", "metro__code")
     raw_id_fields = ("metro", "batch")
     list_select_related = ("metro", "indicator", "source")
+
+
+@admin.register(m.PeerGroup)
+class PeerGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "owner", "visibility", "uid", "updated_at")
+    list_filter = ("visibility",)
+    search_fields = ("name", "uid", "owner__username")
+    autocomplete_fields = ("metros",)
+    readonly_fields = ("uid",)

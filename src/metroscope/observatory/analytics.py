@@ -8,6 +8,10 @@ Definitions (the Observatory's, relied on by tests and users):
   counts peers strictly lower and E peers equal (the metro itself included);
 - "better than": the percentile rank where higher is better, 100 minus it where lower is
   better, nothing for neutral indicators;
+- reference year of a network figure: the newest year in which at least half as many metros
+  have a value as in the best-covered year (so two early reporters don't stand for all);
+- distance to a reference value (a guideline, a target): value − reference, in the unit;
+  "meets" it when at or below it where lower is better, at or above where higher is better;
 - metros like mine: Euclidean distance over z-scored indicators, using only the indicators
   both metros have, scaled by the share used (d = sqrt(Σ Δz² × K / m)); pairs sharing fewer
   than half of the K indicators are not compared.
@@ -104,6 +108,31 @@ def better_than(rank: float | None, direction: str) -> float | None:
     if direction == "lower_better":
         return 100.0 - rank
     return None
+
+
+def reference_year(years: NDArray[np.int64]) -> int | None:
+    """The newest year whose count of values (one per metro and year in `years`) is at least
+    half the count of the best-covered year; None when there are no values."""
+    if years.size == 0:
+        return None
+    found, counts = np.unique(years, return_counts=True)
+    enough = counts * 2 >= counts.max()
+    return int(found[enough].max())
+
+
+@dataclass(frozen=True)
+class Distance:
+    gap: float  # value − reference, in the indicator's unit
+    meets: bool | None  # None where the indicator has no better direction
+
+
+def distance_to(value: float, reference: float, direction: str) -> Distance:
+    gap = float(f"{value - reference:.12g}")  # 12.83, not 12.829999999999998
+    if direction == "lower_better":
+        return Distance(gap, value <= reference)
+    if direction == "higher_better":
+        return Distance(gap, value >= reference)
+    return Distance(gap, None)
 
 
 def size_class(population: float | None) -> str | None:

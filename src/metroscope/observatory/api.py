@@ -15,6 +15,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core import tokens
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import benchmarks, selectors, services
@@ -397,7 +398,8 @@ class BenchmarkOut(Schema):
 
 
 PEERS_HELP = (
-    "all, members, region:<code>, country:<ISO3>, size:<lt1m|1m-5m|5m-10m|ge10m> or metros:<code,…>"
+    "all, members, region:<code>, country:<ISO3>, size:<lt1m|1m-5m|5m-10m|ge10m>, "
+    "group:<id> (a saved peer group: yours, or one shared by link) or metros:<code,…>"
 )
 
 
@@ -418,9 +420,19 @@ class SimilarQuery(Schema):
     indicators: str = Field("", description="indicator codes, comma-separated; default set")
 
 
-def _peers(spec: str) -> benchmarks.Peers:
+def _reader(request: HttpRequest) -> Any:
+    """Who reads: the session's user, or a bearer token's on these public endpoints (a
+    private peer group is visible to its owner only)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return tokens.user_for(header[7:].strip())
+    return request.user
+
+
+def _peers(request: HttpRequest, spec: str) -> benchmarks.Peers:
     try:
-        return benchmarks.resolve_peers(spec)
+        reader = _reader(request) if spec.strip().startswith("group:") else None
+        return benchmarks.resolve_peers(spec, reader)
     except benchmarks.PeerError as exc:
         raise HttpError(400, str(exc)) from exc
 
@@ -432,7 +444,7 @@ def _peers(spec: str) -> benchmarks.Peers:
 )
 def get_benchmarks(request: HttpRequest, q: Query[BenchmarkQuery]) -> HttpResponse:
     ind = get_object_or_404(Indicator, code=q.indicator)
-    group = _peers(q.peers)
+    group = _peers(request, q.peers)
     result = benchmarks.benchmark(ind, q.year, q.sex.value, group)
     head = {
         "indicator": ind.code,
@@ -448,6 +460,19 @@ def get_benchmarks(request: HttpRequest, q: Query[BenchmarkQuery]) -> HttpRespon
     return HttpResponse(body, content_type="application/json")
 
 
+class ReferenceOut(Schema):
+    code: str
+    label: str
+    kind: str
+    value: float
+    year: int | None
+    source: str
+    distance: float = Field(..., description="the metro's value minus the reference value")
+    meets: bool | None = Field(
+        ..., description="at or below it where lower is better, at or above where higher is"
+    )
+
+
 class ProfileRow(Schema):
     indicator: str
     name: str
@@ -461,6 +486,7 @@ class ProfileRow(Schema):
     better_than: float | None
     peer_median: float | None
     peer_count: int
+    references: list[ReferenceOut]
 
 
 class ProfileOut(Schema):
@@ -476,7 +502,7 @@ class ProfileOut(Schema):
 )
 def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict[str, Any]:
     metro = get_object_or_404(Metro, code=code)
-    group = _peers(q.peers)
+    group = _peers(request, q.peers)
     rows = benchmarks.profile(metro, group, q.sex.value)
     return {
         "metro": metro.code,
@@ -495,6 +521,19 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "better_than": r["better_than"],
                 "peer_median": r["peer_median"],
                 "peer_count": r["peer_count"],
+                "references": [
+                    {
+                        "code": ref["reference"].code,
+                        "label": translated(ref["reference"], "label")[0],
+                        "kind": ref["reference"].kind,
+                        "value": ref["reference"].value,
+                        "year": ref["reference"].year,
+                        "source": ref["reference"].source,
+                        "distance": ref["distance"].gap,
+                        "meets": ref["distance"].meets,
+                    }
+                    for ref in r["references"]
+                ],
             }
             for r in rows
         ],

@@ -3,16 +3,24 @@ them, and which metros are like it. Arrays come from `panel`, numbers from `anal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import orjson
+from django.db.models import Q
 from django.utils import timezone
 
 from metroscope.members.models import Country
 from metroscope.observatory import analytics, panel
-from metroscope.observatory.models import Indicator, Metro, Observation, Status
+from metroscope.observatory.models import (
+    Indicator,
+    Metro,
+    Observation,
+    PeerGroup,
+    ReferenceValue,
+    Status,
+)
 
 POPULATION_INDICATORS = ("population_urban_agglomeration", "population_urban_centre")
 SIMILAR_YEARS = 5
@@ -59,8 +67,9 @@ def size_classes() -> dict[int, str]:
     return classes
 
 
-def resolve_peers(spec: str) -> Peers:
-    """`all`, `region:<code or name>`, `country:<ISO3>`, `size:<class>`, `members` or
+def resolve_peers(spec: str, user: Any = None) -> Peers:
+    """`all`, `region:<code or name>`, `country:<ISO3>`, `size:<class>`, `members`,
+    `group:<uid>` (a saved group: the owner's, or any shared by link) or
     `metros:<code,code,…>`."""
     spec = (spec or "all").strip()
     kind, _, arg = spec.partition(":")
@@ -88,6 +97,12 @@ def resolve_peers(spec: str) -> Peers:
             raise PeerError(f"unknown size class {arg!r}; choose one of {', '.join(known)}")
         ids = sorted(m for m, klass in size_classes().items() if klass == arg)
         return Peers(spec, arg, np.array(ids, dtype=np.int64))
+    if kind == "group" and arg:
+        group = PeerGroup.objects.filter(uid=arg).first()
+        if group is None or not group.visible_to(user):  # a private group is not disclosed
+            raise PeerError(f"unknown peer group {arg!r}")
+        members = sorted(group.metros.values_list("pk", flat=True))
+        return Peers(f"group:{group.uid}", group.name, np.array(members, dtype=np.int64))
     if kind == "metros" and arg:
         codes = [c.strip() for c in arg.split(",") if c.strip()]
         found = dict(Metro.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -97,7 +112,7 @@ def resolve_peers(spec: str) -> Peers:
         return Peers(spec, f"{len(found)} metros", np.array(sorted(found.values()), np.int64))
     raise PeerError(
         f"unknown peers {spec!r}: use all, members, region:<code>, country:<ISO3>, "
-        "size:<class> or metros:<code,…>"
+        "size:<class>, group:<id> or metros:<code,…>"
     )
 
 
@@ -203,6 +218,20 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
                 "peer_count": int(ordered.size),
             }
         )
+    references = ReferenceValue.objects.filter(indicator_id__in=list(latest))
+    by_indicator: dict[int, list[ReferenceValue]] = {}
+    for ref in references:
+        by_indicator.setdefault(ref.indicator_id, []).append(ref)
+    for row in result:
+        row["references"] = [
+            {
+                "reference": ref,
+                "distance": analytics.distance_to(
+                    row["observation"].value, ref.value, row["indicator"].direction
+                ),
+            }
+            for ref in by_indicator.get(row["indicator"].pk, [])
+        ]
     result.sort(key=lambda row: (row["indicator"].order, row["indicator"].code))
     return result
 
@@ -252,3 +281,69 @@ def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
             for n in found
         ],
     }
+
+
+@dataclass(frozen=True)
+class NetworkFigure:
+    """An indicator's average across the metros where members operate, in its reference year
+    (see analytics.reference_year), with the coverage that average rests on."""
+
+    indicator: Indicator
+    year: int | None  # None: the network has no published value
+    mean: float | None = None
+    metros: int = 0  # metros averaged (their values of `year`)
+    first_year: int | None = None  # the span of every published member value, no projection
+    last_year: int | None = None
+    newest_metros: int = 0  # metros with a value in last_year, maybe fewer than `metros`
+    scales: tuple[str, ...] = ()  # scales of the averaged values (e.g. national proxies)
+
+
+def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
+    version = panel.data_version()
+    members = _ids(Metro.objects.filter(memberships__isnull=False).distinct())
+    now = timezone.now().year
+    figures = []
+    averaged: dict[int, tuple[int, list[int]]] = {}
+    for indicator in indicators:
+        data = panel.series(indicator.pk, "total", version)
+        keep = np.isin(data.metros, members) & (data.years <= now)
+        metros, years, values = data.metros[keep], data.years[keep], data.values[keep]
+        year = analytics.reference_year(years)
+        if year is None:
+            figures.append(NetworkFigure(indicator, None))
+            continue
+        chosen = years == year
+        last = int(years.max())
+        averaged[indicator.pk] = (year, metros[chosen].tolist())
+        figures.append(
+            NetworkFigure(
+                indicator=indicator,
+                year=year,
+                mean=float(values[chosen].mean()),
+                metros=int(np.unique(metros[chosen]).size),
+                first_year=int(years.min()),
+                last_year=last,
+                newest_metros=int(np.unique(metros[years == last]).size),
+            )
+        )
+    scales = _scales(averaged)
+    return [replace(f, scales=scales.get(f.indicator.pk, ())) for f in figures]
+
+
+def _scales(averaged: dict[int, tuple[int, list[int]]]) -> dict[int, tuple[str, ...]]:
+    """The scales the averaged values describe (e.g. national proxies), in one query."""
+    if not averaged:
+        return {}
+    match = Q()
+    for indicator_id, (year, metros) in averaged.items():
+        match |= Q(indicator_id=indicator_id, year=year, metro_id__in=metros)
+    found: dict[int, set[str]] = {}
+    rows = (
+        Observation.objects.filter(match, sex="total", status=Status.PUBLISHED)
+        .order_by()
+        .values_list("indicator_id", "scale")
+        .distinct()
+    )
+    for indicator_id, scale in rows:
+        found.setdefault(indicator_id, set()).add(scale)
+    return {k: tuple(sorted(v)) for k, v in found.items()}

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from metroscope.observatory.models import Indicator, Metro, Scale, Sex, Status
+from metroscope.observatory.models import GroupVisibility, Indicator, Metro, Scale, Sex, Status
 
 
 class ValueForm(forms.Form):
@@ -92,3 +92,26 @@ class UploadForm(forms.Form):
                 % {"size": upload.size // 1024**2, "limit": limit // 1024**2}
             )
         return upload
+
+
+class PeerGroupForm(forms.Form):
+    """The peer-group builder: a name, who sees it, and the metros (codes or names)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"),
+        choices=GroupVisibility.choices,
+        initial=GroupVisibility.PRIVATE,
+        widget=forms.RadioSelect,
+    )
+    metros = forms.CharField(
+        label=_("Metros"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "One per line: a code, a name in any spelling or an alias; add the country code "
+            "after a comma if a name is shared (e.g. “Valencia, ESP”)."
+        ),
+    )

@@ -31,6 +31,8 @@ from metroscope.observatory.models import (
     MetroAlias,
     MetroMember,
     Observation,
+    ReferenceKind,
+    ReferenceValue,
     Scale,
     Sex,
     Source,
@@ -169,8 +171,40 @@ def _load_indicators(path: Path, report: LoadReport) -> dict[str, Indicator]:
             manager = getattr(indicator, field)
             if set(manager.values_list("pk", flat=True)) != wanted:
                 manager.set(wanted)
+        _load_references(path, indicator, item.get("references") or [], report)
         result[code] = indicator
     return result
+
+
+def _load_references(
+    path: Path, indicator: Indicator, items: list[dict[str, Any]], report: LoadReport
+) -> None:
+    """The catalogue's reference values of one indicator; ones staff added in the admin (other
+    codes) are left alone."""
+    for order, item in enumerate(items, start=1):
+        ref = f"{indicator.code}: reference #{order}"
+        code = str(item.get("code") or "")
+        if not code:
+            raise LoadError(path, f"{ref} has no code")
+        try:
+            value = float(item["value"])
+        except (KeyError, TypeError, ValueError):
+            raise LoadError(path, f"{ref} ({code}): value must be a number") from None
+        source = str(item.get("source") or "").strip()
+        if not source:
+            raise LoadError(path, f"{ref} ({code}): the source is required")
+        labels = _texts(path, {**item, "code": f"{indicator.code}/{code}"}, "label", order)
+        values: dict[str, Any] = {
+            **labels,
+            "label": labels["label_en"],
+            "kind": _choice(path, {**item, "code": ref}, "kind", ReferenceKind),
+            "value": value,
+            "year": int(item["year"]) if item.get("year") else None,
+            "source": source,
+            "url": str(item.get("url") or ""),
+            "order": order,
+        }
+        sync(ReferenceValue, report, lookup={"indicator": indicator, "code": code}, values=values)
 
 
 # --- metros ----------------------------------------------------------------------------------

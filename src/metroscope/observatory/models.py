@@ -8,10 +8,14 @@ is written only when a value is replaced, holding the old value and who/what rep
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from metroscope.members.models import Member
 from metroscope.plan.models import Challenge, Theme
@@ -131,6 +135,11 @@ class Indicator(models.Model):
         _("UMF objective"), max_length=20, choices=UmfObjective.choices, blank=True
     )
     headline = models.CharField(_("plan headline metric"), max_length=200, blank=True)
+    featured = models.BooleanField(
+        _("on the Observatory home"),
+        default=False,
+        help_text=_("Shown in the home's headline table beside the plan's headline metrics."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -419,3 +428,79 @@ class ObservationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation_id}: {self.value} until {self.replaced_at:%Y-%m-%d}"
+
+
+class ReferenceKind(models.TextChoices):
+    GUIDELINE = "guideline", _("Guideline")
+    TARGET = "target", _("Target")
+
+
+class ReferenceValue(models.Model):
+    """A value an indicator is read against, e.g. the WHO air-quality guideline for PM2.5 or
+    an SDG target: pages show each metro's distance to it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="references")
+    code = models.SlugField(_("code"), max_length=80)
+    label = models.CharField(_("label"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ReferenceKind.choices)
+    value = models.FloatField(_("value"))
+    year = models.PositiveSmallIntegerField(_("year set"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=400)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["indicator", "order", "code"]
+        verbose_name = _("reference value")
+        verbose_name_plural = _("reference values")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "code"], name="reference_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.label} = {self.value:g}"
+
+
+def new_group_uid() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class GroupVisibility(models.TextChoices):
+    PRIVATE = "private", _("Private: only me")
+    LINK = "link", _("Shared: anyone with the link")
+
+
+class PeerGroup(models.Model):
+    """A custom peer group a user saves: a list of metros, private or shared by link. Its
+    `uid` (not the row id) names it in `peers=group:<uid>`, so a shared link can't be
+    guessed from another."""
+
+    uid = models.SlugField(_("identifier"), max_length=20, unique=True, default=new_group_uid)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_groups"
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=GroupVisibility.choices,
+        default=GroupVisibility.PRIVATE,
+    )
+    metros = models.ManyToManyField(Metro, verbose_name=_("metros"), related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[metros])
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("peer group")
+        verbose_name_plural = _("peer groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def visible_to(self, user: Any) -> bool:
+        return self.visibility == GroupVisibility.LINK or (
+            user is not None and user.is_authenticated and user.pk == self.owner_id
+        )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
+from metroscope.observatory.benchmarks import network_figures
 from metroscope.observatory.models import (
     Indicator,
     Metro,
@@ -24,6 +25,8 @@ from metroscope.observatory.models import (
     Source,
     Status,
 )
+from metroscope.observatory.resolve import MetroResolver, Unresolved
+from metroscope.plan.models import HeadlineAverage, StrategicPlan
 
 
 @dataclass(frozen=True)
@@ -325,6 +328,61 @@ def compare(metros: list[Metro]) -> list[dict[str, Any]]:
     ]
 
 
+def metros_named(names: Sequence[str]) -> tuple[list[Metro], list[str]]:
+    """The metros the texts name, in their order without repeats, and a problem per text that
+    names none or several. Codes are read in one query; anything else (names in any spelling,
+    aliases) goes through the MetroResolver, as on the compare page."""
+    by_code = {m.code: m for m in Metro.objects.filter(code__in=list(names))}
+    resolver: MetroResolver | None = None
+    metros: list[Metro] = []
+    problems: list[str] = []
+    for name in names:
+        metro = by_code.get(name)
+        if metro is None:
+            resolver = resolver or MetroResolver()
+            try:
+                metro = Metro.objects.get(pk=resolver.resolve(name))
+            except Unresolved as exc:
+                problems.append(str(exc))
+                continue
+        if metro not in metros:
+            metros.append(metro)
+    return metros, problems
+
+
+def metros_with_most_values(
+    indicator: Indicator, *, sex: str, limit: int, exclude: Sequence[int] = ()
+) -> list[Metro]:
+    """The metros where members operate with the most published values of the indicator for
+    this sex, most first, then by name."""
+    members = Metro.objects.filter(memberships__isnull=False).values("pk")
+    return list(
+        Metro.objects.filter(
+            pk__in=members,
+            observations__indicator=indicator,
+            observations__sex=sex,
+            observations__status=Status.PUBLISHED,
+        )
+        .exclude(pk__in=list(exclude))
+        .annotate(n=Count("observations"))
+        .order_by("-n", "name", "code")[:limit]
+    )
+
+
+def indicator_series(
+    indicator: Indicator, metros: Sequence[Metro], *, sex: str
+) -> list[Observation]:
+    """Every published value of the indicator for these metros and this sex, projections
+    included, by metro then year."""
+    return list(
+        indicator.observations.filter(
+            status=Status.PUBLISHED, sex=sex, metro__in=[m.pk for m in metros]
+        )
+        .select_related("metro", "source")
+        .order_by("metro_id", "year")
+    )
+
+
 def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
     """For every indicator split by sex: each metro's latest year with both a female and a male
     value, the gap (male − female) and the ratio (female ÷ male)."""
@@ -388,3 +446,25 @@ def coverage_matrix(*, members_only: bool = True) -> dict[str, Any]:
             for metro in metros
         ],
     }
+
+
+def headline_rows() -> list[dict[str, Any]]:
+    """The home's headline table: a row per metric of the plan's table (in its order), its
+    stated average beside the network's figure from the loaded values, then a row per
+    indicator staff feature. A metric no indicator stands for still gets its row."""
+    indicators = list(Indicator.objects.filter(~Q(headline="") | Q(featured=True)))
+    figures = {f.indicator.pk: f for f in network_figures(indicators)}
+    by_headline = {i.headline: i for i in indicators if i.headline}
+    newest_plan = StrategicPlan.objects.order_by("-start_year").values("pk")[:1]
+    stated = list(HeadlineAverage.objects.filter(plan__in=newest_plan).order_by("order"))
+    rows: list[dict[str, Any]] = []
+    for average in stated:
+        indicator = by_headline.pop(average.indicator, None)
+        figure = figures[indicator.pk] if indicator else None
+        rows.append({"indicator": indicator, "figure": figure, "stated": average})
+    rest = sorted(
+        (i for i in indicators if i.headline in by_headline or not i.headline),
+        key=lambda i: (i.order, i.code),
+    )
+    rows.extend({"indicator": i, "figure": figures[i.pk], "stated": None} for i in rest)
+    return rows

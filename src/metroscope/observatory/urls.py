@@ -2,15 +2,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metroscope.observatory import views
+from metroscope.observatory import group_views, indicator_views, views
 
 app_name = "observatory"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("indicators/<slug:code>/", views.indicator_page, name="indicator"),
+    path(
+        "embed/indicators/<slug:code>/<slug:chart>/",
+        indicator_views.indicator_embed,
+        name="embed",
+    ),
     path("metros/", views.metro_directory, name="metros"),
     path("metros/<slug:code>/", views.metro_page, name="metro"),
     path("compare/", views.compare_page, name="compare"),
+    path("groups/", group_views.group_list, name="groups"),
+    path("groups/new/", group_views.group_edit, name="group_new"),
+    path("groups/<slug:uid>/", group_views.group_detail, name="group"),
+    path("groups/<slug:uid>/edit/", group_views.group_edit, name="group_edit"),
+    path("groups/<slug:uid>/delete/", group_views.group_delete, name="group_delete"),
     path("gender/", views.gender_page, name="gender"),
     path("coverage/", views.coverage_page, name="coverage"),
     path("download/<str:fmt>/", views.download, name="download"),

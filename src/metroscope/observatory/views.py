@@ -13,12 +13,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metroscope.members.models import Country
-from metroscope.observatory import benchmarks, charts, downloads, selectors, services
+from metroscope.observatory import (
+    benchmarks,
+    downloads,
+    groups,
+    indicator_views,
+    selectors,
+    services,
+)
 from metroscope.observatory.forms import UploadForm, ValueForm
 from metroscope.observatory.imports import ImportRejected, import_observations
 from metroscope.observatory.models import (
@@ -33,7 +39,6 @@ from metroscope.observatory.models import (
 from metroscope.observatory.resolve import MetroResolver, Unresolved
 
 PAGE_SIZE = 50
-LATEST_LIMIT = 500
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
@@ -75,6 +80,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "observatory/catalogue.html",
         {
             "themes": [t for t in themes if t["indicators"]],
+            "headlines": selectors.headline_rows(),
             "count": len(indicators),
             "formats": downloads.FORMATS,
             "metro_count": Metro.objects.filter(synthetic=False).count(),
@@ -87,35 +93,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     indicator: Indicator = get_object_or_404(
-        Indicator.objects.prefetch_related("plan_themes", "plan_challenges"), code=code
+        Indicator.objects.prefetch_related("plan_themes", "plan_challenges", "references"),
+        code=code,
     )
-    available = selectors.sexes_with_values(indicator) or list(indicator.sexes)
-    sex = request.GET.get("sex", "")
-    if sex not in available:
-        sex = available[0]
-    members_only = request.GET.get("all") != "1"
-    values = selectors.latest_values(
-        indicator, members_only=members_only, sex=sex, limit=LATEST_LIMIT
-    )
-    outline = static("geo/countries-110m.json")
-    return render(
-        request,
-        "observatory/indicator.html",
-        {
-            "indicator": indicator,
-            "coverage": selectors.indicator_coverage(indicator),
-            "values": values,
-            "ranking_spec": charts.indicator_ranking(indicator, values) if values else None,
-            "map_spec": charts.indicator_map(indicator, values, outline_url=outline)
-            if values
-            else None,
-            "limit": LATEST_LIMIT,
-            "sex": sex,
-            "sexes": available,
-            "members_only": members_only,
-            "formats": downloads.FORMATS,
-        },
-    )
+    # The charts and their embeds (indicator_views.indicator_embed) read the same parameters.
+    context = indicator_views.indicator_charts(request, indicator)
+    context["embeds"] = indicator_views.embeds(request, context)
+    context["coverage"] = selectors.indicator_coverage(indicator)
+    context["formats"] = downloads.FORMATS
+    return render(request, "observatory/indicator.html", context)
 
 
 def metro_directory(request: HttpRequest) -> HttpResponse:
@@ -151,6 +137,13 @@ def _peer_choices(metro: Metro) -> list[tuple[str, str]]:
     if region is not None:
         choices.append((f"region:{region.region.code}", str(region.region.name)))
     choices.append((f"country:{metro.country_iso3}", metro.country_name or metro.country_iso3))
+    sizes = {
+        "lt1m": _("Metros under 1 million people"),
+        "1m-5m": _("Metros of 1 to 5 million people"),
+        "5m-10m": _("Metros of 5 to 10 million people"),
+        "ge10m": _("Metros of 10 million people or more"),
+    }
+    choices += [(f"size:{code}", label) for code, label in sizes.items()]
     return choices
 
 
@@ -160,10 +153,15 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     staff = request.user.has_perm("observatory.view_unpublished")
     choices = _peer_choices(metro)
+    choices += [(f"group:{g.uid}", g.name) for g in groups.groups_of(request.user)]
     spec = request.GET.get("peers", "all")
-    if spec not in dict(choices):
-        spec = "all"
-    peers = benchmarks.resolve_peers(spec)
+    try:
+        peers = benchmarks.resolve_peers(spec, request.user)
+    except benchmarks.PeerError:
+        spec, peers = "all", benchmarks.resolve_peers("all")
+    if peers.spec not in dict(choices):  # e.g. a group shared by link
+        choices.append((peers.spec, peers.label))
+    spec = peers.spec
     return render(
         request,
         "observatory/metro.html",

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
-from metroscope.observatory.models import Indicator, Sex
+from metroscope.observatory.models import Indicator, Scale, Sex
 
 register = template.Library()
 
@@ -16,6 +16,17 @@ def figure(value: float | None, indicator: Indicator) -> str:
     if value is None:
         return "—"
     return str(floatformat(value, f"{indicator.decimals}g"))
+
+
+@register.filter
+def signed_figure(value: float | None, indicator: Indicator) -> str:
+    """A difference with its sign (+ above, − below), as `figure` writes numbers."""
+    if value is None:
+        return "—"
+    text = figure(abs(value), indicator)
+    if not any(ch in "123456789" for ch in text):
+        return text  # rounds to zero: no sign
+    return f"+{text}" if value > 0 else f"−{text}"
 
 
 @register.filter
@@ -32,3 +43,9 @@ def sex_label(value: str) -> Any:
 @register.filter
 def sex_labels(values: list[str]) -> str:
     return ", ".join(str(sex_label(v)) for v in values)
+
+
+@register.filter
+def scale_label(value: str) -> Any:
+    """The label of a scale code ("national" → "national proxy")."""
+    return Scale(value).label if value in Scale.values else value

@@ -16,7 +16,10 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(el, spec, { actions: false, renderer: "svg" })
+      var options = { actions: false, renderer: "svg" };
+      // Inside an <iframe>, a chart's links open in the page that embeds it.
+      if (el.dataset.linkTarget) options.loader = { target: el.dataset.linkTarget };
+      vegaEmbed(el, spec, options)
         .then(function () { hideUnlabelled(el); el.setAttribute("data-ready", "1"); })
         .catch(function (err) { el.textContent = String(err); el.setAttribute("data-error", "1"); });
     });
