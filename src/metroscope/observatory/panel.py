@@ -11,10 +11,12 @@ tells when a cached array is stale.
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.db import connections, transaction
 from django.db.models import Max
 
 from metroscope.observatory.models import ImportBatch, Metro, Observation, Status
@@ -87,21 +89,43 @@ def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | Non
         cached = _cache.get((indicator_id, sex))
     if cached is not None:
         return cached
-    rows = list(
-        Observation.objects.filter(indicator_id=indicator_id, sex=sex, status=Status.PUBLISHED)
-        .order_by("year", "metro_id")
-        .values_list("metro_id", "year", "value")
-    )
-    data = np.array(rows, dtype=np.float64).reshape(-1, 3)
-    loaded = Series(
-        metros=data[:, 0].astype(np.int64),
-        years=data[:, 1].astype(np.int64),
-        values=data[:, 2].copy(),
-    )
+    metros, years, values = _read(indicator_id, sex)
+    loaded = Series(metros=metros, years=years, values=values)
     with _lock:
         if _version == version:
             _cache[(indicator_id, sex)] = loaded
     return loaded
+
+
+def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
+    """The published (metro id, year, value) of one indicator and sex, sorted by (year, metro).
+
+    One query through a plain cursor for the three columns, fetched whole, each column turned
+    into an array directly (no ORM rows, no float detour for the ids), and no ORDER BY: numpy
+    sorts 130,000 pairs in milliseconds, and the key (metro, indicator, year, sex) makes
+    (year, metro) unique within a series, so the order is the one ORDER BY year, metro_id gave.
+    On PostgreSQL, outside a caller's transaction, the query runs in a transaction of its own
+    with JIT off: the planner's cost estimate for the bitmap scan asks for JIT, and compiling
+    costs more than it saves (about 30 ms a query, more on a new connection). Inside a
+    caller's transaction SET LOCAL would outlive the query, so the setting is left alone."""
+    query = Observation.objects.filter(
+        indicator_id=indicator_id, sex=sex, status=Status.PUBLISHED
+    ).order_by()
+    sql, params = query.values_list("metro_id", "year", "value").query.sql_with_params()
+    connection = connections[query.db]
+    own_transaction = connection.vendor == "postgresql" and not connection.in_atomic_block
+    scope = transaction.atomic(using=query.db) if own_transaction else nullcontext()
+    with scope, connection.cursor() as cursor:
+        if own_transaction:
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    count = len(rows)
+    metros = np.fromiter((row[0] for row in rows), np.int64, count)
+    years = np.fromiter((row[1] for row in rows), np.int64, count)
+    values = np.fromiter((row[2] for row in rows), np.float64, count)
+    order = np.lexsort((metros, years))
+    return metros[order], years[order], values[order]
 
 
 _refs: dict[int, tuple[str, str, str]] = {}
