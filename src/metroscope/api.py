@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from metroscope.exchange.api import router as exchange_router
+from metroscope.exchange.needs_api import router as needs_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.api import router as plan_router
@@ -22,6 +24,8 @@ api = NinjaAPI(
 api.add_router("", members_router)
 api.add_router("", plan_router)
 api.add_router("", observatory_router)
+api.add_router("", exchange_router)
+api.add_router("", needs_router)
 
 
 @api.exception_handler(ValueError)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "metroscope.members",
     "metroscope.plan",
     "metroscope.observatory",
+    "metroscope.exchange",
     "metroscope.portal",
 ]
 
@@ -156,7 +157,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # Apps whose records secretariat staff may manage in the back office (Django admin).
-METROSCOPE_SECRETARIAT_APPS = ["members", "plan", "observatory"]
+METROSCOPE_SECRETARIAT_APPS = ["members", "plan", "observatory", "exchange"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -178,3 +179,5 @@ METROSCOPE_IMPORT_MAX_XLSX_UNCOMPRESSED = envint(
 METROSCOPE_UPLOAD_MAX_BYTES = envint("METROSCOPE_UPLOAD_MAX_BYTES", 100 * 1024**2)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024**2
+# A solution's image or PDF in the exchange: larger files are refused while being received.
+METROSCOPE_ATTACHMENT_MAX_BYTES = envint("METROSCOPE_ATTACHMENT_MAX_BYTES", 10 * 1024**2)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("bodies/", member_views.statutory_bodies, name="bodies"),
     path("plan/", include("metroscope.plan.urls")),
     path("observatory/", include("metroscope.observatory.urls")),
+    path("exchange/", include("metroscope.exchange.urls")),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",
         core_views.record_history,

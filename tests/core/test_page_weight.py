@@ -29,6 +29,10 @@ PAGES = [
     "/observatory/compare/?metros=barcelona,seoul,tokyo",
     "/observatory/gender/",
     "/observatory/coverage/",
+    "/observatory/embed/indicators/pm25_annual_mean/map/",
+    "/exchange/",
+    "/exchange/collections/guangzhou-award/",
+    "/exchange/solutions/the-sharing-city-seoul/",
 ]
 
 

@@ -162,7 +162,7 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
             ).count()
         )
     )
-    like_mine = page.locator("ol").filter(has=page.get_by_role("link"))
+    like_mine = page.locator("h2#like-mine ~ ol").first
     expect(like_mine.get_by_role("listitem")).to_have_count(10)
     assert_accessible(page)
 

@@ -148,7 +148,7 @@ def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_
         ("/observatory/", 11),
         ("/observatory/indicators/life_expectancy_at_birth/", 12),  # + the series: metros, values
         ("/observatory/metros/", 2),
-        ("/observatory/metros/barcelona/", 17),
+        ("/observatory/metros/barcelona/", 27),
     ],
 )
 def test_query_counts_stay_flat(path, most, django_assert_max_num_queries):

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metroscope.core.panels import render_panels
 from metroscope.members.models import Country
 from metroscope.observatory import (
     benchmarks,
@@ -162,13 +163,22 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
     if peers.spec not in dict(choices):  # e.g. a group shared by link
         choices.append((peers.spec, peers.label))
     spec = peers.spec
+    profile = benchmarks.profile(metro, peers)
     return render(
         request,
         "observatory/metro.html",
         {
             "metro": metro,
             "series": selectors.metro_values(metro, include_unpublished=staff),
-            "profile": benchmarks.profile(metro, peers),
+            "profile": profile,
+            # Sections other apps add (e.g. the exchange's solutions of peers doing better).
+            "panels": render_panels(
+                "observatory.metro_profile",
+                request=request,
+                metro=metro,
+                profile=profile,
+                peers=peers,
+            ),
             "peer_choices": choices,
             "peers": spec,
             "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),

@@ -1,0 +1,143 @@
+"""Pages of members' needs: record one, see the peers' solutions suggested for it (with
+why), and ask for an introduction; the log of introduction requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from metroscope.exchange import matching, needs
+from metroscope.exchange.models import Need, Solution, SolutionStatus
+from metroscope.exchange.need_forms import IntroductionForm, NeedForm
+
+
+@login_required
+def need_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchange/needs.html",
+        {
+            "needs": needs.visible_needs(request.user).prefetch_related("themes", "challenges"),
+            "can_record": needs.members_of(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def need_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    members = needs.members_of(request.user).order_by("name")
+    if not members.exists():
+        raise PermissionDenied
+    need = get_object_or_404(Need, pk=pk, member__in=members) if pk else None
+    initial = {}
+    if need is not None:
+        initial = {
+            "member": need.member.code,
+            "title": need.title,
+            "description": need.description,
+            "themes": list(need.themes.all()),
+            "challenges": list(need.challenges.all()),
+            "indicators": list(need.indicators.all()),
+        }
+    elif members.count() == 1:
+        initial = {"member": members.first().code}  # type: ignore[union-attr]
+    form = NeedForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = needs.save_need(
+            request.user,
+            needs.NeedInput(
+                member=data["member"],
+                title=data["title"],
+                description=data["description"],
+                themes=list(data["themes"]),
+                challenges=list(data["challenges"]),
+                indicators=list(data["indicators"]),
+            ),
+            need,
+        )
+        messages.success(request, _("The need is recorded; here are peers who may help."))
+        return redirect("exchange:need", pk=saved.pk)
+    return render(request, "exchange/need_form.html", {"form": form, "need": need})
+
+
+@login_required
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = get_object_or_404(
+        needs.visible_needs(request.user).prefetch_related("themes", "challenges", "indicators"),
+        pk=pk,
+    )
+    members = needs.members_of(request.user).order_by("name")
+    return render(
+        request,
+        "exchange/need.html",
+        {
+            "need": need,
+            "suggestions": matching.suggest_for_need(need),
+            "can_edit": members.filter(pk=need.member_id).exists(),
+            "intro_form": IntroductionForm(
+                members=members, initial={"from_member": need.member.code}
+            )
+            if members.exists()
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def introduce(request: HttpRequest, slug: str) -> HttpResponse:
+    solution = get_object_or_404(Solution, slug=slug, status=SolutionStatus.PUBLISHED)
+    members = needs.members_of(request.user)
+    form = IntroductionForm(request.POST, members=members)
+    need = None
+    if request.POST.get("need"):
+        need = needs.visible_needs(request.user).filter(pk=request.POST["need"]).first()
+        if need is None:
+            raise Http404
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = solution_url(solution)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    try:
+        made = needs.request_introduction(
+            request.user,
+            from_member=form.cleaned_data["from_member"],
+            solution=solution,
+            message=form.cleaned_data["message"],
+            need=need,
+        )
+    except needs.NeedRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Introduction requested: the Secretariat and the officers of %(names)s are told.")
+        % {"names": ", ".join(r.to_member.name for r in made)},
+    )
+    return redirect(back)
+
+
+def solution_url(solution: Solution) -> str:
+    return reverse("exchange:solution", kwargs={"slug": solution.slug})
+
+
+@login_required
+def introductions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchange/introductions.html",
+        {"requests": needs.visible_introductions(request.user)[:500]},
+    )

@@ -1,0 +1,149 @@
+"""Members' needs and introduction requests: who may record what, and who hears of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from metroscope.core.roles import SECRETARIAT, is_secretariat
+from metroscope.exchange.models import IntroductionRequest, Need, NeedStatus, Solution
+from metroscope.members.models import Member
+from metroscope.observatory.models import Indicator
+from metroscope.plan.models import Challenge, Theme
+
+
+class NeedRefused(PermissionError):
+    """The user may not act for this member."""
+
+
+def members_of(user: Any) -> QuerySet[Member]:
+    """The members a user may act for: all for the Secretariat, else those they are an
+    officer of."""
+    if not user.is_authenticated:
+        return Member.objects.none()
+    if is_secretariat(user):
+        return Member.objects.all()
+    return Member.objects.filter(officers__user=user)
+
+
+def can_act_for(user: Any, member: Member) -> bool:
+    return members_of(user).filter(pk=member.pk).exists()
+
+
+@dataclass
+class NeedInput:
+    member: Member
+    title: str
+    description: str = ""
+    themes: list[Theme] = field(default_factory=list)
+    challenges: list[Challenge] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+
+
+@transaction.atomic
+def save_need(user: Any, data: NeedInput, need: Need | None = None) -> Need:
+    if not can_act_for(user, data.member) or (
+        need is not None and not can_act_for(user, need.member)
+    ):
+        raise NeedRefused(_("You may record needs only for the members you are an officer of."))
+    if need is None:
+        need = Need(created_by=user)
+    need.member = data.member
+    need.title = data.title.strip()
+    need.description = data.description.strip()
+    need.save()
+    need.themes.set(data.themes)
+    need.challenges.set(data.challenges)
+    need.indicators.set(data.indicators)
+    return need
+
+
+def visible_needs(user: Any) -> QuerySet[Need]:
+    """Needs are shared within the network: signed-in users see the open ones, and their
+    own members' needs whatever their status."""
+    if not user.is_authenticated:
+        return Need.objects.none()
+    qs = Need.objects.select_related("member")
+    if is_secretariat(user):
+        return qs
+    return qs.filter(Q(status=NeedStatus.OPEN) | Q(member__in=members_of(user))).distinct()
+
+
+def _officer_emails(members: list[Member]) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(officer_assignments__member__in=members, is_active=True)
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _staff_emails() -> list[str]:
+    users = (
+        get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True).exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+@transaction.atomic
+def request_introduction(
+    user: Any, *, from_member: Member, solution: Solution, message: str, need: Need | None = None
+) -> list[IntroductionRequest]:
+    """One request per member behind the solution; each reaches the Secretariat and that
+    member's officers by e-mail, and stays on record (with its history)."""
+    if not can_act_for(user, from_member):
+        raise NeedRefused(_("You may ask for introductions only for your own member."))
+    if not message.strip():
+        raise ValueError(_("Say what you would like to learn from them."))
+    targets = [m for m in solution.members.all() if m.pk != from_member.pk]
+    if not targets:
+        raise ValueError(_("No other member is recorded behind this solution."))
+    made = [
+        IntroductionRequest.objects.create(
+            need=need,
+            solution=solution,
+            from_member=from_member,
+            to_member=target,
+            message=message.strip(),
+            requested_by=user,
+        )
+        for target in targets
+    ]
+    recipients = sorted(set(_officer_emails(targets)) | set(_staff_emails()))
+    if recipients:
+        subject = _("Metroscope: %(member)s asks for an introduction about “%(title)s”") % {
+            "member": from_member.name,
+            "title": solution.title,
+        }
+        body = _(
+            "%(member)s would like to learn from %(others)s about the solution “%(title)s”."
+            "\n\nTheir message:\n%(message)s\n\nThe Secretariat will follow up."
+        ) % {
+            "member": from_member.name,
+            "others": ", ".join(t.name for t in targets),
+            "title": solution.title,
+            "message": message.strip(),
+        }
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+    return made
+
+
+def visible_introductions(user: Any) -> QuerySet[IntroductionRequest]:
+    qs = IntroductionRequest.objects.select_related(
+        "from_member", "to_member", "solution", "need", "requested_by"
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if is_secretariat(user):
+        return qs
+    mine = members_of(user)
+    return qs.filter(Q(from_member__in=mine) | Q(to_member__in=mine)).distinct()

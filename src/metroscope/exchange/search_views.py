@@ -1,0 +1,76 @@
+"""The exchange's search page: words, facets with counts, sort and pages; htmx swaps the
+results in place, and the same page works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from metroscope.exchange import search
+
+PER_PAGE = 20
+
+
+def _link(q: str, filters: dict[str, list[str]], sort: str, page: int = 1) -> str:
+    pairs: list[tuple[str, str]] = [("q", q)] if q else []
+    pairs += [(name, value) for name, values in filters.items() for value in values]
+    pairs += [("sort", sort)]
+    if page > 1:
+        pairs.append(("page", str(page)))
+    return "?" + urlencode(pairs)
+
+
+def _toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
+    changed = {k: list(v) for k, v in filters.items()}
+    values = changed.setdefault(name, [])
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    return changed
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    given = {name: params.getlist(name) for name in search.FACETS if name in params}
+    results = search.search(
+        params.get("q", ""), given, params.get("sort"), params.get("page"), PER_PAGE
+    )
+    q, sort, chosen = results.q, results.sort, results.filters
+
+    def link_for(value: search.FacetValue) -> dict[str, Any]:
+        return {
+            "value": value.value,
+            "label": value.label,
+            "count": value.count,
+            "selected": value.selected,
+            "href": _link(q, _toggled(chosen, value.facet, value.value), sort),
+        }
+
+    facets = [
+        {"name": f.name, "label": f.label, "values": [link_for(v) for v in f.values]}
+        for f in results.facets
+        if f.values
+    ]
+    first = (results.page - 1) * results.per_page + 1
+    context: dict[str, Any] = {
+        "results": results,
+        "facets": facets,
+        "selected": [
+            {"facet": str(search.FACETS[v.facet]), **link_for(v)} for v in results.selected
+        ],
+        "sorts": [(key, label) for key, label in search.SORTS.items() if q or key != "relevance"],
+        "first_number": first,
+        "last_number": first + len(results.hits) - 1,
+        "previous_url": _link(q, chosen, sort, results.page - 1) if results.page > 1 else "",
+        "next_url": _link(q, chosen, sort, results.page + 1)
+        if results.page < results.pages
+        else "",
+        "clear_url": _link(q, {}, sort),
+    }
+    htmx = getattr(request, "htmx", False)
+    template = "exchange/_search_results.html" if htmx else "exchange/search.html"
+    return render(request, template, context)

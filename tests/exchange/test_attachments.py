@@ -1,0 +1,196 @@
+"""A solution's files are PNG, JPEG, WebP or GIF images and PDF documents, recognised by their
+content; anything else, or anything too large, is refused with a message that says why, and
+too large a file never reaches MEDIA_ROOT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from metroscope.exchange import attachments, services
+from metroscope.exchange.models import Attachment, AttachmentKind, Solution
+from tests.conftest import client_for
+from tests.exchange.drafting import HTML, PDF, image_bytes, make_draft, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services speak the active language; a test before may have left another one."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def draft(officer_barcelona) -> Solution:
+    return make_draft(officer_barcelona)
+
+
+def stored_files(media: Path) -> list[Path]:
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "content_type"),
+    [
+        ("PNG", "plan.png", "image/png"),
+        ("JPEG", "street.JPG", "image/jpeg"),
+        ("WEBP", "trees.webp", "image/webp"),
+        ("GIF", "anim.gif", "image/gif"),
+    ],
+)
+def test_images_are_kept_under_a_random_name(
+    draft, officer_barcelona, media, fmt, name, content_type
+):
+    attachment = services.add_attachment(
+        officer_barcelona, draft, upload(name, image_bytes(fmt)), caption="A picture"
+    )
+    assert (attachment.kind, attachment.content_type, attachment.name) == (
+        AttachmentKind.IMAGE,
+        content_type,
+        name,
+    )
+    stored = Path(attachment.file.path)
+    assert stored.is_file()
+    assert stored.is_relative_to(media)
+    assert Path(name).stem not in stored.name
+    assert attachment.size == stored.stat().st_size
+    assert attachment.uploaded_by == officer_barcelona
+
+
+def test_a_pdf_is_kept(draft, officer_barcelona):
+    attachment = services.add_attachment(officer_barcelona, draft, upload("report.pdf", PDF))
+    assert (attachment.kind, attachment.content_type) == (AttachmentKind.PDF, "application/pdf")
+    assert Path(attachment.file.name).suffix == ".pdf"
+
+
+def test_a_file_without_a_suffix_is_judged_by_content(draft, officer_barcelona):
+    attachment = services.add_attachment(officer_barcelona, draft, upload("scan", PDF))
+    assert attachment.kind == AttachmentKind.PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.png", HTML, "is a web page (HTML), not a PNG, JPEG, WebP or GIF image nor a PDF"),
+        ("photo.png", PDF, "is named as a PNG file but holds a PDF file"),
+        ("report.pdf", image_bytes("PNG"), "is named as a PDF file but holds a PNG file"),
+        ("photo.jpg", image_bytes("PNG"), "is named as a JPEG file but holds a PNG file"),
+        ("photo.bmp", image_bytes("BMP"), "is an unknown type, not a PNG"),
+        ("drawing.png", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "an SVG drawing"),
+        ("broken.pdf", PDF.replace(b"%%EOF", b""), "This PDF is incomplete"),
+        ("cut.png", image_bytes("PNG")[:40], "not a PNG, JPEG, WebP or GIF image"),
+        ("empty.png", b"", "is empty"),
+    ],
+)
+def test_files_that_are_not_what_they_say_are_refused(
+    draft, officer_barcelona, media, name, content, message
+):
+    with pytest.raises(ValidationError) as refused:
+        services.add_attachment(officer_barcelona, draft, upload(name, content, "image/png"))
+    assert message in " ".join(refused.value.messages)
+    assert not Attachment.objects.filter(solution=draft).exists()
+    assert stored_files(media) == []
+
+
+def test_too_large_a_file_is_refused_by_the_service(draft, officer_barcelona, media, settings):
+    settings.METROSCOPE_ATTACHMENT_MAX_BYTES = 1000
+    big = image_bytes("PNG", (400, 400))
+    assert len(big) > 1000
+    with pytest.raises(ValidationError, match="larger than"):
+        services.add_attachment(officer_barcelona, draft, upload("big.png", big))
+    assert stored_files(media) == []
+
+
+def test_files_only_by_those_who_may_edit(draft, officer_seoul):
+    with pytest.raises(services.PermissionDenied):
+        services.add_attachment(officer_seoul, draft, upload("plan.png", image_bytes()))
+
+
+def test_removing_a_file_deletes_it_after_the_commit(
+    draft, officer_barcelona, media, django_capture_on_commit_callbacks
+):
+    attachment = services.add_attachment(officer_barcelona, draft, upload("p.png", image_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_attachment(officer_barcelona, attachment)
+    assert stored_files(media) == []
+
+
+# --- through the pages ---------------------------------------------------------------------
+
+
+def _form(**values):
+    data = {
+        "title": "Uploaded through the page",
+        "summary": "A summary.",
+        "language": "en",
+        "collection": "use",
+        "city": "Barcelona",
+        "country_iso3": "ESP",
+        "then": "save",
+    }
+    data.update(values)
+    return data
+
+
+def test_oversize_upload_is_refused_while_received_and_nothing_is_stored(
+    officer_barcelona, media, settings
+):
+    settings.METROSCOPE_ATTACHMENT_MAX_BYTES = 2000
+    big = upload("big.png", image_bytes("PNG", (300, 300)) + b"\0" * 5000, "image/png")
+    response = client_for(officer_barcelona).post(
+        "/exchange/submit/", _form(attachments=big), HTTP_HOST="127.0.0.1"
+    )
+    assert response.status_code == 200
+    assert "“big.png” is larger than 2.0\xa0KB" in response.content.decode()
+    assert not Solution.objects.filter(title="Uploaded through the page").exists()
+    assert stored_files(media) == []
+
+
+def test_the_size_handler_skips_the_file_before_other_handlers_keep_it():
+    handler = attachments.SizeLimitHandler(limit=10)
+    handler.new_file("attachments", "a.png", "image/png", None)
+    assert handler.receive_data_chunk(b"12345", 0) == b"12345"
+    with pytest.raises(attachments.SkipFile):
+        handler.receive_data_chunk(b"678901", 5)
+    with pytest.raises(attachments.SkipFile):
+        handler.new_file("attachments", "b.png", "image/png", 11)
+    assert handler.refused == ["a.png", "b.png"]
+
+
+def test_page_upload_keeps_images_and_pdfs_and_refuses_fakes(officer_barcelona, media):
+    client = client_for(officer_barcelona)
+    files = [upload("plan.png", image_bytes(), "image/png"), upload("r.pdf", PDF)]
+    response = client.post("/exchange/submit/", _form(attachments=files), HTTP_HOST="127.0.0.1")
+    assert response.status_code == 302
+    solution = Solution.objects.get(title="Uploaded through the page")
+    assert sorted(solution.attachments.values_list("name", "kind")) == [
+        ("plan.png", "image"),
+        ("r.pdf", "pdf"),
+    ]
+    image = solution.attachments.get(name="plan.png")
+    served = client.get(
+        f"/exchange/solutions/{solution.slug}/files/{image.pk}/", HTTP_HOST="127.0.0.1"
+    )
+    assert served["Content-Type"] == "image/png"
+
+    fake = upload("evil.png", HTML, "image/png")
+    response = client.post(
+        f"/exchange/solutions/{solution.slug}/edit/",
+        _form(attachments=fake),
+        HTTP_HOST="127.0.0.1",
+    )
+    assert response.status_code == 200
+    assert "“evil.png” is a web page (HTML)" in response.content.decode()
+    assert solution.attachments.count() == 2
+    assert len(stored_files(media)) == 2

@@ -1,0 +1,421 @@
+"""Search of the exchange: stemming in three languages, ranking, facets, filters, sorts, the
+index kept in step with publication, bad input, and the same answers on SQLite and
+PostgreSQL (checked here against a reference computed in Python from the definition of the
+score; the suite runs on both databases)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from metroscope.core import search as engine
+from metroscope.exchange import search, services
+from metroscope.exchange.models import (
+    Solution,
+    SolutionSearchEntry,
+    SolutionStatus,
+    SolutionTranslation,
+)
+from metroscope.members.models import Country
+from tests.exchange.conftest import SEOUL_SLUG, make_solution
+
+pytestmark = pytest.mark.django_db
+
+BAD_QUERIES = [
+    '"',
+    '"unclosed quote',
+    "(((",
+    "a AND OR NOT b",
+    "NEAR(housing water, 2)",
+    "title: housing",
+    "*",
+    "hous*",
+    "-housing",
+    "+housing -water",
+    "housing^2 ~ {x}",
+    "' OR 1=1; --",
+    "\x00\x01 control \u202e",
+    "the of and le la de el los",  # stop words only
+    "",
+    "   ",
+    "x" * 5000,
+    "sharing " * 400,
+    "🌍 ☔ ★",
+    "<script>alert(1)</script>",
+]
+
+
+def slugs(results: search.Results) -> list[str]:
+    return [hit.solution.slug for hit in results.hits]
+
+
+def published() -> list[Solution]:
+    return list(Solution.objects.filter(status=SolutionStatus.PUBLISHED))
+
+
+# --- stemming: real conflations of each language's Snowball stemmer ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "searched"),
+    [
+        ("en", "Houses for rent near the river", "housing"),
+        ("en", "A housing cooperative", "houses"),
+        ("fr", "Des logements pour les familles", "logement"),
+        ("fr", "Le logement des étudiants", "logements"),
+        ("es", "Viviendas para las familias", "vivienda"),
+        ("es", "La vivienda de los estudiantes", "viviendas"),
+    ],
+)
+def test_a_word_finds_its_other_forms_in_each_language(language, written, searched):
+    make_solution(slug="stemmed", title=written, language=language, country_iso3="ISL")
+    assert slugs(search.search(searched, {"country": ["ISL"]})) == ["stemmed"]
+
+
+def test_accents_and_case_are_ignored():
+    make_solution(slug="accents", title="Mobilité électrique à Trois-Rivières", language="fr")
+    assert slugs(search.search("MOBILITE electrique")) == ["accents"]
+    assert slugs(search.search("mobilité ÉLECTRIQUE")) == ["accents"]
+
+
+def test_a_translation_makes_the_solution_findable_in_its_language():
+    solution = make_solution(slug="translated", title="Neighbourhood canteens")
+    assert search.search("comedores").total == 0
+    SolutionTranslation.objects.create(
+        solution=solution, language="es", title="Comedores de barrio", summary="Comedor."
+    )
+    assert slugs(search.search("comedores")) == ["translated"]
+    SolutionTranslation.objects.filter(solution=solution).delete()
+    assert search.search("comedores").total == 0
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def test_a_title_match_ranks_above_a_summary_match_above_a_description_match():
+    earlier = timezone.now() - timedelta(days=3)
+    make_solution(slug="in-body", description="Desalination of sea water.", published_at=earlier)
+    make_solution(slug="in-summary", summary="Desalination plants.", published_at=earlier)
+    make_solution(slug="in-title", title="Desalination for all", published_at=earlier)
+    results = search.search("desalination")
+    assert slugs(results) == ["in-title", "in-summary", "in-body"]
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "strong", "weak", "rest"),
+    [
+        ("en", "rooftop gardens", "Rooftop gardens for schools", "School gardens", "rooftops"),
+        ("fr", "jardins partagés", "Jardins partagés", "Les jardins de l'école", "partagé"),
+        ("es", "huertos terrazas", "Huertos en terrazas", "Huertos escolares", "terraza"),
+    ],
+)
+def test_every_word_must_match_and_the_better_field_ranks_higher(
+    language, query, strong, weak, rest
+):
+    make_solution(slug="strong", title=strong, language=language)
+    make_solution(slug="weak", title=weak, language=language, summary=rest)
+    make_solution(slug="one-word-only", title=weak, language=language)
+    assert slugs(search.search(query)) == ["strong", "weak"]
+
+
+def test_a_rare_word_weighs_more_than_a_common_one():
+    for n in range(4):
+        make_solution(slug=f"common-{n}", title=f"Resilient streets {n}")
+    make_solution(slug="rare-in-title", title="Cisterns", summary="Resilient streets.")
+    make_solution(slug="common-in-title", title="Resilient", summary="Cisterns and streets.")
+    assert slugs(search.search("resilient cisterns")) == ["rare-in-title", "common-in-title"]
+
+
+def test_equal_scores_go_newest_first_then_by_id():
+    now = timezone.now()
+    make_solution(slug="tie-old", title="Pneumatic waste", published_at=now - timedelta(days=9))
+    make_solution(slug="tie-new-a", title="Pneumatic waste", published_at=now)
+    make_solution(slug="tie-new-b", title="Pneumatic waste", published_at=now)
+    assert slugs(search.search("pneumatic")) == ["tie-new-b", "tie-new-a", "tie-old"]
+
+
+def _reference(q: str) -> list[tuple[str, int]]:
+    """The ranking computed in Python from the definition in core/search.py: each word
+    counts round(1000 × weight × idf) for the heaviest field holding it."""
+    query = engine.parse_query(q)
+    regions = dict(Country.objects.values_list("iso3", "region__code"))
+    solutions = (
+        Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+        .select_related("collection")
+        .prefetch_related("themes", "challenges", "translations")
+    )
+    terms = {
+        s: set(search.INDEX.terms(search.document(s, regions.get(s.country_iso3)))[0])
+        for s in solutions
+    }
+    fields = sorted(search.FIELDS, key=lambda f: -f.weight)
+    groups = [{f.prefix + stem for f in fields for stem in g} for g in query.groups]
+    df = [sum(1 for held in terms.values() if held & g) for g in groups]
+    ranked = []
+    for solution, held in terms.items():
+        if not all(held & g for g in groups):
+            continue
+        score = 0
+        for group, count in zip(query.groups, df, strict=True):
+            best = next(f for f in fields if any(f.prefix + stem in held for stem in group))
+            score += round(1000 * best.weight * engine._idf(len(terms), count))
+        ranked.append((solution, score))
+    ranked.sort(key=lambda r: (-r[1], -r[0].published_at.timestamp(), -r[0].pk))
+    return [(s.slug, score) for s, score in ranked]
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["city", "sharing city", "health", "women safety", "ciudad", "villes", "water", "Seoul"],
+)
+def test_this_database_ranks_exactly_as_the_reference(q):
+    results = search.search(q, per_page=100)
+    found = [(hit.solution.slug, hit.score) for hit in results.hits]
+    assert found == _reference(q), connection.vendor
+    assert results.total == len(found)
+
+
+# --- facets and filters ------------------------------------------------------------------------
+
+
+def _orm_counts() -> dict[str, Counter[str]]:
+    regions = dict(Country.objects.values_list("iso3", "region__code"))
+    counts: dict[str, Counter[str]] = {name: Counter() for name in search.FACETS}
+    for s in Solution.objects.filter(status=SolutionStatus.PUBLISHED).prefetch_related(
+        "themes", "challenges"
+    ):
+        counts["collection"][s.collection.code] += 1
+        counts["theme"].update(t.code for t in s.themes.all())
+        counts["challenge"].update(c.code for c in s.challenges.all())
+        counts["sdg"].update(str(n) for n in s.sdgs)
+        counts["country"][s.country_iso3] += 1
+        if s.country_iso3 in regions:
+            counts["region"][regions[s.country_iso3]] += 1
+        if s.year_started:
+            counts["year"][str(s.year_started)] += 1
+    return counts
+
+
+def test_facets_count_every_published_solution_when_nothing_is_asked(draft):
+    results = search.search("")
+    assert results.total == len(published()) == 53
+    expected = _orm_counts()
+    for facet in results.facets:
+        assert {v.value: v.count for v in facet.values} == dict(expected[facet.name]), facet.name
+    regions = next(f for f in results.facets if f.name == "region")
+    assert {v.label for v in regions.values} >= {"Asia", "Europe"}
+
+
+def test_facets_are_counted_over_the_matching_set_only():
+    results = search.search("health")
+    assert 0 < results.total < 53
+    collection = {v.value: v.count for v in results.facets[0].values}
+    assert sum(collection.values()) == results.total
+
+
+def test_filters_narrow_and_values_of_one_facet_are_or_ed():
+    expected = _orm_counts()
+    use = search.search("", {"collection": ["use"]})
+    assert use.total == expected["collection"]["use"]
+    europe_or_asia = search.search("", {"region": ["europe", "asia"]})
+    assert europe_or_asia.total == expected["region"]["europe"] + expected["region"]["asia"]
+    both = search.search("", {"collection": ["use"], "region": ["asia"]}, per_page=100)
+    regions = dict(Country.objects.values_list("iso3", "region__code"))
+    expected_slugs = {
+        s.slug
+        for s in published()
+        if s.collection.code == "use" and regions.get(s.country_iso3) == "asia"
+    }
+    assert set(slugs(both)) == expected_slugs
+    assert both.total == len(expected_slugs) > 0
+    assert [v.label for v in both.selected] == ["Urban Solutions Exchange (USE)", "Asia"]
+
+
+def test_theme_sdg_country_and_year_filters():
+    target = make_solution(
+        slug="filtered",
+        title="Floating wetlands",
+        year_started=2019,
+        sdgs=[6, 14],
+        themes=["T-SUS"],
+    )
+    make_solution(slug="other-year", title="Floating wetlands", year_started=2020)
+    base = {"theme": ["T-SUS"], "sdg": ["14"], "country": ["ESP"], "year": ["2019"]}
+    assert slugs(search.search("wetlands", base)) == [target.slug]
+    assert search.search("wetlands", {"year": ["2021"]}).total == 0
+    assert search.search("wetlands", {"unknown": ["x"], "year": "2019"}).total == 1
+
+
+# --- the index follows the solutions -----------------------------------------------------------
+
+
+def test_drafts_are_not_searchable(draft):
+    assert search.search("superblocks suite").total == 0
+    assert not SolutionSearchEntry.objects.filter(pk=draft.pk).exists()
+
+
+def test_publishing_and_unpublishing_keep_the_index_in_step(draft, staff, officer_barcelona):
+    services.submit(officer_barcelona, draft)
+    assert search.search("superblocks suite").total == 0
+    services.publish(staff, draft)
+    assert slugs(search.search("superblocks suite")) == [draft.slug]
+    services.archive(staff, draft)
+    assert search.search("superblocks suite").total == 0
+
+
+def test_edits_themes_and_deletion_keep_the_index_in_step():
+    solution = make_solution(slug="edited", title="Zeppelin hangars")
+    solution.title = "Cargo zeppelins"
+    solution.save()
+    assert search.search("hangars").total == 0
+    assert slugs(search.search("zeppelin")) == ["edited"]
+    assert search.search("zeppelin", {"theme": ["T-GEN"]}).total == 0
+    solution.themes.add(*search.Theme.objects.filter(code="T-GEN"))
+    assert search.search("zeppelin", {"theme": ["T-GEN"]}).total == 1
+    solution.status = SolutionStatus.ARCHIVED
+    solution.save()
+    assert search.search("zeppelin").total == 0
+    solution.status = SolutionStatus.PUBLISHED
+    solution.save()
+    solution.delete()
+    assert search.search("zeppelin").total == 0
+    assert not SolutionSearchEntry.objects.filter(pk=solution.pk).exists()
+
+
+def test_reindex_command_rebuilds_the_index(draft):
+    SolutionSearchEntry.objects.all().delete()
+    assert search.search("sharing").total == 0
+    call_command("reindex_solutions", verbosity=0)
+    assert SolutionSearchEntry.objects.count() == len(published())
+    assert SEOUL_SLUG in slugs(search.search("sharing city"))
+
+
+def test_a_second_open_data_load_leaves_the_index_unchanged():
+    before = dict(SolutionSearchEntry.objects.values_list("pk", "terms"))
+    call_command("load_open_data", verbosity=0)
+    assert dict(SolutionSearchEntry.objects.values_list("pk", "terms")) == before
+    report = search.LoadReport()
+    search.refresh_index(search.Path("."), report)
+    assert report.changed == 0
+
+
+# --- sorts, pages, highlights, bad input ---------------------------------------------------------
+
+
+def test_sorts():
+    now = timezone.now()
+    make_solution(slug="b-old", title="Beta kiosks", published_at=now - timedelta(days=5), views=9)
+    make_solution(slug="a-new", title="Alpha kiosks", published_at=now, views=1)
+    make_solution(slug="c-mid", title="Ćeta kiosks", published_at=now - timedelta(days=1), views=5)
+    assert slugs(search.search("kiosks", sort="newest")) == ["a-new", "c-mid", "b-old"]
+    assert slugs(search.search("kiosks", sort="oldest")) == ["b-old", "c-mid", "a-new"]
+    assert slugs(search.search("kiosks", sort="views")) == ["b-old", "c-mid", "a-new"]
+    assert slugs(search.search("kiosks", sort="title")) == ["a-new", "b-old", "c-mid"]
+    assert search.search("kiosks", sort="nonsense").sort == "relevance"
+    assert search.search("", sort="relevance").sort == "newest"
+
+
+def test_pages_cover_every_result_once():
+    seen = []
+    for page in range(1, 5):
+        seen += slugs(search.search("", page=page, per_page=15))
+    assert len(seen) == len(set(seen)) == 53
+    assert search.search("", page=999).hits == []
+    assert search.search("", page="abc", per_page="-3").page == 1
+
+
+def test_highlights_mark_the_matching_words_and_escape_the_rest():
+    make_solution(
+        slug="escaped",
+        title="<b>Housing</b> & houses",
+        summary="Our " + "long " * 100 + "housing <script>alert(1)</script> plan.",
+    )
+    hit = search.search("housing").hits[0]
+    assert hit.title == "&lt;b&gt;<mark>Housing</mark>&lt;/b&gt; &amp; <mark>houses</mark>"
+    assert "<mark>housing</mark> &lt;script&gt;" in hit.summary
+    assert hit.summary.startswith("…")
+    assert "<script>" not in hit.summary
+    assert len(hit.summary) < 400
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES)
+def test_bad_queries_give_results_or_an_empty_page(q):
+    results = search.search(q, {"year": ["not-a-year"], "sdg": ["'; DROP TABLE x"]})
+    assert results.total == 0
+    results = search.search(q)
+    assert results.total >= 0
+    assert len(results.q) <= engine.MAX_QUERY_CHARS
+
+
+def test_stop_words_alone_browse_everything():
+    assert search.search("the of and le la de").total == 53
+
+
+# --- page and API --------------------------------------------------------------------------------
+
+
+def test_search_page_shows_hits_facets_count_and_sorts(client):
+    response = client.get("/exchange/search/", {"q": "sharing city", "region": "asia"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>Sharing</mark>" in html
+    assert 'data-testid="result-count"' in html
+    assert 'name="region" value="asia" checked' in html
+    assert '<option value="relevance" selected>' in html
+    assert "Remove all filters" in html
+
+
+def test_search_page_answers_htmx_with_the_results_only(client):
+    response = client.get("/exchange/search/", {"q": "health"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'class="search-layout"' in html
+
+
+def test_search_page_speaks_french(client):
+    html = client.get("/fr/exchange/search/", {"q": "ville"}).content.decode()
+    assert "Rechercher" in html
+
+
+@pytest.mark.parametrize("q", BAD_QUERIES[:12])
+def test_search_page_and_api_never_fail_on_bad_input(client, q):
+    assert client.get("/exchange/search/", {"q": q, "page": "x", "sort": "?"}).status_code == 200
+    response = client.get("/api/v1/solutions", {"q": q, "sdg": "99", "sort": "?"})
+    assert response.status_code == 200
+    assert response.json()["total"] == 0
+
+
+def test_api_searches_with_facets_and_highlights(client):
+    body = client.get("/api/v1/solutions", {"q": "sharing city", "theme": "T-SUS,T-SOC"}).json()
+    assert body["total"] >= 1
+    assert body["sort"] == "relevance"
+    first = body["items"][0]
+    assert first["slug"] == SEOUL_SLUG
+    assert first["country"] == "KOR"
+    assert first["city"] == "Seoul"
+    assert first["collection"]["code"] == "use"
+    assert first["url"].endswith(f"/exchange/solutions/{SEOUL_SLUG}/")
+    assert "<mark>Sharing</mark>" in first["highlights"]["title"]
+    assert set(body["facets"]) == set(search.FACETS)
+    themes = {v["value"]: v for v in body["facets"]["theme"]}
+    assert themes["T-SUS"]["selected"]
+    assert themes["T-SUS"]["count"] >= 1
+    paged = client.get("/api/v1/solutions", {"per_page": 5, "page": 2}).json()
+    assert paged["total"] == 53
+    assert len(paged["items"]) == 5
+    assert paged["pages"] == 11
+
+
+def test_api_search_is_in_the_openapi_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    params = {p["name"] for p in schema["paths"]["/api/v1/solutions"]["get"]["parameters"]}
+    assert params >= {"q", "collection", "theme", "challenge", "sdg", "region", "country"}
+    assert params >= {"year", "sort", "page", "per_page"}
