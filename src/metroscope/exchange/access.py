@@ -1,6 +1,6 @@
 """Who may read what in the exchange: published solutions are public; any other status is seen
-by its author and by secretariat staff only (everyone else is answered 404, as if it did not
-exist); a solution's contact person is shown to signed-in members of the network."""
+by its author, its members' officers and secretariat staff (everyone else is answered 404, as
+if it did not exist); a solution's contact person is shown to signed-in members of the network."""
 
 from __future__ import annotations
 
@@ -10,17 +10,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange.models import Solution, SolutionStatus
+from metroscope.exchange.models import Solution
 
 
 def may_read_solution(user: Any, solution: Solution) -> bool:
-    if solution.status == SolutionStatus.PUBLISHED:
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if solution.author_id is not None and solution.author_id == user.pk:
-        return True
-    return bool(is_secretariat(user))
+    """The one rule (rules.py `exchange.view_solution`): published for anyone; otherwise its
+    author, the officers of its members and secretariat staff."""
+    return bool(user.has_perm("exchange.view_solution", solution))
 
 
 def access_solution_for_reading(user: Any, slug: str, queryset: QuerySet[Solution]) -> Solution:
