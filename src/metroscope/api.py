@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from metroscope.exchange.api import router as exchange_router
+from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
@@ -25,6 +26,7 @@ api.add_router("", members_router)
 api.add_router("", plan_router)
 api.add_router("", observatory_router)
 api.add_router("", exchange_router)
+api.add_router("", attachment_router)
 api.add_router("", needs_router)
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import translation
 
+from metroscope.core import tokens
 from metroscope.exchange import attachments, services
 from metroscope.exchange.models import Attachment, AttachmentKind, Solution
 from tests.conftest import client_for
@@ -194,3 +196,151 @@ def test_page_upload_keeps_images_and_pdfs_and_refuses_fakes(officer_barcelona, 
     assert "“evil.png” is a web page (HTML)" in response.content.decode()
     assert solution.attachments.count() == 2
     assert len(stored_files(media)) == 2
+
+
+# --- through the API ---------------------------------------------------------------------------
+
+
+def _files_url(solution: Solution, pk: int | None = None) -> str:
+    tail = "" if pk is None else f"/{pk}"
+    return f"/api/v1/solutions/{solution.slug}/attachments{tail}"
+
+
+def _api_upload(client, solution: Solution, name: str, content: bytes, **extra):
+    data = {"file": upload(name, content), "caption": "Sent by a script"}
+    return client.post(_files_url(solution), data, HTTP_HOST="127.0.0.1", **extra)
+
+
+def _csrf_client(user) -> Client:
+    """A session client that really checks the CSRF token, as a browser's request is."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.cookies["csrftoken"] = CSRF_SECRET
+    return client
+
+
+CSRF_SECRET = "a" * 32
+
+
+def test_api_upload_keeps_a_pdf_and_records_who(draft, officer_barcelona, media):
+    client = _csrf_client(officer_barcelona)
+    response = _api_upload(client, draft, "report.pdf", PDF, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["name"], body["kind"], body["content_type"], body["caption"]) == (
+        "report.pdf",
+        "pdf",
+        "application/pdf",
+        "Sent by a script",
+    )
+    attachment = Attachment.objects.get(pk=body["id"], solution=draft)
+    assert attachment.uploaded_by == officer_barcelona
+    assert attachment.history.get().history_user == officer_barcelona
+    assert len(stored_files(media)) == 1
+    assert client.get(body["url"]).status_code == 200
+
+
+def test_api_refuses_a_text_file_named_as_a_pdf(draft, officer_barcelona, media):
+    response = _api_upload(
+        client_for(officer_barcelona), draft, "report.pdf", b"just some notes, not a PDF\n"
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "“report.pdf” is an unknown type, not a PNG, JPEG, WebP or GIF image" in detail
+    assert response.json()["errors"] == {"file": [detail]}
+    assert not Attachment.objects.filter(solution=draft).exists()
+    assert stored_files(media) == []
+
+
+def test_api_refuses_an_oversize_file_while_it_is_received(
+    draft, officer_barcelona, media, settings, monkeypatch
+):
+    settings.METROSCOPE_ATTACHMENT_MAX_BYTES = 2000
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file reached the service")
+
+    monkeypatch.setattr(services, "add_attachment", never)
+    big = image_bytes("PNG", (300, 300)) + b"\0" * 5000
+    client = _csrf_client(officer_barcelona)  # the CSRF check reads the body first
+    response = _api_upload(client, draft, "big.png", big, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert response.status_code == 422, response.content
+    assert (
+        response.json()["detail"]
+        == "“big.png” is larger than 2.0\xa0KB, the most a file may weigh."
+    )
+    assert not Attachment.objects.filter(solution=draft).exists()
+    assert stored_files(media) == []
+
+
+def test_api_upload_without_a_file_says_how(draft, officer_barcelona):
+    response = client_for(officer_barcelona).post(
+        _files_url(draft), {"caption": "nothing"}, HTTP_HOST="127.0.0.1"
+    )
+    assert response.status_code == 422
+    assert "multipart/form-data" in response.json()["detail"]
+
+
+def test_api_another_members_officer_is_refused(
+    draft, officer_barcelona, officer_seoul, staff, media
+):
+    seoul = client_for(officer_seoul)
+    # a draft is not theirs to see: as if it did not exist
+    assert _api_upload(seoul, draft, "p.png", image_bytes()).status_code == 404
+    services.submit(officer_barcelona, draft)
+    draft.refresh_from_db()
+    services.publish(staff, draft)
+    response = _api_upload(seoul, draft, "p.png", image_bytes())
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may not add files to this solution."
+    assert stored_files(media) == []
+
+
+def test_api_officer_may_not_add_files_once_submitted_but_staff_may(
+    draft, officer_barcelona, staff, media
+):
+    services.submit(officer_barcelona, draft)
+    assert (
+        _api_upload(client_for(officer_barcelona), draft, "p.png", image_bytes()).status_code == 403
+    )
+    _, token = tokens.issue(staff, "script")
+    response = _api_upload(
+        Client(), draft, "p.png", image_bytes(), HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 201
+    assert Attachment.objects.get(solution=draft).uploaded_by == staff
+
+
+def test_api_anonymous_is_refused(draft, media):
+    assert _api_upload(Client(), draft, "p.png", image_bytes()).status_code == 401
+    assert Client().get(_files_url(draft), HTTP_HOST="127.0.0.1").status_code == 401
+    assert stored_files(media) == []
+
+
+def test_api_lists_and_deletes_files_with_a_token(
+    draft, officer_barcelona, media, django_capture_on_commit_callbacks
+):
+    kept = services.add_attachment(officer_barcelona, draft, upload("plan.png", image_bytes()))
+    _, token = tokens.issue(officer_barcelona, "script")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    listed = client.get(_files_url(draft)).json()
+    assert [(f["id"], f["name"], f["kind"]) for f in listed] == [(kept.pk, "plan.png", "image")]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.delete(_files_url(draft, kept.pk))
+    assert response.status_code == 204
+    assert client.get(_files_url(draft)).json() == []
+    assert stored_files(media) == []
+    removed = Attachment.history.filter(id=kept.pk, history_type="-").get()
+    assert removed.history_user == officer_barcelona
+    assert client.delete(_files_url(draft, kept.pk)).status_code == 404
+
+
+def test_api_another_members_officer_cannot_delete(draft, officer_barcelona, officer_seoul, staff):
+    kept = services.add_attachment(officer_barcelona, draft, upload("plan.png", image_bytes()))
+    services.submit(officer_barcelona, draft)
+    draft.refresh_from_db()
+    services.publish(staff, draft)
+    seoul = client_for(officer_seoul)
+    response = seoul.delete(_files_url(draft, kept.pk), HTTP_HOST="127.0.0.1")
+    assert response.status_code == 403
+    assert Attachment.objects.filter(pk=kept.pk).exists()

@@ -48,6 +48,7 @@ class TranslationOut(Schema):
 
 
 class AttachmentOut(Schema):
+    id: int
     name: str
     kind: str
     content_type: str
@@ -103,6 +104,20 @@ def _ref(obj: Any) -> dict[str, str]:
     return {"code": obj.code, "name": translated(obj, "name")[0] or obj.name}
 
 
+def attachment_out(request: HttpRequest, attachment: Any, slug: str) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "caption": attachment.caption,
+        "url": request.build_absolute_uri(
+            reverse("exchange:attachment", kwargs={"slug": slug, "pk": attachment.pk})
+        ),
+    }
+
+
 def _solution_out(request: HttpRequest, solution: Any) -> dict[str, Any]:
     reader = _reader(request)
     contact = None
@@ -147,19 +162,7 @@ def _solution_out(request: HttpRequest, solution: Any) -> dict[str, Any]:
             }
             for t in solution.translations.all()
         ],
-        "attachments": [
-            {
-                "name": a.name,
-                "kind": a.kind,
-                "content_type": a.content_type,
-                "size": a.size,
-                "caption": a.caption,
-                "url": request.build_absolute_uri(
-                    reverse("exchange:attachment", kwargs={"slug": slug, "pk": a.pk})
-                ),
-            }
-            for a in solution.attachments.all()
-        ],
+        "attachments": [attachment_out(request, a, slug) for a in solution.attachments.all()],
         "contact": contact,
     }
 

@@ -200,3 +200,21 @@ class SizeLimitHandler(FileUploadHandler):
     def _refuse(self) -> None:
         self.refused.append(PurePath(str(self.file_name or "")).name)
         raise SkipFile
+
+
+def limit_uploads(request: Any) -> SizeLimitHandler:
+    """Put the size check first among the request's upload handlers. Call it before anything
+    reads the body (a CSRF check does): Django refuses new handlers afterwards."""
+    handler = SizeLimitHandler(request)
+    request.upload_handlers = [handler, *request.upload_handlers]
+    return handler
+
+
+def refused_for_size(request: Any) -> list[str]:
+    """The names of the files `limit_uploads` left out of this request for their size."""
+    return [
+        name
+        for handler in request.upload_handlers
+        if isinstance(handler, SizeLimitHandler)
+        for name in handler.refused
+    ]

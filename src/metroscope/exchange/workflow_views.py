@@ -79,8 +79,7 @@ def _with_size_limit(
     @csrf_exempt
     @login_required
     def outer(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        limit = attachments.SizeLimitHandler(request)
-        request.upload_handlers = [limit, *request.upload_handlers]
+        limit = attachments.limit_uploads(request)
         return csrf_protect(lambda r, **kw: view(r, SizeLimited(limit), **kw))(request, **kwargs)
 
     outer.__name__ = view.__name__
