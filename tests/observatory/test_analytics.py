@@ -150,3 +150,16 @@ def test_distance_to_a_reference_value_by_direction():
     assert a.distance_to(80.0, 75, "higher_better") == a.Distance(5.0, True)
     assert a.distance_to(70.0, 75, "higher_better").meets is False
     assert a.distance_to(70.0, 75, "neutral") == a.Distance(-5.0, None)
+
+
+def test_nearest_keeps_every_tie_at_the_kth_place_and_equals_brute_force():
+    # 400 metros on a coarse grid: many exact ties, gaps, and rows sharing too few columns,
+    # so the fast candidate step must keep every row tied with the k-th nearest.
+    rng = np.random.default_rng(7)
+    matrix = rng.integers(0, 4, size=(400, 12)).astype(float)
+    matrix[rng.random(matrix.shape) < 0.25] = NAN
+    prepared = a.space(a.zscores(matrix))
+    for target in (0, 17, 123):
+        for k in (1, 5, 20):
+            got = [n.index for n in a.nearest(prepared, target, k)]
+            assert got == brute_force(matrix, target, k)

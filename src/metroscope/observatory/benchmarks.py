@@ -238,7 +238,8 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
 
 def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tuple[Any, Any]:
     """Rows = every metro with a value for any indicator, columns = indicators: each metro's
-    newest value within SIMILAR_YEARS of the indicator's newest year, z-scored."""
+    newest value within SIMILAR_YEARS of the indicator's newest year, z-scored and prepared
+    for nearest-neighbour questions (kept per data version by panel.derived)."""
     columns = []
     ids: set[int] = set()
     for indicator in indicators:
@@ -252,7 +253,7 @@ def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tu
     matrix = np.full((rows.size, len(indicators)), np.nan)
     for col, (metros, values) in enumerate(columns):
         matrix[np.searchsorted(rows, metros), col] = values
-    return rows, analytics.zscores(matrix)
+    return rows, analytics.space(analytics.zscores(matrix))
 
 
 def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
@@ -263,11 +264,11 @@ def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
     indicators.sort(key=lambda ind: order[ind.code])
     version = panel.data_version()
     key = ("similar", tuple(i.pk for i in indicators))
-    rows, z = panel.derived(key, version, lambda: _zscored_matrix(indicators, version))
+    rows, prepared = panel.derived(key, version, lambda: _zscored_matrix(indicators, version))
     position = int(np.searchsorted(rows, metro.pk))
-    if position >= rows.size or rows[position] != metro.pk or not np.isfinite(z[position]).any():
+    if position >= rows.size or rows[position] != metro.pk or not prepared.have[position].any():
         return {"indicators": indicators, "neighbours": []}
-    found = analytics.nearest(z, position, k)
+    found = analytics.nearest(prepared, position, k)
     refs = Metro.objects.in_bulk([int(rows[n.index]) for n in found])
     return {
         "indicators": indicators,
