@@ -218,3 +218,12 @@ class HeadlineAverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value:g} {self.unit}"
+
+
+# Accountability models (floor 4) live in their own module; importing them here registers them.
+from metroscope.plan.accountability.models import (  # noqa: E402, F401
+    Activity,
+    ResultIndicator,
+    ResultPeriod,
+    WorkPlan,
+)
