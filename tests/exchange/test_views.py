@@ -201,9 +201,10 @@ def test_query_counts_stay_flat_for_the_public(path, most, django_assert_max_num
 @pytest.mark.parametrize(
     ("path", "most"),
     [
-        ("/exchange/", 9),
-        ("/exchange/collections/guangzhou-award/", 8),
-        (f"/exchange/solutions/{SEOUL_SLUG}/", 12),  # + is the reader an officer, secretariat?
+        # + 2 for the navigation's links: is the reader secretariat staff, an officer?
+        ("/exchange/", 11),
+        ("/exchange/collections/guangzhou-award/", 10),
+        (f"/exchange/solutions/{SEOUL_SLUG}/", 14),  # + is the reader an officer, secretariat?
     ],
 )
 def test_query_counts_stay_flat_for_signed_in_members(
@@ -212,3 +213,48 @@ def test_query_counts_stay_flat_for_signed_in_members(
     client = client_for(officer_barcelona)
     with django_assert_max_num_queries(most):
         assert client.get(path, HTTP_HOST="127.0.0.1").status_code == 200
+
+
+# --- the exchange's sub-navigation -------------------------------------------------------------
+
+
+def nav_links(page: str) -> list[str]:
+    found = re.search(r'<nav class="exchange-nav"[^>]*>(.*?)</nav>', page, re.S)
+    assert found, "no exchange navigation"
+    return re.findall(r'<a href="([^"]+)"', found.group(1))
+
+
+READING = ["/exchange/", "/exchange/search/"]
+WRITING = ["/exchange/needs/", "/exchange/submit/", "/exchange/mine/"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "links"),
+    [
+        ("anonymous", READING),
+        ("board_member", [*READING, "/exchange/needs/"]),
+        ("officer_barcelona", READING + WRITING),
+        ("staff", [*READING, *WRITING, "/exchange/review/"]),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["/exchange/", "/exchange/search/?q=vivienda", f"/exchange/solutions/{SEOUL_SLUG}/"]
+)
+def test_navigation_shows_each_persona_only_what_applies(request, persona, links, path):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    page = get(path, user).content.decode()
+    assert nav_links(page) == links
+
+
+def test_navigation_marks_the_current_page(officer_barcelona):
+    page = get("/exchange/mine/", officer_barcelona).content.decode()
+    nav = page[page.index('<nav class="exchange-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert '<a href="/exchange/mine/" aria-current="page">My solutions</a>' in nav
+    assert nav.count('aria-current="page"') == 1
+
+
+def test_every_link_of_the_navigation_opens_for_its_persona(staff):
+    client = client_for(staff)
+    for href in nav_links(get("/exchange/", staff).content.decode()):
+        assert client.get(href, HTTP_HOST="127.0.0.1").status_code == 200, href

@@ -1,0 +1,40 @@
+"""The exchange's sub-navigation: reading links for everyone, writing links only for those
+the rules let write (the same predicates as rules.py), in two queries at most."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from metroscope.core.roles import is_secretariat
+from metroscope.exchange.rules import is_member_officer
+
+register = template.Library()
+
+
+def _links(user: Any) -> list[tuple[str, str]]:
+    links = [(reverse("exchange:home"), _("Solutions")), (reverse("exchange:search"), _("Search"))]
+    if not (user.is_authenticated and user.is_active):
+        return links
+    staff = bool(is_secretariat(user))
+    links.append((reverse("exchange:needs"), _("Members' needs")))
+    if staff or is_member_officer(user):  # exchange.submit_solution
+        links.append((reverse("exchange:submit"), _("Share a solution")))
+        links.append((reverse("exchange:mine"), _("My solutions")))
+    if staff:  # exchange.review_solutions
+        links.append((reverse("exchange:review"), _("Review queue")))
+    return links
+
+
+@register.inclusion_tag("exchange/_nav.html", takes_context=True)
+def exchange_nav(context: dict[str, Any]) -> dict[str, Any]:
+    request = context["request"]
+    return {
+        "links": [
+            {"href": href, "label": label, "current": href == request.path}
+            for href, label in _links(request.user)
+        ]
+    }
