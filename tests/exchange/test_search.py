@@ -153,7 +153,7 @@ def _reference(q: str) -> list[tuple[str, int]]:
         .prefetch_related("themes", "challenges", "translations")
     )
     terms = {
-        s: set(search.INDEX.terms(search.document(s, regions.get(s.country_iso3)))[0])
+        s: set(search.INDEX.terms(search.document(s, regions.get(s.country_iso3))))
         for s in solutions
     }
     fields = sorted(search.FIELDS, key=lambda f: -f.weight)
@@ -219,6 +219,37 @@ def test_facets_are_counted_over_the_matching_set_only():
     assert 0 < results.total < 53
     collection = {v.value: v.count for v in results.facets[0].values}
     assert sum(collection.values()) == results.total
+
+
+def test_a_chosen_facet_still_counts_its_alternatives_and_narrows_the_others():
+    expected = _orm_counts()
+    results = search.search("", {"collection": ["use"]})
+    counts = {f.name: {v.value: v.count for v in f.values} for f in results.facets}
+    assert counts["collection"] == dict(expected["collection"])  # every collection, not one
+    assert len(counts["collection"]) > 1
+    regions = dict(Country.objects.values_list("iso3", "region__code"))
+    in_use = Counter(
+        regions[s.country_iso3]
+        for s in published()
+        if s.collection.code == "use" and s.country_iso3 in regions
+    )
+    assert counts["region"] == dict(in_use)
+    assert results.total == expected["collection"]["use"]
+
+
+def test_facet_counts_with_words_and_two_filters_exclude_only_their_own_filter():
+    words = search.search("health")
+    region = next(iter(next(f for f in words.facets if f.name == "region").values)).value
+    both = search.search("health", {"region": [region], "collection": ["use"]})
+    only_use = search.search("health", {"collection": ["use"]})
+    only_region = search.search("health", {"region": [region]})
+    def counted(results: search.Results, name: str) -> dict[str, int]:
+        facet = next(f for f in results.facets if f.name == name)
+        return {v.value: v.count for v in facet.values if v.count}  # a chosen value shows 0
+
+    assert counted(both, "region") == counted(only_use, "region")
+    assert counted(both, "collection") == counted(only_region, "collection")
+    assert both.total <= min(only_use.total, only_region.total)
 
 
 def test_filters_narrow_and_values_of_one_facet_are_or_ed():

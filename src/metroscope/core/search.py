@@ -10,11 +10,13 @@ Why the two engines give the same results:
   words left out, stemmed with the Snowball stemmer of the text's own language (English,
   French, Spanish). Neither engine stems; each stores the finished terms.
 - A term is stored once per field it occurs in, prefixed by the field's letter (`thous` is
-  "hous" in the title, `bhous` in the body), plus one term per facet value. The engines only
-  answer "which entries hold these terms" (FTS5 MATCH with `detail=none`; `@@` on the GIN
-  index), which has one answer.
+  "hous" in the title, `bhous` in the body). The engines only answer "which entries hold
+  these terms" (FTS5 MATCH with `detail=none`; `@@` on the GIN index), which has one answer.
 - A query word becomes its stems in the three languages (OR-ed); words are AND-ed, and so are
-  facet filters (values of one facet OR-ed).
+  facet filters (values of one facet OR-ed), applied here to the engine's answer.
+- Facet values, dates and the title order live in a snapshot of the entries (numpy arrays)
+  that each process keeps while the index's version stays the same: filtering, counting
+  (each facet counted without its own filter), scoring and sorting read only arrays.
 - The score is ours: for each query word i and field f the entry holds (any stem of the word
   in that field), add W[i, f] = round(1000 × weight_f × idf_i), an integer computed here with
   idf_i = ln(1 + (N − df_i + 0.5) / (df_i + 0.5)) from counts both engines give exactly (N
@@ -24,8 +26,6 @@ Why the two engines give the same results:
 
 from __future__ import annotations
 
-import hashlib
-import heapq
 import math
 import re
 import secrets
@@ -37,13 +37,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import snowballstemmer
 from django.db import connection, models
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from numpy.typing import NDArray
 
 from metroscope.core.stopwords import ANY_LANGUAGE, STOP_WORDS
 from metroscope.core.text import fold
@@ -54,7 +55,6 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 8
 MAX_WORD_CHARS = 40
 MAX_FILTER_VALUES = 20
-FACET_PREFIX = "z"
 RELEVANCE = "relevance"
 _TERM = re.compile(r"[0-9a-z]+")
 _ITEM, _PAIR = "\x1e", "\x1f"
@@ -199,7 +199,6 @@ class SearchEntry(models.Model):
     date_key = models.BigIntegerField(null=True)  # microseconds since 1970 (newest first)
     facets = models.TextField(blank=True)
     terms = TermsField(blank=True)  # every term (matching)
-    head = TermsField(blank=True)  # the terms of every field but the last (scoring)
 
     class Meta:
         abstract = True
@@ -208,7 +207,7 @@ class SearchEntry(models.Model):
 @dataclass(frozen=True)
 class Field:
     name: str
-    prefix: str  # one letter, other than FACET_PREFIX
+    prefix: str  # one lower-case letter
     weight: int
 
 
@@ -243,11 +242,6 @@ class Found:
     scores: list[int | None]
     total: int
     facets: dict[str, Counter[str]]
-
-
-def facet_term(name: str, value: str) -> str:
-    digest = hashlib.blake2b(f"{name}{_PAIR}{value}".encode(), digest_size=8).hexdigest()
-    return FACET_PREFIX + digest
 
 
 def _clean(value: str) -> str:
@@ -306,18 +300,21 @@ def uninstall(schema_editor: Any, table: str, pk: str) -> None:
 
 # --- the index ---------------------------------------------------------------------------------
 
-Row = tuple[int, str, int | None, str, str, str]  # pk, title key, date key, facets, terms, head
+Row = tuple[int, str, int | None, str, str]  # pk, title key, date key, facets, terms
 
 
 class SearchIndex:
     """Writes and queries one entry model. `source` is the model the entries stand for (an
     order may read its columns); `ties` breaks equal scores; `orders` are the other sorts.
 
-    Matching is the engine's (FTS5 MATCH, or `@@` on the GIN index); scoring, facet counting
-    and sorting are done here, over the matching entries, in the same code for both engines.
-    A word scores W[i, f] = round(1000 × weight_f × idf_i) for the best field f holding it;
-    the last (lightest) field is the one left when no other holds it, so only the others are
-    looked up: on PostgreSQL by `@@` on the entry's `head` terms, on SQLite as FTS5 matches.
+    Matching is the engine's (FTS5 MATCH, or `@@` on the GIN index): it answers which
+    entries hold an expression, as keys. Filtering by facet, facet counting, scoring and
+    sorting are done here with numpy over a per-process snapshot of the entries (keys, dates,
+    title order, facet values; rebuilt when the index's version changes), in the same code for
+    both engines. A word scores W[i, f] = round(1000 × weight_f × idf_i) for the best field f
+    holding it; the last (lightest) field is the one left when no other holds it, so only the
+    others are asked of the engine, one expression per word and field, in the same round trip
+    as the match itself.
     """
 
     def __init__(
@@ -331,14 +328,15 @@ class SearchIndex:
     ) -> None:
         prefixes = [f.prefix for f in fields]
         if len(set(prefixes)) != len(prefixes) or any(
-            len(p) != 1 or not p.islower() or p == FACET_PREFIX for p in prefixes
+            len(p) != 1 or not p.islower() for p in prefixes
         ):
-            raise ValueError("field prefixes must be distinct lower-case letters, not 'z'")
+            raise ValueError("field prefixes must be distinct lower-case letters")
         self.entry, self.source = entry, source
         self.fields = tuple(sorted(fields, key=lambda f: -f.weight))
         self.ties, self.orders = tuple(ties), dict(orders)
         self.label = entry._meta.label
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[str, Snapshot] = {}
+        self._lock = threading.Lock()
 
     @property
     def postgres(self) -> bool:
@@ -358,27 +356,15 @@ class SearchIndex:
             return " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
         return " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
 
-    def _where(self) -> str:
-        n = self._n()
-        if self.postgres:
-            return "e.terms @@ %s::tsquery"
-        return f"e.{n['pk']} IN (SELECT rowid FROM {n['fts']} WHERE {n['fts']} MATCH %s)"
-
     # writing
 
-    def terms(self, document: Document) -> tuple[list[str], list[str]]:
-        """Every term of the document, and those of its fields but the last."""
+    def terms(self, document: Document) -> list[str]:
+        """Every term of the document: each field's stems behind the field's letter."""
         found: set[str] = set()
-        head: set[str] = set()
         for f in self.fields:
             for text, language in document.texts.get(f.name, ()):
-                made = {f.prefix + s for s in analyze(text, language)}
-                found |= made
-                if f is not self.fields[-1]:
-                    head |= made
-        for name, values in document.facets.items():
-            found.update(facet_term(name, str(v)) for v in values)
-        return sorted(found), sorted(head)
+                found |= {f.prefix + s for s in analyze(text, language)}
+        return sorted(found)
 
     def row(self, document: Document) -> Row:
         facets = _ITEM.join(
@@ -386,14 +372,12 @@ class SearchIndex:
             for name, values in document.facets.items()
             for v in values
         )
-        terms, head = self.terms(document)
         return (
             document.pk,
             fold(document.title),
             _date_key(document.date),
             facets,
-            " ".join(terms),
-            " ".join(head) if self.postgres else "",
+            " ".join(self.terms(document)),
         )
 
     def put(self, documents: Iterable[Document]) -> int:
@@ -407,18 +391,18 @@ class SearchIndex:
         with connection.cursor() as cursor:
             if self.postgres:
                 cursor.executemany(
-                    f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms, head) "
-                    "VALUES (%s, %s, %s, %s, %s::tsvector, %s::tsvector) "
+                    f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms) "
+                    "VALUES (%s, %s, %s, %s, %s::tsvector) "
                     f"ON CONFLICT ({n['pk']}) DO UPDATE SET title_key = excluded.title_key, "
                     "date_key = excluded.date_key, facets = excluded.facets, "
-                    "terms = excluded.terms, head = excluded.head",
+                    "terms = excluded.terms",
                     rows,
                 )
                 self._changed()
                 return len(rows)
             cursor.executemany(
-                f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms, head) "
-                "VALUES (%s, %s, %s, %s, '', '') "
+                f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms) "
+                "VALUES (%s, %s, %s, %s, '') "
                 f"ON CONFLICT ({n['pk']}) DO UPDATE SET title_key = excluded.title_key, "
                 "date_key = excluded.date_key, facets = excluded.facets",
                 [r[:4] for r in rows],
@@ -447,12 +431,12 @@ class SearchIndex:
         n = self._n()
         if self.postgres:
             sql = (
-                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, e.terms::text, "
-                f"e.head::text FROM {n['t']} e"
+                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, e.terms::text "
+                f"FROM {n['t']} e"
             )
         else:
             sql = (
-                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, f.terms, '' "
+                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, f.terms "
                 f"FROM {n['t']} e LEFT JOIN {n['fts']} f ON f.rowid = e.{n['pk']}"
             )
         found: dict[int, Row] = {}
@@ -466,10 +450,10 @@ class SearchIndex:
                 else:
                     marks = ", ".join(["%s"] * len(chunk))
                     cursor.execute(f"{sql} WHERE e.{n['pk']} IN ({marks})", chunk)
-                for pk, title_key, date_key, facets, terms, head in cursor.fetchall():
+                for pk, title_key, date_key, facets, terms in cursor.fetchall():
                     if self.postgres:  # tsvector text: 'a' 'b' in its own order
-                        terms, head = (_plain_terms(t) for t in (terms, head))
-                    found[int(pk)] = (int(pk), title_key, date_key, facets, terms or "", head)
+                        terms = _plain_terms(terms)
+                    found[int(pk)] = (int(pk), title_key, date_key, facets, terms or "")
         return found
 
     def remove(self, pks: Iterable[int]) -> int:
@@ -488,7 +472,7 @@ class SearchIndex:
                 cursor.execute(f"DELETE FROM {n['fts']}")
         self._changed()
 
-    # the answer to "everything", kept while the index does not change
+    # the version of the index, which keeps snapshots current
 
     def _changed(self) -> None:
         """After a write: a new random version of the index (a rolled-back write never reuses
@@ -522,16 +506,23 @@ class SearchIndex:
         limit: int = 20,
     ) -> Found:
         """One page of entries (keys and scores), how many match, and the facet values'
-        counts over every match."""
-        filter_groups = [
-            [facet_term(name, str(v)) for v in list(dict.fromkeys(values))[:MAX_FILTER_VALUES]]
+        counts: a facet's counts are over what matches the words and every *other* facet's
+        filter (so that choosing one value still shows its alternatives with their counts)."""
+        snap = self._snapshot()
+        chosen = {
+            name: list(dict.fromkeys(str(v) for v in values))[:MAX_FILTER_VALUES]
             for name, values in (filters or {}).items()
             if values
-        ]
+        }
         groups = [[f.prefix + s for f in self.fields for s in g] for g in query.groups]
         ranked = order == RELEVANCE and bool(groups)
-        if not groups and not filter_groups:
-            return self._everything(order, offset, limit)
+        if not groups and not chosen:
+            keys = self.orders.get(order, self.ties)
+            everything = np.arange(snap.size)
+            page = self._ordered(snap, keys, everything)[offset : offset + limit]
+            return Found(snap.pks[page].tolist(), [None] * len(page), snap.size, snap.all_facets())
+        base: NDArray[np.bool_] | None = None
+        branches: list[NDArray[np.int64]] = []
         weights: list[list[int]] = []
         if groups:
             counts = self._counts(groups)
@@ -541,31 +532,161 @@ class SearchIndex:
                 [round(1000 * f.weight * _idf(counts[0], df)) for f in self.fields]
                 for df in counts[1:]
             ]
-        keys = self.ties if ranked else self.orders.get(order, self.ties)
-        titled = any(k.column == "title" for k in keys)
-        rows = self._matching(self._expression(groups + filter_groups), query, ranked, titled)
-        scores = _scores(rows, weights) if ranked else {}
-        pks = self._sorted(rows, keys, scores, offset + limit)
-        page = pks[offset : offset + limit]
-        return Found(page, [scores.get(pk) for pk in page], len(rows), _count(rows))
-
-    def _everything(self, order: str, offset: int, limit: int) -> Found:
-        version = self._version()
-        cached = self._cache.get(version)
-        if cached is None:
-            self._cache.clear()
-            rows = self._matching(None, None, False, True)
-            cached = self._cache[version] = {"rows": rows, "facets": _count(rows), "orders": {}}
+            expressions = [self._expression(groups)]
+            if ranked:  # one word's terms in one field (but the last), word-major
+                expressions += [
+                    self._expression([[f.prefix + s for s in group]])
+                    for group in query.groups
+                    for f in self.fields[:-1]
+                ]
+            found = self._positions(snap, expressions)
+            base = np.zeros(snap.size, dtype=bool)
+            base[found[0]] = True
+            branches = found[1:]
+        masks = {name: snap.having(name, values) for name, values in chosen.items()}
+        full = np.ones(snap.size, dtype=bool) if base is None else base.copy()
+        for mask in masks.values():
+            full &= mask
+        matched = np.flatnonzero(full)
+        facets = snap.facets(matched)
+        for name in masks:  # a chosen facet: counted without its own filter
+            others = np.ones(snap.size, dtype=bool) if base is None else base.copy()
+            for other, mask in masks.items():
+                if other != name:
+                    others &= mask
+            facets.pop(name, None)
+            own = snap.facets(np.flatnonzero(others), only=name)
+            if own:
+                facets[name] = own[name]
+        if ranked:
+            scores = _scores(snap.size, matched, branches, weights)
+            page = self._best(snap, matched, scores, offset + limit)[offset:]
+            return Found(
+                snap.pks[page].tolist(), [int(scores[p]) for p in page], matched.size, facets
+            )
         keys = self.orders.get(order, self.ties)
-        pks = cached["orders"].get(keys)
-        if pks is None:
-            pks = cached["orders"][keys] = self._sorted(cached["rows"], keys, {})
-        return Found(
-            pks[offset : offset + limit],
-            [None] * len(pks[offset : offset + limit]),
-            len(pks),
-            cached["facets"],
+        page = self._ordered(snap, keys, matched, full)[offset : offset + limit]
+        return Found(snap.pks[page].tolist(), [None] * len(page), matched.size, facets)
+
+    def _snapshot(self) -> Snapshot:
+        """What every query reads besides the engine's matches — keys, dates, title order,
+        facet values — as arrays, kept per process while the index's version stays the same
+        (one small query checks it)."""
+        version = self._version()
+        with self._lock:
+            snap = self._cache.get(version)
+        if snap is not None:
+            return snap
+        n = self._n()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.{n['pk']}, e.date_key, e.title_key, e.facets FROM {n['t']} e "
+                f"ORDER BY e.{n['pk']}"
+            )
+            rows = cursor.fetchall()
+        snap = Snapshot(rows)
+        with self._lock:
+            self._cache.clear()
+            self._cache[version] = snap
+        return snap
+
+    def _positions(self, snap: Snapshot, expressions: list[str]) -> list[NDArray[np.int64]]:
+        """Positions (in the snapshot) of the entries holding the first expression, then of
+        those of them holding each other one: the engine's matching, in one round trip.
+        SQLite: one FTS5 MATCH per expression. PostgreSQL: the GIN index finds the first;
+        the others are tested on the same rows as they are read (each `@@` on a row's own
+        terms), since every row found costs a heap visit anyway."""
+        n = self._n()
+        if not self.postgres:
+            one = f"SELECT %s, group_concat(rowid) FROM {n['fts']} WHERE {n['fts']} MATCH %s"
+            params: list[Any] = []
+            for i, expression in enumerate(expressions):
+                params += [i, expression]
+            found = [np.zeros(0, dtype=np.int64)] * len(expressions)
+            with connection.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join([one] * len(expressions)), params)
+                for i, text in cursor.fetchall():
+                    if text:
+                        found[int(i)] = snap.positions(_integers(text))
+            if len(found) > 1:  # a word's field matters only where every word is
+                held = np.zeros(snap.size, dtype=bool)
+                held[found[0]] = True
+                found[1:] = [f[held[f]] for f in found[1:]]
+            return found
+        tests = " + ".join(
+            f"(CASE WHEN terms @@ %s::tsquery THEN {1 << i} ELSE 0 END)"
+            for i in range(len(expressions) - 1)
         )
+        sql = (
+            f"SELECT string_agg({n['pk']}::text, ',' ORDER BY {n['pk']}), "
+            f"string_agg(({tests or '0'})::text, ',' ORDER BY {n['pk']}) "
+            f"FROM {n['t']} WHERE terms @@ %s::tsquery"
+        )
+        with connection.cursor() as cursor, self._by_index(cursor):
+            cursor.execute(sql, [*expressions[1:], expressions[0]])
+            keys, bits = cursor.fetchone()
+        if not keys:
+            return [np.zeros(0, dtype=np.int64)] * len(expressions)
+        pks, flags = _integers(keys), _integers(bits)
+        at = np.searchsorted(snap.pks, pks) if snap.size else pks[:0]
+        at[at >= snap.size] = 0
+        known = snap.pks[at] == pks if snap.size else np.zeros(0, dtype=bool)
+        at, flags = at[known], flags[known]
+        return [at] + [at[(flags >> i) & 1 == 1] for i in range(len(expressions) - 1)]
+
+    def _ordered(
+        self,
+        snap: Snapshot,
+        keys: Sequence[Key],
+        matched: NDArray[np.int64],
+        mask: NDArray[np.bool_] | None = None,
+    ) -> NDArray[np.int64]:
+        """Positions of `matched` in the order of `keys` (a missing value last): the whole
+        index's order kept in the snapshot and filtered, or for a column of the source
+        (which changes without the index, e.g. views) sorted now."""
+        if all(k.column in ("date", "title", "pk", "id") for k in keys):
+            order = snap.order(keys)
+            return order if mask is None else order[mask[order]]
+        columns = [
+            self._source_values(snap, k.column) if k.column not in snap.columns else None
+            for k in keys
+        ]
+        sort_keys = [
+            snap.sort_key(k, matched, None if c is None else c[matched])
+            for k, c in zip(keys, columns, strict=True)
+        ]
+        return matched[np.lexsort(sort_keys[::-1])]
+
+    def _best(
+        self, snap: Snapshot, matched: NDArray[np.int64], scores: NDArray[np.int64], first: int
+    ) -> NDArray[np.int64]:
+        """The `first` matched positions by score, ties in the index's tie order."""
+        if matched.size == 0 or first <= 0:
+            return matched[:0]
+        mine = scores[matched]
+        if matched.size > first:  # only those scoring at least the first-th best can place
+            floor = np.partition(mine, matched.size - first)[matched.size - first]
+            keep = mine >= floor
+            matched, mine = matched[keep], mine[keep]
+        ranks = snap.rank(self.ties)
+        return matched[np.lexsort((ranks[matched], -mine))][:first]
+
+    def _source_values(self, snap: Snapshot, column: str) -> NDArray[np.float64]:
+        """A numeric column of the source for every entry (NaN where none), read now."""
+        qn = connection.ops.quote_name
+        n = self._n()
+        values = np.full(snap.size, np.nan)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {n['spk']}, {qn(column)} FROM {n['s']}")
+            rows = [(pk, v) for pk, v in cursor.fetchall() if v is not None]
+        if rows:
+            pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            found = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+            at = np.searchsorted(snap.pks, pks)
+            ok = at < snap.size
+            ok[ok] &= snap.pks[at[ok]] == pks[ok]
+            values[at[ok]] = found[ok]
+        return values
 
     def _counts(self, groups: list[list[str]]) -> list[int]:
         """N, then for each word the entries holding it in any field."""
@@ -598,133 +719,150 @@ class SearchIndex:
         finally:
             cursor.execute("RESET enable_seqscan")
 
-    def _matching(
-        self, expression: str | None, query: Query | None, ranked: bool, titled: bool
-    ) -> list[Any]:
-        """(key, date key, title key, facets, fields bits) of every matching entry; bit
-        i × F + j says word i is in field j (of the fields but the last)."""
-        n = self._n()
-        branches: list[str] = []  # one word's terms in one field, word-major
-        if ranked and query is not None:
-            for group in query.groups:
-                for f in self.fields[:-1]:
-                    branches.append(self._expression([[f.prefix + s for s in group]]))
-        where, params = (f" WHERE {self._where()}", [expression]) if expression else ("", [])
-        title = "e.title_key" if titled else "''"
-        bits = "0"
-        if self.postgres and branches:
-            bits = " + ".join(
-                f"(CASE WHEN e.head @@ %s::tsquery THEN {1 << i} ELSE 0 END)"
-                for i in range(len(branches))
-            )
-            params = [*branches, *params]
-        sql = f"SELECT e.{n['pk']}, e.date_key, {title}, e.facets, {bits} FROM {n['t']} e{where}"
-        with connection.cursor() as cursor:
-            if expression is None:
-                cursor.execute(sql, params)
-                rows = [list(r) for r in cursor.fetchall()]
-            else:
-                with self._by_index(cursor):
-                    cursor.execute(sql, params)
-                    rows = [list(r) for r in cursor.fetchall()]
-            if branches and not self.postgres:
-                at = {r[0]: r for r in rows}
-                for i, branch in enumerate(branches):
-                    cursor.execute(
-                        f"SELECT rowid FROM {n['fts']} WHERE {n['fts']} MATCH %s", [branch]
-                    )
-                    bit = 1 << i
-                    for (pk,) in cursor.fetchall():
-                        found = at.get(pk)
-                        if found is not None:
-                            found[4] |= bit
-        return rows
 
-    def _sorted(
-        self,
-        rows: list[Any],
-        keys: Sequence[Key],
-        scores: Mapping[int, int],
-        first: int | None = None,
-    ) -> list[int]:
-        """Keys of the rows in order: score (when given), then the keys, a missing value last;
-        only the `first` ones when given. Dates and keys all one way: one pass picking the
-        first; otherwise stable sorts from the last key to the first."""
-        numeric = all(k.column in ("date", "pk", "id") for k in keys)
-        if numeric and first is not None and len({k.descending for k in keys}) == 1:
-            down = keys[0].descending
-            gap = -math.inf if down else math.inf
-            parts = [1 if k.column == "date" else 0 for k in keys]
+class Snapshot:
+    """The index's entries as arrays, in key order (a position is an index into them)."""
 
-            def rank(r: Any) -> tuple[Any, ...]:
-                values = [(gap if r[1] is None else r[1]) if p else r[0] for p in parts]
-                return (scores[r[0]] if down else -scores[r[0]], *values) if scores else (*values,)
+    columns = ("date", "title", "pk", "id")
 
-            pick = heapq.nlargest if down else heapq.nsmallest
-            return [r[0] for r in pick(first, rows, key=rank)]
-        ordered = list(rows)
-        for key in reversed(keys):
-            if key.column in ("pk", "id"):
-                ordered.sort(key=itemgetter(0), reverse=key.descending)
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.size = len(rows)
+        self.pks = np.fromiter((r[0] for r in rows), dtype=np.int64, count=self.size)
+        self.dates = np.fromiter(
+            (np.nan if r[1] is None else r[1] for r in rows), dtype=np.float64, count=self.size
+        )  # microseconds: below 2**53 until the year 2255, so exact in a float
+        titles = sorted(range(self.size), key=lambda i: (rows[i][2], i))
+        self.titles = np.empty(self.size, dtype=np.int64)
+        self.titles[np.array(titles, dtype=np.int64)] = np.arange(self.size)
+        self.values: list[tuple[str, str]] = []  # value id → (facet, value)
+        ids: dict[tuple[str, str], int] = {}
+        per_row: list[list[int]] = []
+        for row in rows:
+            mine: list[int] = []
+            for item in (row[3] or "").split(_ITEM):
+                name, sep, value = item.partition(_PAIR)
+                if not sep:
+                    continue
+                vid = ids.get((name, value))
+                if vid is None:
+                    vid = ids[(name, value)] = len(self.values)
+                    self.values.append((name, value))
+                mine.append(vid)
+            per_row.append(mine)
+        self.ids = ids
+        width = max((len(m) for m in per_row), default=0)
+        self.matrix = np.full((self.size, max(width, 1)), -1, dtype=np.int32)
+        for i, mine in enumerate(per_row):
+            self.matrix[i, : len(mine)] = mine
+        flat = self.matrix.ravel()
+        present = np.flatnonzero(flat >= 0)
+        by_value = present[np.argsort(flat[present], kind="stable")]
+        bounds = np.searchsorted(flat[by_value], np.arange(len(self.values) + 1))
+        self.postings = [
+            by_value[bounds[v] : bounds[v + 1]] // self.matrix.shape[1]
+            for v in range(len(self.values))
+        ]
+        self._orders: dict[tuple[Key, ...], NDArray[np.int64]] = {}
+        self._ranks: dict[tuple[Key, ...], NDArray[np.int64]] = {}
+        self._all: dict[str, Counter[str]] | None = None
+
+    def positions(self, pks: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Positions of these keys; keys the snapshot does not hold are left out."""
+        if self.size == 0:
+            return pks[:0]
+        at = np.searchsorted(self.pks, pks)
+        at[at >= self.size] = 0
+        return at[self.pks[at] == pks]
+
+    def having(self, name: str, values: Iterable[str]) -> NDArray[np.bool_]:
+        """Entries holding any of these values of a facet."""
+        mask = np.zeros(self.size, dtype=bool)
+        for value in values:
+            vid = self.ids.get((name, value))
+            if vid is not None:
+                mask[self.postings[vid]] = True
+        return mask
+
+    def facets(
+        self, positions: NDArray[np.int64], only: str | None = None
+    ) -> dict[str, Counter[str]]:
+        if positions.size == 0:
+            return {}
+        ids = self.matrix[positions].ravel()
+        counts = np.bincount(ids[ids >= 0], minlength=len(self.values))
+        counted: dict[str, Counter[str]] = {}
+        for vid in np.flatnonzero(counts).tolist():
+            name, value = self.values[vid]
+            if only is None or name == only:
+                counted.setdefault(name, Counter())[value] = int(counts[vid])
+        return counted
+
+    def all_facets(self) -> dict[str, Counter[str]]:
+        if self._all is None:
+            self._all = self.facets(np.arange(self.size))
+        return self._all
+
+    def sort_key(
+        self, key: Key, positions: NDArray[np.int64], values: NDArray[np.float64] | None = None
+    ) -> NDArray[Any]:
+        """A lexsort key (ascending) for the key over these positions, a missing value last."""
+        if values is None:
+            if key.column == "date":
+                values = self.dates[positions]
             elif key.column == "title":
-                ordered.sort(key=itemgetter(2), reverse=key.descending)
+                values = self.titles[positions].astype(np.float64)
             else:
-                if key.column == "date":
-                    values = {r[0]: r[1] for r in ordered}
-                else:
-                    values = self._source_column(key.column, [r[0] for r in ordered])
-                gap = -math.inf if key.descending else math.inf
-                ordered.sort(
-                    key=lambda r: gap if (v := values.get(r[0])) is None else v,
-                    reverse=key.descending,
-                )
-        if scores:
-            ordered.sort(key=lambda r: scores[r[0]], reverse=True)
-        return [r[0] for r in ordered]
+                values = self.pks[positions].astype(np.float64)
+        ordered = -values if key.descending else values.copy()
+        ordered[np.isnan(ordered)] = np.inf
+        return ordered
 
-    def _source_column(self, column: str, pks: list[int]) -> dict[int, Any]:
-        qn = connection.ops.quote_name
-        n = self._n()
-        found: dict[int, Any] = {}
-        with connection.cursor() as cursor:
-            for i in range(0, len(pks), 10_000):
-                chunk = pks[i : i + 10_000]
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT {n['spk']}, {qn(column)} FROM {n['s']} WHERE {n['spk']} IN ({marks})",
-                    chunk,
-                )
-                found.update(cursor.fetchall())
+    def order(self, keys: Sequence[Key]) -> NDArray[np.int64]:
+        """Every position in the order of the keys (date, title or key columns), kept."""
+        wanted = tuple(keys)
+        found = self._orders.get(wanted)
+        if found is None:
+            everything = np.arange(self.size)
+            if not wanted:
+                found = everything
+            else:
+                found = np.lexsort([self.sort_key(k, everything) for k in reversed(wanted)])
+            self._orders[wanted] = found
+        return found
+
+    def rank(self, keys: Sequence[Key]) -> NDArray[np.int64]:
+        """Each position's place in `order(keys)`."""
+        wanted = tuple(keys)
+        found = self._ranks.get(wanted)
+        if found is None:
+            found = np.empty(self.size, dtype=np.int64)
+            found[self.order(wanted)] = np.arange(self.size)
+            self._ranks[wanted] = found
         return found
 
 
-def _scores(rows: list[Any], weights: list[list[int]]) -> dict[int, int]:
-    """Each word counts once, in the heaviest field that holds it (the last when no other)."""
+def _scores(
+    size: int,
+    matched: NDArray[np.int64],
+    branches: Sequence[NDArray[np.int64]],
+    weights: list[list[int]],
+) -> NDArray[np.int64]:
+    """Each word counts once, in the heaviest field that holds it (the last when no other):
+    bit j of word i's field set says the word is in field j (of the fields but the last)."""
+    scores = np.zeros(size, dtype=np.int64)
     width = len(weights[0]) - 1 if weights else 0
-    table: dict[int, int] = {}
-    scores: dict[int, int] = {}
-    for row in rows:
-        bits = row[4]
-        score = table.get(bits)
-        if score is None:
-            score = 0
-            for i, per_field in enumerate(weights):
-                mine = (bits >> (i * width)) & ((1 << width) - 1)
-                best = (mine & -mine).bit_length() - 1 if mine else width
-                score += per_field[best]
-            table[bits] = score
-        scores[row[0]] = score
+    for i, per_field in enumerate(weights):
+        best = np.full(size, width, dtype=np.int64)  # the last field, unless a heavier holds it
+        for j in reversed(range(width)):
+            best[branches[i * width + j]] = j
+        table = np.array(per_field, dtype=np.int64)
+        scores[matched] += table[best[matched]]
     return scores
 
 
-def _count(rows: list[Any]) -> dict[str, Counter[str]]:
-    items = Counter(_ITEM.join(r[3] for r in rows if r[3]).split(_ITEM)) if rows else Counter()
-    counted: dict[str, Counter[str]] = {}
-    for item, count in items.items():
-        name, _sep, value = item.partition(_PAIR)
-        if _sep:
-            counted.setdefault(name, Counter())[value] = count
-    return counted
+def _integers(text: str) -> NDArray[np.int64]:
+    """Integers from the engine's comma-separated list."""
+    return np.array(text.split(","), dtype=np.int64)
 
 
 def _plain_terms(text: str | None) -> str:
