@@ -10,6 +10,7 @@ from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
+from metroscope.plan.accountability.api import router as accountability_router
 from metroscope.plan.api import router as plan_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("", members_router)
 api.add_router("", plan_router)
+api.add_router("", accountability_router)
 api.add_router("", observatory_router)
 api.add_router("", exchange_router)
 api.add_router("", attachment_router)

@@ -3,6 +3,15 @@ from __future__ import annotations
 from django.urls import path
 
 from metroscope.plan import views
+from metroscope.plan.accountability import views as accountability
 
 app_name = "plan"
-urlpatterns = [path("", views.plan_tree, name="tree")]
+urlpatterns = [
+    path("", views.plan_tree, name="tree"),
+    path("progress/", accountability.plan_progress, name="progress"),
+    path("work-plans/", accountability.work_plan_list, name="work_plans"),
+    path("work-plans/<int:year>/", accountability.work_plan_detail, name="work_plan"),
+    path("activities/", accountability.activity_list, name="activities"),
+    path("activities/iati.xml", accountability.iati_download, name="iati"),
+    path("activities/<int:pk>/", accountability.activity_detail, name="activity"),
+]

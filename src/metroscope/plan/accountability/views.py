@@ -1,0 +1,92 @@
+"""Public pages of the accountability: work plans, activities, results and plan progress.
+Staff edit through the admin for now."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from metroscope.plan import models as framework
+from metroscope.plan import selectors as plan_selectors
+from metroscope.plan.accountability import iati, progress, selectors
+from metroscope.plan.accountability.models import (
+    ActivityStatus,
+    ActivityType,
+    GenderMarker,
+    WorkPlan,
+)
+
+
+def work_plan_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "plan/work_plans.html", {"work_plans": selectors.work_plans()})
+
+
+def work_plan_detail(request: HttpRequest, year: int) -> HttpResponse:
+    work_plan = WorkPlan.objects.filter(year=year).first()
+    if work_plan is None:
+        raise Http404
+    filters = selectors.ActivityFilters(year=year)
+    activities = selectors.activities(filters=filters)
+    return render(
+        request,
+        "plan/work_plan.html",
+        {
+            "work_plan": work_plan,
+            "activities": activities,
+            "facets": selectors.activity_facets(activities),
+        },
+    )
+
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ActivityFilters.from_params(request.GET)
+    activities = selectors.activities(filters=filters)
+    plan = plan_selectors.current_plan()
+    context = {
+        "filters": filters,
+        "activities": activities,
+        "facets": selectors.activity_facets(activities),
+        "years": list(WorkPlan.objects.order_by("year").values_list("year", flat=True)),
+        "types": ActivityType.choices,
+        "statuses": ActivityStatus.choices,
+        "markers": GenderMarker.choices,
+        "not_screened": selectors.NOT_SCREENED,
+        "themes": plan_selectors.plan_items(plan=plan, model=framework.Theme) if plan else [],
+        "challenges": plan_selectors.plan_items(plan=plan, model=framework.Challenge)
+        if plan
+        else [],
+        "programs": plan_selectors.plan_items(plan=plan, model=framework.Program) if plan else [],
+    }
+    return render(request, "plan/activities.html", context)
+
+
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_detail(pk=pk)
+    if activity is None:
+        raise Http404
+    context = {
+        "activity": activity,
+        "results": selectors.results(list(activity.indicators.all()), on=timezone.localdate()),
+        "rule": progress.RULE,
+    }
+    return render(request, "plan/activity.html", context)
+
+
+def plan_progress(request: HttpRequest) -> HttpResponse:
+    plan = plan_selectors.current_plan()
+    if plan is None:
+        raise Http404
+    tree = selectors.progress_tree(plan=plan, on=timezone.localdate())
+    return render(
+        request, "plan/progress.html", {"plan": plan, "tree": tree, "rule": progress.RULE}
+    )
+
+
+def iati_download(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    document = iati.export(year=int(year) if year.isdigit() else None)
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    name = f"metropolis-activities-{year}.xml" if year.isdigit() else "metropolis-activities.xml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
