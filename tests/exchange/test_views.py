@@ -258,3 +258,41 @@ def test_every_link_of_the_navigation_opens_for_its_persona(staff):
     client = client_for(staff)
     for href in nav_links(get("/exchange/", staff).content.decode()):
         assert client.get(href, HTTP_HOST="127.0.0.1").status_code == 200, href
+
+
+# --- the search page's form (search_views.py) --------------------------------------------------
+
+
+def test_htmx_answer_refreshes_the_live_count_and_the_sorts():
+    html = client_for(None).get(
+        "/exchange/search/", {"q": "city"}, HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true"
+    )
+    html = html.content.decode()
+    assert re.search(r'<p id="result-count" hx-swap-oob="innerHTML">\s*\d+ solutions found', html)
+    assert '<select id="id_sort" name="sort" hx-swap-oob="true">' in html
+    assert '<option value="relevance" selected>' in html
+
+
+def test_the_full_page_has_one_live_count_and_labelled_checkboxes():
+    html = get("/exchange/search/?q=city").content.decode()
+    assert html.count('role="status"') == 1
+    assert 'id="result-count" class="result-count" role="status"' in html
+    assert 'aria-live="polite"' not in html  # the results are not read out whole
+    boxes = re.findall(r'<input type="checkbox" id="([^"]+)"', html)
+    assert boxes
+    assert all(f'<label for="{box}">' in html for box in boxes)
+
+
+def test_words_typed_where_there_were_none_sort_by_relevance():
+    # the form still holds "newest", the default without words: not a choice of the reader
+    html = get("/exchange/search/?searched=&q=city&sort=newest").content.decode()
+    assert '<option value="relevance" selected>' in html
+    html = get("/exchange/search/?searched=city&q=cities&sort=newest").content.decode()
+    assert '<option value="newest" selected>' in html
+
+
+def test_a_search_without_results_shows_no_empty_filters():
+    html = get("/exchange/search/?q=zzzzqqqxx").content.decode()
+    assert "0 solutions found" in html
+    assert "No published solution matches" in html
+    assert 'class="facets"' not in html

@@ -33,12 +33,19 @@ def _toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, 
     return changed
 
 
+def _sort(params: Any) -> str | None:
+    """The sort asked for, but none when words were just typed where there were none: the
+    form then still holds the default of a search without words (newest), not a choice."""
+    searched = params.get("searched")
+    if searched is not None and not searched.strip() and params.get("q", "").strip():
+        return None
+    return params.get("sort")
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     given = {name: params.getlist(name) for name in search.FACETS if name in params}
-    results = search.search(
-        params.get("q", ""), given, params.get("sort"), params.get("page"), PER_PAGE
-    )
+    results = search.search(params.get("q", ""), given, _sort(params), params.get("page"), PER_PAGE)
     q, sort, chosen = results.q, results.sort, results.filters
 
     def link_for(value: search.FacetValue) -> dict[str, Any]:
