@@ -87,3 +87,26 @@ def test_plan_page_links_the_accountability_pages(client):
     html = client.get("/plan/").content.decode()
     for url in ("/plan/progress/", "/plan/work-plans/", "/plan/activities/"):
         assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [("/plan/progress/", 8), ("/plan/work-plans/", 1), ("/plan/work-plans/2020/", 5)],
+)
+def test_other_accountability_pages_query_counts_are_pinned(
+    client, django_assert_num_queries, url, queries
+):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_activity_detail_query_count_does_not_grow_with_results(
+    client, activity_with_result, django_assert_num_queries
+):
+    second = activity_with_result.indicators.create(title="Second", measure="2")
+    second.periods.create(year=2021, target=50, actual=10)
+    second.periods.create(year=2022, target=80)
+    with django_assert_num_queries(8):
+        html = client.get(f"/plan/activities/{activity_with_result.pk}/").content.decode()
+    assert "off track" in html
+    assert "not assessed" in html
