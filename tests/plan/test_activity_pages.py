@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metroscope.plan.accountability.models import Activity
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,21 @@ def test_activity_detail_query_count_does_not_grow_with_results(
         html = client.get(f"/plan/activities/{activity_with_result.pk}/").content.decode()
     assert "off track" in html
     assert "not assessed" in html
+
+
+def test_staff_names_for_secretariat_and_board_only(staff, board_member, activity_with_result):
+    staff.first_name, staff.last_name = "Ana", "Responsable"
+    staff.save()
+    activity_with_result.responsible_staff = staff
+    activity_with_result.save()
+    url = f"/plan/activities/{activity_with_result.pk}/"
+    edit = f'href="/admin/plan/activity/{activity_with_result.pk}/change/"'
+    anonymous = client_for(None).get(url).content.decode()
+    assert "Ana Responsable" not in anonymous
+    assert edit not in anonymous
+    board = client_for(board_member).get(url).content.decode()
+    assert "Ana Responsable" in board
+    assert edit not in board
+    secretariat = client_for(staff).get(url).content.decode()
+    assert "Ana Responsable" in secretariat
+    assert edit in secretariat

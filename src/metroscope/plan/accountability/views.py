@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from metroscope.plan import models as framework
 from metroscope.plan import selectors as plan_selectors
-from metroscope.plan.accountability import iati, progress, selectors
+from metroscope.plan.accountability import access, iati, progress, selectors
 from metroscope.plan.accountability.models import (
     ActivityStatus,
     ActivityType,
@@ -69,6 +69,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "results": selectors.results(list(activity.indicators.all()), on=timezone.localdate()),
         "rule": progress.RULE,
+        "show_staff": access.access_staff_names_for_user(request.user),
+        "can_edit": access.access_activity_edit_for_user(request.user),
     }
     return render(request, "plan/activity.html", context)
 

@@ -1,0 +1,19 @@
+"""Who sees and does what on the accountability pages (writes happen in the admin for now)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metroscope.core.roles import is_board, is_secretariat
+
+
+def access_staff_names_for_user(user: Any) -> bool:
+    """The names of the staff responsible for activities: the Secretariat and the Board."""
+    if is_secretariat(user):
+        return True
+    return bool(is_board(user))
+
+
+def access_activity_edit_for_user(user: Any) -> bool:
+    """Only the Secretariat records activities, work plans and results."""
+    return bool(is_secretariat(user))
