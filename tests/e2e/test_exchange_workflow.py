@@ -37,10 +37,12 @@ def test_officer_drafts_and_submits_staff_publishes_public_reads(page: Page, set
     make_user("reviewer", ("secretariat", ""))
 
     sign_in(page, "officer")
-    page.goto("/exchange/mine/")
+    page.goto("/exchange/")
+    exchange_nav = page.get_by_role("navigation", name="Urban solutions exchange")
+    exchange_nav.get_by_role("link", name="My solutions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My solutions")
     assert_accessible(page)
-    page.get_by_role("link", name="Share a solution").click()
+    exchange_nav.get_by_role("link", name="Share a solution").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Share a solution")
     assert_accessible(page)
 
@@ -91,7 +93,8 @@ def test_officer_drafts_and_submits_staff_publishes_public_reads(page: Page, set
     assert response.status == 404
 
     sign_in(page, "reviewer")
-    page.goto("/exchange/review/")
+    page.goto("/exchange/")
+    exchange_nav.get_by_role("link", name="Review queue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Review solutions")
     assert_accessible(page)
     row = page.get_by_role("row").filter(has_text=TITLE)
