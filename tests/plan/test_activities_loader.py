@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from metroscope.core.loading import LoadError, LoadReport
+from metroscope.members.models import Member
 from metroscope.plan.accountability.loaders import load_activities_data
 from metroscope.plan.accountability.models import Activity, ActivityType, Mode, WorkPlan
 
@@ -58,7 +60,7 @@ def test_a_second_load_changes_nothing():
 
 
 def _copy_with(tmp_path: Path, line: int, column: str, value: str) -> Path:
-    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan").mkdir(parents=True)
     source = DATA / "plan" / "activities.csv"
     with source.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -109,3 +111,26 @@ def test_a_missing_column_is_refused(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("source_url", "url", 1), "utf-8")
     with pytest.raises(LoadError, match=r"row 1: missing column\(s\): source_url"):
         load_activities_data(tmp_path, LoadReport())
+
+
+def test_a_bad_activity_stops_the_whole_open_data_load(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    members = data / "members.csv"
+    members.write_text(
+        members.read_text(encoding="utf-8").replace(
+            "Ajuntament de Barcelona", "SHOULD NOT BE SAVED", 1
+        ),
+        encoding="utf-8",
+    )
+    _copy_with(tmp_path / "bad", 7, "type", "party")
+    shutil.copy(tmp_path / "bad" / "plan" / "activities.csv", data / "plan" / "activities.csv")
+    with pytest.raises(CommandError) as error:
+        call_command("load_open_data", data_dir=data, verbosity=0)
+    assert str(error.value) == (
+        "Nothing was loaded. activities.csv, row 7, column 'type': unknown type 'party'; known: "
+        "board meeting, event, general assembly, platform, policy debate, publication, "
+        "statement, training"
+    )
+    assert Member.objects.get(code="barcelona-city").institution == "Ajuntament de Barcelona"
+    assert Activity.objects.count() == 39
