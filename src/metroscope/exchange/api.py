@@ -283,8 +283,9 @@ def _listed(values: list[str]) -> list[str]:
     description=(
         "Full-text search (stemmed in English, French and Spanish; every word must match, in "
         "any of the three languages) with filters: values of one facet are OR-ed, facets "
-        "AND-ed; give a facet several times or comma-separated. `facets` counts every "
-        "matching solution by collection, theme, challenge, SDG, region, country and year. "
+        "AND-ed; give a facet several times or comma-separated. `facets` counts the "
+        "matching solutions by collection, theme, challenge, SDG, region, country and year, "
+        "each facet without its own filter (a chosen value still shows its alternatives). "
         "`highlights` are HTML-escaped text with the matching words in `<mark>`. Bad input "
         "(operators, quotes, a page past the end) gives results or an empty page, not an error."
     ),

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.functional import Promise
@@ -325,13 +325,23 @@ def search(
 
 
 def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
-    solutions = Solution.objects.filter(pk__in=found.pks, status=SolutionStatus.PUBLISHED)
-    by_pk = {
-        s.pk: s for s in solutions.select_related("collection").prefetch_related("translations")
-    }
+    wanted = (get_language() or "en").split("-")[0]
+    solutions = (
+        Solution.objects.filter(pk__in=found.pks, status=SolutionStatus.PUBLISHED)
+        .defer("description", "results")  # the long texts: a hit shows title and summary
+        .select_related("collection")
+        .prefetch_related(
+            Prefetch(
+                "translations",
+                queryset=SolutionTranslation.objects.filter(language=wanted).only(
+                    "solution_id", "language", "title", "summary"
+                ),
+            )
+        )
+    )
+    by_pk = {s.pk: s for s in solutions}
     countries = Country.objects.filter(iso3__in={s.country_iso3 for s in by_pk.values()})
     names = {c.iso3: translated(c, "name")[0] or c.name for c in countries}
-    wanted = (get_language() or "en").split("-")[0]
     hits = []
     for pk, score in zip(found.pks, found.scores, strict=True):
         solution = by_pk.get(pk)
@@ -357,28 +367,43 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
     return hits
 
 
-def _labels(name: str, values: Iterable[str]) -> dict[str, str]:
-    values = list(values)
-    if not values:
-        return {}
-    models: dict[str, Any] = {
-        "collection": (Collection, "code"),
-        "theme": (Theme, "code"),
-        "challenge": (Challenge, "code"),
-        "region": (Region, "code"),
-        "country": (Country, "iso3"),
+_NAMED: dict[str, tuple[Any, str]] = {
+    "collection": (Collection, "code"),
+    "theme": (Theme, "code"),
+    "challenge": (Challenge, "code"),
+    "region": (Region, "code"),
+    "country": (Country, "iso3"),
+}
+
+
+def _labels(wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """Each facet value's label in the active language (English, then the value, when it has
+    none): the named ones in one query over their tables, SDGs by number."""
+    lang = (get_language() or "en").split("-")[0]
+    own = 2 + engine.LANGUAGES.index(lang if lang in engine.LANGUAGES else "en")
+    found: dict[str, dict[str, str]] = {
+        name: {v: v for v in values} for name, values in wanted.items()
     }
-    if name in models:
-        model, key = models[name]
-        lang = (get_language() or "en").split("-")[0]
-        lang = lang if lang in engine.LANGUAGES else "en"
-        columns = [f"name_{code}" for code in engine.LANGUAGES]
-        rows = model.objects.filter(**{f"{key}__in": values}).values_list(key, *columns)
-        own = 1 + engine.LANGUAGES.index(lang)
-        return {row[0]: row[own] or row[1] or row[0] for row in rows}
-    if name == "sdg":
-        return {v: sdg_label(int(v)) for v in values if v.isdigit()}
-    return {v: v for v in values}
+    parts, params = [], []
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f"name_{code}") for code in engine.LANGUAGES)
+    for name, (model, key) in _NAMED.items():
+        values = list(wanted.get(name, ()))
+        if values:
+            marks = ", ".join(["%s"] * len(values))
+            table = qn(model._meta.db_table)  # quoted names; every value is a parameter
+            sql = f"SELECT %s, {qn(key)}, {columns} FROM {table} WHERE {qn(key)} IN ({marks})"  # noqa: S608
+            parts.append(sql)
+            params += [name, *values]
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for row in cursor.fetchall():
+                found[row[0]][row[1]] = row[own] or row[2] or row[1]
+    for value in wanted.get("sdg", ()):
+        if value.isdigit():
+            found["sdg"][value] = sdg_label(int(value))
+    return found
 
 
 def _numeric(value: str, *, descending: bool) -> tuple[int, str]:
@@ -390,10 +415,13 @@ def _facets(
     counted: Mapping[str, Mapping[str, int]], chosen: Mapping[str, list[str]]
 ) -> tuple[list[Facet], list[FacetValue]]:
     facets, selected = [], []
+    every = _labels(
+        {name: set(counted.get(name, {})) | set(chosen.get(name, [])) for name in FACETS}
+    )
     for name, label in FACETS.items():
         counts = counted.get(name, {})
         picked = chosen.get(name, [])
-        labels = _labels(name, set(counts) | set(picked))
+        labels = every[name]
         values = [
             FacetValue(name, v, labels.get(v, v), counts.get(v, 0), v in picked)
             for v in [*counts, *(p for p in picked if p not in counts)]
