@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import connections, transaction
-from django.db.models import Max
+from django.db import connection, connections, transaction
 
 from metroscope.observatory.models import ImportBatch, Metro, Observation, Status
 
@@ -73,8 +72,14 @@ _version: tuple[int, int] | None = None
 
 
 def data_version() -> tuple[int, int]:
-    newest = ImportBatch.objects.aggregate(newest=Max("pk"))["newest"] or 0
-    return int(newest), Metro.objects.count()
+    """(newest import batch, number of metros), in one round trip: asked on every request."""
+    qn = connection.ops.quote_name
+    batches, metros = qn(ImportBatch._meta.db_table), qn(Metro._meta.db_table)
+    sql = f"SELECT (SELECT MAX(id) FROM {batches}), (SELECT COUNT(*) FROM {metros})"  # noqa: S608
+    with connection.cursor() as cursor:  # (quoted table names only)
+        cursor.execute(sql)
+        newest, count = cursor.fetchone()
+    return int(newest or 0), int(count)
 
 
 def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
