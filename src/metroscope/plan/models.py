@@ -221,6 +221,14 @@ class HeadlineAverage(models.Model):
 
 
 # Accountability models (floor 4) live in their own module; importing them here registers them.
+from metroscope.plan.accountability.ledger import (  # noqa: E402, F401
+    BudgetLine,
+    EmissionFactor,
+    Expense,
+    FundingSource,
+    MembershipFee,
+    Trip,
+)
 from metroscope.plan.accountability.models import (  # noqa: E402, F401
     Activity,
     ResultIndicator,

@@ -1,0 +1,270 @@
+"""Accountability, second increment: the money and the travel of the plan's activities.
+
+Budget lines, expenses, funding sources and membership fees (money), emission factors and trips
+(carbon). Rows made by `load_sample_accounts` carry `illustrative=True`: they are not
+Metropolis's accounts, and every page that shows them says so. plan/models.py imports these
+classes at its end so that Django registers them in the app.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from metroscope.members.models import Member
+from metroscope.plan.accountability.models import Activity
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class SpendCategory(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    TRAVEL = "travel", _("Travel")
+    VENUE = "venue", _("Venues and events")
+    CONSULTANCY = "consultancy", _("Consultancy and research")
+    COMMUNICATION = "communication", _("Communication and publications")
+    OTHER = "other", _("Other")
+
+
+class BudgetLine(models.Model):
+    """What the work plan sets aside for an activity in one year and category (EUR)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=20, choices=SpendCategory.choices)
+    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "activity", "category"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "year", "category"], name="budgetline_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_eur__gte=0), name="budgetline_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.year} {self.category}: {self.amount_eur} EUR"
+
+
+class Expense(models.Model):
+    """A spending of an activity, in the currency paid, with the rate to EUR of that day."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="expenses"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217, e.g. EUR"))
+    rate_to_eur = models.DecimalField(
+        _("rate to EUR"),
+        max_digits=16,
+        decimal_places=8,
+        help_text=_("EUR for one unit of the currency on the date, as recorded."),
+    )
+    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY, editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=SpendCategory.choices)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    document_reference = models.CharField(_("document reference"), max_length=100, blank=True)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate_to_eur__gt=0), name="expense_rate_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="expense_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        if len(self.currency) != 3 or not self.currency.isupper():
+            raise ValidationError(
+                {"currency": _("A currency is three capital letters (ISO 4217).")}
+            )
+        if self.currency == "EUR" and self.rate_to_eur != 1:
+            raise ValidationError({"rate_to_eur": _("An expense in EUR has the rate 1.")})
+
+
+class FundingKind(models.TextChoices):
+    FEES = "membership_fees", _("Membership fees")
+    PARTNER = "partner", _("Partner contribution")
+    HOST_CITY = "host_city", _("Host-city contribution")
+    IN_KIND = "in_kind", _("In-kind contribution")
+
+
+class FundingSource(models.Model):
+    """Money (or its value, in kind) the association receives in a year, by kind of source."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=FundingKind.choices)
+    partner_name = models.CharField(_("partner"), max_length=200, blank=True)
+    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "kind", "partner_name"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="partner") | ~models.Q(partner_name=""),
+                name="funding_partner_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_eur__gte=0), name="funding_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.partner_name}".strip()
+
+    def clean(self) -> None:
+        if self.kind == FundingKind.PARTNER and not self.partner_name:
+            raise ValidationError({"partner_name": _("A partner contribution names the partner.")})
+
+
+class MembershipFee(models.Model):
+    """A member's fee for a year: what is due, what is paid and when."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="fees"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    due_eur = models.DecimalField(_("due (EUR)"), **MONEY)
+    paid_eur = models.DecimalField(_("paid (EUR)"), **MONEY, default=0)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "member__name"]
+        verbose_name = _("membership fee")
+        verbose_name_plural = _("membership fees")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="fee_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(paid_eur=0) | models.Q(paid_on__isnull=False),
+                name="fee_paid_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"
+
+
+class TravelMode(models.TextChoices):
+    AIR = "air", _("Air")
+    RAIL = "rail", _("Rail")
+    ROAD = "road", _("Road")
+
+
+class CabinClass(models.TextChoices):
+    ECONOMY = "economy", _("Economy")
+    PREMIUM = "premium_economy", _("Premium economy")
+    BUSINESS = "business", _("Business")
+    FIRST = "first", _("First")
+
+
+class Haul(models.TextChoices):
+    SHORT = "short", _("Short haul")
+    LONG = "long", _("Long haul")
+
+
+class EmissionFactor(models.Model):
+    """kg CO2e per passenger-km for a mode (and, for air, haul and cabin), with its source."""
+
+    mode = models.CharField(_("mode"), max_length=5, choices=TravelMode.choices)
+    haul = models.CharField(_("haul"), max_length=5, choices=Haul.choices, blank=True)
+    cabin_class = models.CharField(
+        _("cabin class"), max_length=20, choices=CabinClass.choices, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("year of the factors"))
+    kg_co2e_per_pkm = models.DecimalField(
+        _("kg CO2e per passenger-km"), max_digits=10, decimal_places=5
+    )
+    source = models.CharField(_("source"), max_length=300)
+    table = models.CharField(_("table"), max_length=200)
+    checked = models.BooleanField(
+        _("checked against the publication"),
+        default=False,
+        help_text=_("Unset when the value is quoted from a secondary source."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mode", "haul", "cabin_class", "-year"]
+        verbose_name = _("emission factor")
+        verbose_name_plural = _("emission factors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mode", "haul", "cabin_class", "year"], name="emissionfactor_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mode} {self.haul} {self.cabin_class} {self.year}: {self.kg_co2e_per_pkm}"
+
+
+class Trip(models.Model):
+    """A journey made for an activity, by one or more passengers."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="trips"
+    )
+    origin = models.CharField(_("origin"), max_length=120)
+    origin_latitude = models.FloatField(_("origin latitude"))
+    origin_longitude = models.FloatField(_("origin longitude"))
+    destination = models.CharField(_("destination"), max_length=120)
+    destination_latitude = models.FloatField(_("destination latitude"))
+    destination_longitude = models.FloatField(_("destination longitude"))
+    mode = models.CharField(_("mode"), max_length=5, choices=TravelMode.choices)
+    cabin_class = models.CharField(
+        _("cabin class"), max_length=20, choices=CabinClass.choices, blank=True
+    )
+    passengers = models.PositiveSmallIntegerField(_("passengers"), default=1)
+    round_trip = models.BooleanField(_("return journey"), default=True)
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("trip")
+        verbose_name_plural = _("trips")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mode="air") | models.Q(cabin_class=""),
+                name="trip_cabin_only_by_air",
+            ),
+            models.CheckConstraint(condition=models.Q(passengers__gte=1), name="trip_passengers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} → {self.destination} ({self.mode})"
+
+    def clean(self) -> None:
+        if self.mode != TravelMode.AIR and self.cabin_class:
+            raise ValidationError({"cabin_class": _("Only flights have a cabin class.")})
+        if self.mode == TravelMode.AIR and not self.cabin_class:
+            raise ValidationError({"cabin_class": _("A flight has a cabin class.")})
