@@ -16,8 +16,6 @@ from simple_history.models import HistoricalRecords
 from metroscope.members.models import Member
 from metroscope.plan.accountability.models import Activity
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class SpendCategory(models.TextChoices):
     STAFF = "staff", _("Staff")
@@ -36,7 +34,7 @@ class BudgetLine(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=20, choices=SpendCategory.choices)
-    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY)
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
     illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
 
@@ -64,7 +62,7 @@ class Expense(models.Model):
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="expenses"
     )
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217, e.g. EUR"))
     rate_to_eur = models.DecimalField(
         _("rate to EUR"),
@@ -72,7 +70,9 @@ class Expense(models.Model):
         decimal_places=8,
         help_text=_("EUR for one unit of the currency on the date, as recorded."),
     )
-    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY, editable=False)
+    amount_eur = models.DecimalField(
+        _("amount (EUR)"), max_digits=14, decimal_places=2, editable=False
+    )
     category = models.CharField(_("category"), max_length=20, choices=SpendCategory.choices)
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     document_reference = models.CharField(_("document reference"), max_length=100, blank=True)
@@ -117,7 +117,7 @@ class FundingSource(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=FundingKind.choices)
     partner_name = models.CharField(_("partner"), max_length=200, blank=True)
-    amount_eur = models.DecimalField(_("amount (EUR)"), **MONEY)
+    amount_eur = models.DecimalField(_("amount (EUR)"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
     illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
@@ -151,8 +151,8 @@ class MembershipFee(models.Model):
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="fees"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    due_eur = models.DecimalField(_("due (EUR)"), **MONEY)
-    paid_eur = models.DecimalField(_("paid (EUR)"), **MONEY, default=0)
+    due_eur = models.DecimalField(_("due (EUR)"), max_digits=14, decimal_places=2)
+    paid_eur = models.DecimalField(_("paid (EUR)"), max_digits=14, decimal_places=2, default=0)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
