@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
+from metroscope.listening.api import router as listening_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.accountability.api import router as accountability_router
@@ -30,6 +31,7 @@ api.add_router("", observatory_router)
 api.add_router("", exchange_router)
 api.add_router("", attachment_router)
 api.add_router("", needs_router)
+api.add_router("", listening_router)
 
 
 @api.exception_handler(ValueError)

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("plan/", include("metroscope.plan.urls")),
     path("observatory/", include("metroscope.observatory.urls")),
     path("exchange/", include("metroscope.exchange.urls")),
+    path("listening/", include("metroscope.listening.urls")),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",
         core_views.record_history,

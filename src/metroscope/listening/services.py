@@ -1,0 +1,164 @@
+"""Writes of the listening app: the request desk and survey answers. Each records its
+history (django-simple-history) through the model's save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from metroscope.core.roles import is_secretariat
+from metroscope.listening import emails
+from metroscope.listening.access import members_for
+from metroscope.listening.models import (
+    Answer,
+    RequestMessage,
+    RequestStatus,
+    SupportRequest,
+    Survey,
+    SurveyResponse,
+)
+from metroscope.listening.validation import clean_answers
+from metroscope.members.models import Member
+
+
+class AlreadyAnswered(ValueError):
+    """The member has already answered this one-per-member survey."""
+
+
+class AnswersInvalid(ValueError):
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__(_("Some answers need correcting."))
+        self.errors = errors
+
+
+@transaction.atomic
+def request_create(
+    *,
+    user: Any,
+    member: Member,
+    subject: str,
+    body: str,
+    category: str,
+    language: str,
+) -> SupportRequest:
+    if not members_for(user).filter(pk=member.pk).exists():
+        raise PermissionDenied(
+            _("You may ask only on behalf of the members you are an officer of.")
+        )
+    if not subject.strip() or not body.strip():
+        raise ValueError(_("Give a subject and say what you need."))
+    request = SupportRequest.objects.create(
+        member=member,
+        created_by=user,
+        subject=subject.strip(),
+        body=body.strip(),
+        category=category,
+        language=language,
+    )
+    emails.notify_new_request(request)
+    return request
+
+
+def _staff_only(user: Any) -> None:
+    if not is_secretariat(user):
+        raise PermissionDenied(_("Only the Secretariat's staff may do this."))
+
+
+@transaction.atomic
+def request_assign(*, user: Any, request: SupportRequest, assignee: Any | None) -> SupportRequest:
+    _staff_only(user)
+    if assignee is not None and not is_secretariat(assignee):
+        raise ValueError(_("Requests are assigned to the Secretariat's staff only."))
+    request.assigned_to = assignee
+    request.save(update_fields=["assigned_to"])
+    return request
+
+
+def staff_users() -> Any:
+    from metroscope.core.roles import SECRETARIAT
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=SECRETARIAT)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@transaction.atomic
+def request_reply(*, user: Any, request: SupportRequest, body: str) -> RequestMessage:
+    """Staff answer (the first answer sets the first-response time); the asking member's
+    officers may follow up, which opens an answered request again."""
+    staff = is_secretariat(user)
+    if not staff and not members_for(user).filter(pk=request.member_id).exists():
+        raise PermissionDenied
+    if request.status == RequestStatus.CLOSED:
+        raise ValueError(_("This request is closed."))
+    if not body.strip():
+        raise ValueError(_("Write a message."))
+    now = timezone.now()
+    message = RequestMessage.objects.create(
+        request=request, author=user, body=body.strip(), from_secretariat=staff, created_at=now
+    )
+    if staff:
+        if request.first_response_at is None:
+            request.first_response_at = now
+        if request.assigned_to is None:
+            request.assigned_to = user
+        request.status = RequestStatus.ANSWERED
+        request.save(update_fields=["first_response_at", "assigned_to", "status"])
+        emails.notify_answer(request, message)
+    elif request.status == RequestStatus.ANSWERED:
+        request.status = RequestStatus.OPEN
+        request.save(update_fields=["status"])
+    return message
+
+
+@transaction.atomic
+def request_close(*, user: Any, request: SupportRequest) -> SupportRequest:
+    _staff_only(user)
+    if request.status != RequestStatus.CLOSED:
+        request.status = RequestStatus.CLOSED
+        request.closed_at = timezone.now()
+        request.save(update_fields=["status", "closed_at"])
+    return request
+
+
+def survey_answer(
+    *, user: Any, survey: Survey, member: Member, raw: dict[int, Any], language: str
+) -> SurveyResponse:
+    """A member's one answer, checked question by question; a second answer is refused."""
+    if not members_for(user).filter(pk=member.pk).exists():
+        raise PermissionDenied(_("You may answer only for the members you are an officer of."))
+    if not survey.is_open():
+        raise ValueError(_("This survey is not open for answers."))
+    if SurveyResponse.objects.filter(survey=survey, member=member).exists():
+        raise AlreadyAnswered(
+            _("%(member)s has already answered this survey: each member answers once.")
+            % {"member": member.name}
+        )
+    questions = list(survey.questions.prefetch_related("options"))
+    clean, errors = clean_answers(questions, raw)
+    if errors:
+        raise AnswersInvalid(errors)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                survey=survey, member=member, submitted_by=user, language=language
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=qid, value=value)
+                for qid, value in clean.items()
+            )
+    except IntegrityError:
+        # Two officers of the same member at once: the constraint decides.
+        raise AlreadyAnswered(
+            _("%(member)s has already answered this survey: each member answers once.")
+            % {"member": member.name}
+        ) from None
+    return response
