@@ -48,7 +48,7 @@ def _ranking(value: Any, option_ids: list[int]) -> list[int] | str:
             }
         return sorted(ranks, key=lambda option: ranks[option])
     if not isinstance(value, Sequence) or isinstance(value, str):
-        return _("Rank every option.")
+        return _("Rank every option exactly once.")
     ids = [_as_int(v) for v in value]
     if None in ids or len(ids) != len(set(ids)) or set(ids) != set(option_ids):
         return _("Rank every option exactly once.")
