@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from metroscope.plan import views
+from metroscope.plan.accountability import accounts_views
 from metroscope.plan.accountability import views as accountability
 
 app_name = "plan"
@@ -14,4 +15,6 @@ urlpatterns = [
     path("activities/", accountability.activity_list, name="activities"),
     path("activities/iati.xml", accountability.iati_download, name="iati"),
     path("activities/<int:pk>/", accountability.activity_detail, name="activity"),
+    path("money/", accounts_views.money_page, name="money"),
+    path("carbon/", accounts_views.carbon_page, name="carbon"),
 ]

@@ -17,3 +17,15 @@ def access_staff_names_for_user(user: Any) -> bool:
 def access_activity_edit_for_user(user: Any) -> bool:
     """Only the Secretariat records activities, work plans and results."""
     return bool(is_secretariat(user))
+
+
+def access_member_fees_for_user(user: Any) -> bool:
+    """Which member paid what: the Secretariat and the Board (the public sees totals)."""
+    if is_secretariat(user):
+        return True
+    return bool(is_board(user))
+
+
+def access_expense_lines_for_user(user: Any) -> bool:
+    """Expense lines with suppliers and document references: the Secretariat only."""
+    return bool(is_secretariat(user))

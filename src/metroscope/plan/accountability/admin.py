@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from metroscope.plan.accountability import ledger, money
 from metroscope.plan.accountability import models as m
 
 
@@ -49,3 +52,49 @@ class ResultIndicatorAdmin(SimpleHistoryAdmin):
     list_display = ("title", "outcome", "activity", "measure", "ascending")
     raw_id_fields = ("activity",)
     inlines = [ResultPeriodInline]
+
+
+@admin.register(ledger.BudgetLine)
+class BudgetLineAdmin(SimpleHistoryAdmin):
+    list_display = ("activity", "year", "category", "amount_eur", "illustrative")
+    list_filter = ("year", "category", "illustrative")
+    raw_id_fields = ("activity",)
+
+
+@admin.register(ledger.Expense)
+class ExpenseAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "activity", "amount", "currency", "amount_eur", "supplier")
+    list_filter = ("category", "currency", "illustrative")
+    search_fields = ("supplier", "document_reference")
+    raw_id_fields = ("activity",)
+    readonly_fields = ("amount_eur",)
+
+    def save_model(self, request: Any, obj: ledger.Expense, form: Any, change: bool) -> None:
+        # The EUR amount always follows the amount and the rate recorded on the row.
+        obj.amount_eur = money.to_eur(obj.amount, obj.rate_to_eur)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ledger.FundingSource)
+class FundingSourceAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "kind", "partner_name", "amount_eur", "illustrative")
+    list_filter = ("year", "kind", "illustrative")
+
+
+@admin.register(ledger.MembershipFee)
+class MembershipFeeAdmin(SimpleHistoryAdmin):
+    list_display = ("member", "year", "due_eur", "paid_eur", "paid_on", "illustrative")
+    list_filter = ("year", "illustrative")
+    autocomplete_fields = ("member",)
+
+
+@admin.register(ledger.EmissionFactor)
+class EmissionFactorAdmin(SimpleHistoryAdmin):
+    list_display = ("mode", "haul", "cabin_class", "year", "kg_co2e_per_pkm", "checked")
+
+
+@admin.register(ledger.Trip)
+class TripAdmin(SimpleHistoryAdmin):
+    list_display = ("activity", "origin", "destination", "mode", "passengers", "illustrative")
+    list_filter = ("mode", "illustrative")
+    raw_id_fields = ("activity",)

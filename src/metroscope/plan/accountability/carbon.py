@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
 # DESNZ/BEIS methodology: great-circle distances of flights are raised by 8% for indirect
@@ -81,10 +82,10 @@ def trip_emissions(trip: TripIn, factors: Mapping[FactorKey, float]) -> TripOut:
     return TripOut(trip, pkm, None if factor is None else pkm * factor)
 
 
-def totals(trips: Iterable[TripOut], key: str) -> dict[object, float]:
+def totals(trips: Iterable[TripOut], key: str) -> dict[Any, float]:
     """kg CO2e summed by a TripIn attribute (`activity`, `year`, `line`); trips without a
     factor are left out (and counted by `uncovered`)."""
-    out: dict[object, float] = defaultdict(float)
+    out: dict[Any, float] = defaultdict(float)
     for t in trips:
         if t.kg_co2e is not None:
             out[getattr(t.trip, key)] += t.kg_co2e

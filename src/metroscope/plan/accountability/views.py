@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from metroscope.plan import models as framework
 from metroscope.plan import selectors as plan_selectors
-from metroscope.plan.accountability import access, iati, progress, selectors
+from metroscope.plan.accountability import access, accounts, iati, progress, selectors
 from metroscope.plan.accountability.models import (
     ActivityStatus,
     ActivityType,
@@ -65,12 +65,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(pk=pk)
     if activity is None:
         raise Http404
+    money = accounts.activity_accounts(activity=activity)
     context = {
         "activity": activity,
         "results": selectors.results(list(activity.indicators.all()), on=timezone.localdate()),
         "rule": progress.RULE,
         "show_staff": access.access_staff_names_for_user(request.user),
         "can_edit": access.access_activity_edit_for_user(request.user),
+        "accounts": money,
+        "illustrative": money.illustrative,
+        "show_expenses": access.access_expense_lines_for_user(request.user),
     }
     return render(request, "plan/activity.html", context)
 

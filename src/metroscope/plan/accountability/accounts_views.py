@@ -1,0 +1,41 @@
+"""The money and carbon pages of the plan: aggregates for everyone, member fees for the Board
+and the Secretariat, expense lines for the Secretariat."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from metroscope.plan.accountability import access, accounts, charts
+from metroscope.plan.accountability.ledger import FundingKind
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+def money_page(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    overview = accounts.money_overview(year=year)
+    show_fees = access.access_member_fees_for_user(request.user)
+    show_expenses = access.access_expense_lines_for_user(request.user)
+    context = {
+        "overview": overview,
+        "mix_spec": charts.funding_mix_chart(overview.mix),
+        "member_fees": list(accounts.member_fees(year=year)) if show_fees else None,
+        "expenses": list(accounts.expenses(year=year)) if show_expenses else None,
+        "illustrative": overview.illustrative,
+        "kinds": dict(FundingKind.choices),
+    }
+    return render(request, "plan/money.html", context)
+
+
+def carbon_page(request: HttpRequest) -> HttpResponse:
+    overview = accounts.carbon_overview(year=_year(request))
+    context = {
+        "overview": overview,
+        "chart_spec": charts.emissions_chart(overview.by_year),
+        "illustrative": overview.illustrative,
+    }
+    return render(request, "plan/carbon.html", context)
