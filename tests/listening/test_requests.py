@@ -247,3 +247,24 @@ def test_the_dashboard_shows_medians_by_month_and_region(
 def test_the_dashboard_explains_itself_when_there_is_no_request(staff):
     page = client_for(staff).get("/listening/requests/dashboard/").content.decode()
     assert "No request has been made yet" in page
+
+
+def test_the_request_list_costs_the_same_queries_for_one_or_many(
+    officer_barcelona, staff, django_assert_max_num_queries
+):
+    for i in range(8):
+        ask(officer_barcelona, subject=f"Question {i}")
+    client = client_for(staff)
+    with django_assert_max_num_queries(8):
+        page = client.get("/listening/requests/").content.decode()
+    assert page.count("Question ") == 8
+
+
+@pytest.mark.parametrize(
+    ("persona", "shows_nav"),
+    [("officer_barcelona", True), ("staff", True), ("board_member", False)],
+)
+def test_the_listening_home_says_who_it_is_for(request, persona, shows_nav):
+    page = client_for(request.getfixturevalue(persona)).get("/listening/").content.decode()
+    assert ('href="/listening/requests/"' in page) is shows_nav
+    assert client_for(None).get("/listening/").status_code == 302

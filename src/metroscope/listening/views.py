@@ -22,13 +22,12 @@ from metroscope.listening.models import RequestStatus
 def home(request: HttpRequest) -> HttpResponse:
     staff = is_secretariat(request.user)
     members = access.members_for(request.user)
-    if not staff and not members.exists():
-        raise PermissionDenied
     return render(
         request,
         "listening/home.html",
         {
             "staff": staff,
+            "involved": staff or members.exists(),
             "requests": access.visible_requests(request.user)[:10],
             "surveys": selectors.open_surveys(),
         },
