@@ -137,3 +137,20 @@ def test_open_data_loads_the_emission_factors_with_their_source_and_unchecked_fl
     assert str(rail.kg_co2e_per_pkm) == "0.03546"
     assert "DESNZ" in rail.source
     assert not any(f.checked for f in factors)
+
+
+@pytest.mark.django_db
+def test_a_bad_emission_factor_row_stops_the_load_with_its_row_and_column(tmp_path):
+    from metroscope.core.loading import LoadError, LoadReport
+    from metroscope.plan.accountability.factors import load_emission_factors
+
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "emission_factors.csv").write_text(
+        "mode,haul,cabin_class,year,kg_co2e_per_pkm,source,table,checked,note\n"
+        "rail,,,2024,0.03546,S,T1,false,\n"
+        "boat,,,2024,0.1,S,T2,false,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError) as error:
+        load_emission_factors(tmp_path, LoadReport())
+    assert str(error.value) == "emission_factors.csv, row 3, column 'mode': unknown mode 'boat'"
