@@ -563,11 +563,10 @@ class SimilarOut(Schema):
 def get_similar(request: HttpRequest, code: str, q: Query[SimilarQuery]) -> dict[str, Any]:
     metro = get_object_or_404(Metro, code=code)
     codes = _split(q.indicators) or list(benchmarks.DEFAULT_SIMILAR)
-    known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise HttpError(400, f"unknown indicator(s): {', '.join(unknown)}")
-    result = benchmarks.similar(metro, q.k, codes)
+    try:
+        result = benchmarks.similar(metro, q.k, codes, strict=True)
+    except benchmarks.UnknownIndicators as exc:
+        raise HttpError(400, f"unknown indicator(s): {', '.join(exc.codes)}") from exc
     return {
         "metro": metro.code,
         "indicators": [i.code for i in result["indicators"]],

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import orjson
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -256,10 +257,26 @@ def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tu
     return rows, analytics.space(analytics.zscores(matrix))
 
 
-def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
+class UnknownIndicators(ValueError):
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = codes
+
+
+def similar(
+    metro: Metro, k: int, indicator_codes: list[str], *, strict: bool = False
+) -> dict[str, Any]:
     """The k metros nearest to this one over the chosen indicators (see analytics.nearest):
-    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year."""
-    indicators = list(Indicator.objects.filter(code__in=indicator_codes))
+    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year.
+    With `strict`, a code that names no indicator raises UnknownIndicators; otherwise it is
+    left out."""
+    names = ["name", *(f"name_{code}" for code, _label in settings.LANGUAGES)]
+    indicators = list(
+        Indicator.objects.filter(code__in=indicator_codes).only("pk", "code", "order", *names)
+    )
+    if strict and len(indicators) < len(set(indicator_codes)):
+        present = {i.code for i in indicators}
+        raise UnknownIndicators([c for c in dict.fromkeys(indicator_codes) if c not in present])
     order = {code: i for i, code in enumerate(indicator_codes)}
     indicators.sort(key=lambda ind: order[ind.code])
     version = panel.data_version()
@@ -269,7 +286,9 @@ def similar(metro: Metro, k: int, indicator_codes: list[str]) -> dict[str, Any]:
     if position >= rows.size or rows[position] != metro.pk or not prepared.have[position].any():
         return {"indicators": indicators, "neighbours": []}
     found = analytics.nearest(prepared, position, k)
-    refs = Metro.objects.in_bulk([int(rows[n.index]) for n in found])
+    refs = Metro.objects.only("pk", "code", "name", "country_iso3").in_bulk(
+        [int(rows[n.index]) for n in found]
+    )
     return {
         "indicators": indicators,
         "neighbours": [
