@@ -163,3 +163,11 @@ def test_nearest_keeps_every_tie_at_the_kth_place_and_equals_brute_force():
         for k in (1, 5, 20):
             got = [n.index for n in a.nearest(prepared, target, k)]
             assert got == brute_force(matrix, target, k)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float64, st.integers(0, 60), elements=st.floats(-1e6, 1e6, allow_nan=False)))
+def test_sorted_median_equals_numpys_median(values):
+    ordered = np.sort(values)
+    expected = None if values.size == 0 else float(np.median(values))
+    assert a.sorted_median(ordered) == expected

@@ -99,6 +99,17 @@ def sorted_rank(value: float, ordered: FloatArray) -> float | None:
     return 100.0 * (lower + 0.5 * equal) / ordered.size
 
 
+def sorted_median(ordered: FloatArray) -> float | None:
+    """numpy's median of values already sorted ascending (no NaN), read off the middle
+    instead of partitioning again: the mean of the two middle values when their count is
+    even, as numpy computes it."""
+    n = ordered.size
+    if n == 0:
+        return None
+    low, high = ordered[(n - 1) // 2], ordered[n // 2]
+    return float(np.mean([low, high])) if n % 2 == 0 else float(high)
+
+
 def better_than(rank: float | None, direction: str) -> float | None:
     """The share of peers a metro does better than, given the indicator's direction."""
     if rank is None:

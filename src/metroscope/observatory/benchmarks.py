@@ -215,7 +215,7 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
                 "observation": obs,
                 "percentile_rank": rank,
                 "better_than": analytics.better_than(rank, indicator.direction),
-                "peer_median": float(np.median(ordered)) if ordered.size else None,
+                "peer_median": analytics.sorted_median(ordered),
                 "peer_count": int(ordered.size),
             }
         )
