@@ -243,6 +243,7 @@ def test_facet_counts_with_words_and_two_filters_exclude_only_their_own_filter()
     both = search.search("health", {"region": [region], "collection": ["use"]})
     only_use = search.search("health", {"collection": ["use"]})
     only_region = search.search("health", {"region": [region]})
+
     def counted(results: search.Results, name: str) -> dict[str, int]:
         facet = next(f for f in results.facets if f.name == name)
         return {v.value: v.count for v in facet.values if v.count}  # a chosen value shows 0
