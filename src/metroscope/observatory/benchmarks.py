@@ -286,14 +286,17 @@ def similar(
     if position >= rows.size or rows[position] != metro.pk or not prepared.have[position].any():
         return {"indicators": indicators, "neighbours": []}
     found = analytics.nearest(prepared, position, k)
-    refs = Metro.objects.only("pk", "code", "name", "country_iso3").in_bulk(
-        [int(rows[n.index]) for n in found]
-    )
+    refs = panel.metro_refs(version)  # the neighbours' names without another query
+
+    def neighbour(pk: int) -> Metro:
+        code, name, iso3 = refs[pk]
+        return Metro(pk=pk, code=code, name=name, country_iso3=iso3)
+
     return {
         "indicators": indicators,
         "neighbours": [
             {
-                "metro": refs[int(rows[n.index])],
+                "metro": neighbour(int(rows[n.index])),
                 "distance": n.distance,
                 "shared": n.used,
                 "closest": [indicators[c].code for c in n.closest],

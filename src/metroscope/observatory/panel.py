@@ -4,8 +4,8 @@ Benchmarks, profiles and "metros like mine" compare one metro with thousands; re
 values row by row for every request would be slow at 13,000 metros × 40 indicators. The
 values of one indicator and sex are read once into numpy arrays (metro ids, years, values,
 sorted by year then metro) and kept until the data change. Every write of observations goes
-through an ImportBatch, so the newest batch id (and the number of metros, for deletions)
-tells when a cached array is stale.
+through an ImportBatch, so the newest batch id (and a token the database changes on every
+write to the metro table, for deletions and renames) tells when a cached array is stale.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, connections, transaction
 
-from metroscope.observatory.models import ImportBatch, Metro, Observation, Status
+from metroscope.observatory.models import ImportBatch, Metro, MetroVersion, Observation, Status
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -72,14 +72,18 @@ _version: tuple[int, int] | None = None
 
 
 def data_version() -> tuple[int, int]:
-    """(newest import batch, number of metros), in one round trip: asked on every request."""
+    """(newest import batch, the metro table's token), in one round trip of two index
+    lookups: asked on every request. The token changes with every write to the metro table
+    (database triggers, see MetroVersion)."""
     qn = connection.ops.quote_name
-    batches, metros = qn(ImportBatch._meta.db_table), qn(Metro._meta.db_table)
-    sql = f"SELECT (SELECT MAX(id) FROM {batches}), (SELECT COUNT(*) FROM {metros})"  # noqa: S608
-    with connection.cursor() as cursor:  # (quoted table names only)
+    batches, metros = qn(ImportBatch._meta.db_table), qn(MetroVersion._meta.db_table)
+    sql = (  # (quoted table names only)
+        f"SELECT (SELECT MAX(id) FROM {batches}), (SELECT token FROM {metros} WHERE id = 1)"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
         cursor.execute(sql)
-        newest, count = cursor.fetchone()
-    return int(newest or 0), int(count)
+        newest, token = cursor.fetchone()
+    return int(newest or 0), int(token or 0)
 
 
 def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
