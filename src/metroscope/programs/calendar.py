@@ -53,7 +53,7 @@ def calendar_for(events: Iterable[Event], *, urls: dict[int, str], host: str, na
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     for event in events:
-        sessions = list(event.sessions.all()) or [None]
+        sessions: list[Session | None] = [*event.sessions.all()] or [None]
         for session in sessions:
             item = _vevent(event, session, urls[event.pk], host)
             if item is not None:

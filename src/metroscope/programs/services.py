@@ -30,7 +30,7 @@ def _locked(event: Event) -> Event:
 
 
 def _already(event: Event, contact: Contact | None, user: Any | None) -> str:
-    who = str(contact) if contact is not None else user.get_username()
+    who = str(contact) if contact is not None else str(user.get_username())  # type: ignore[union-attr]
     return _("%(who)s is already registered for %(event)s.") % {
         "who": who,
         "event": event.title,
