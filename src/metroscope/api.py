@@ -13,6 +13,7 @@ from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.accountability.api import router as accountability_router
 from metroscope.plan.api import router as plan_router
+from metroscope.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Metroscope API",
@@ -32,6 +33,7 @@ api.add_router("", exchange_router)
 api.add_router("", attachment_router)
 api.add_router("", needs_router)
 api.add_router("", listening_router)
+api.add_router("", programs_router)
 
 
 @api.exception_handler(ValueError)

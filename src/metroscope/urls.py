@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("metroscope.observatory.urls")),
     path("exchange/", include("metroscope.exchange.urls")),
     path("listening/", include("metroscope.listening.urls")),
+    path("programs/", include("metroscope.programs.urls")),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",
         core_views.record_history,

@@ -1,0 +1,169 @@
+"""Reads of events and learning: the events list and page, a person's registrations, and the
+counts of participants and speakers that the accountability dashboards call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from metroscope.programs.analytics import Breakdown, PersonRow, breakdown, distinct_people
+from metroscope.programs.models import (
+    Event,
+    Registration,
+    RegistrationStatus,
+    Session,
+    Speaker,
+)
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    when: str = ""  # "upcoming", "past" or "" for both
+    type: str = ""
+    year: int | None = None
+    language: str = ""
+    mode: str = ""
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def event_list(*, filters: EventFilters | None = None) -> QuerySet[Event]:
+    """Events with their activity, sessions and confirmed/waiting counts, soonest first."""
+    f = filters or EventFilters()
+    qs = (
+        Event.objects.select_related("activity")
+        .prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("starts_at")))
+        .annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waiting_count=Count("registrations", filter=Q(registrations__status="waiting")),
+        )
+    )
+    today = _today()
+    ends = Q(activity__end_date__gte=today) | Q(
+        activity__end_date__isnull=True, activity__start_date__gte=today
+    )
+    if f.when == "upcoming":
+        qs = qs.filter(ends)
+    elif f.when == "past":
+        qs = qs.exclude(ends)
+    if f.type:
+        qs = qs.filter(activity__type=f.type)
+    if f.year:
+        qs = qs.filter(activity__start_date__year=f.year)
+    if f.mode:
+        qs = qs.filter(activity__mode=f.mode)
+    if f.language:
+        # an empty list offers every language
+        qs = qs.filter(Q(languages__contains=f.language) | Q(languages=""))
+    order = "activity__start_date" if f.when != "past" else "-activity__start_date"
+    return qs.order_by(order, "activity__title", "pk")
+
+
+def event_detail(*, pk: int) -> Event | None:
+    return (
+        event_list()
+        .prefetch_related(
+            Prefetch("speakers", queryset=Speaker.objects.select_related("member", "session"))
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def event_years() -> list[int]:
+    dates = Event.objects.filter(activity__start_date__isnull=False).dates(
+        "activity__start_date", "year"
+    )
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def is_upcoming(event: Event) -> bool:
+    end = event.activity.end_date or event.activity.start_date
+    return end is None or end >= _today()
+
+
+def own_registrations(*, user: Any, event: Event | None = None) -> QuerySet[Registration]:
+    """The registrations a person holds or made, newest first (none when signed out)."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    qs = Registration.objects.select_related("event__activity", "member", "feedback").filter(
+        Q(user=user) | Q(registered_by=user)
+    )
+    if event is not None:
+        qs = qs.filter(event=event)
+    return qs.order_by("-created_at", "-pk")
+
+
+def event_registrations(*, event: Event) -> QuerySet[Registration]:
+    return event.registrations.select_related("member", "contact", "user").order_by(
+        "status", "created_at", "pk"
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=RegistrationStatus.WAITING
+    ).filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def _attended(year: int | None, events: QuerySet[Event] | None) -> QuerySet[Registration]:
+    qs = Registration.objects.filter(attended=True, status=RegistrationStatus.CONFIRMED)
+    if year is not None:
+        qs = qs.filter(event__activity__start_date__year=year)
+    if events is not None:
+        qs = qs.filter(event__in=events)
+    return qs
+
+
+def _row(key: str, gender: str, role: str, member: str | None, region: str | None) -> PersonRow:
+    return PersonRow(person=key, gender=gender, role=role, member=member or "", region=region or "")
+
+
+def participant_counts(
+    *, year: int | None = None, events: QuerySet[Event] | None = None
+) -> Breakdown:
+    """Distinct people who attended (in the events' start year, or the given events), by
+    gender, role, member (code) and region (code), as recorded at registration."""
+    values = _attended(year, events).values_list(
+        "contact_id",
+        "user_id",
+        "gender",
+        "role_category",
+        "member__code",
+        "member__country__region__code",
+    )
+    rows = (
+        _row(f"contact:{c}" if c else f"user:{u}", g, r, m, reg)
+        for c, u, g, r, m, reg in values.order_by("created_at", "pk")
+    )
+    return breakdown(rows)
+
+
+def speaker_counts(*, year: int | None = None, events: QuerySet[Event] | None = None) -> Breakdown:
+    qs = Speaker.objects.all()
+    if year is not None:
+        qs = qs.filter(event__activity__start_date__year=year)
+    if events is not None:
+        qs = qs.filter(event__in=events)
+    values = qs.values_list(
+        "pk", "gender", "role_category", "member__code", "member__country__region__code"
+    )
+    return breakdown(_row(f"speaker:{pk}", g, r, m, reg) for pk, g, r, m, reg in values)
+
+
+def urban_leaders_engaged(*, year: int) -> int:
+    """Distinct people who attended at least one event that started in the year."""
+    values = _attended(year, None).values_list("contact_id", "user_id")
+    return distinct_people(f"contact:{c}" if c else f"user:{u}" for c, u in values)

@@ -1,0 +1,65 @@
+"""Certificates of attendance: for attended trainings only, in the attendee's language."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from metroscope.programs import services
+from metroscope.programs.certificates import NoCertificate, certificate_pdf
+from tests.conftest import client_for, make_user
+from tests.programs.conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def attended(language: str, *, type: str = "training"):
+    staff = make_user("staff", ("secretariat", ""))
+    user = make_user("ana")
+    user.first_name, user.last_name = "Ana", "García"
+    user.save()
+    event = make_event(type=type)
+    reg = services.registration_create(actor=user, event=event, language=language)
+    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    reg.refresh_from_db()
+    return reg
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "phrase"),
+    [
+        ("en", "Certificate of attendance", "attended the training"),
+        ("es", "Certificado de asistencia", "asistió a la formación"),
+    ],
+)
+def test_the_certificate_is_in_the_attendees_language(language, heading, phrase):
+    reg = attended(language)
+    response = client_for(reg.user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = text_of(response.content)
+    assert heading in text
+    assert phrase in text
+    assert "Ana García" in text
+    assert reg.event.title in " ".join(text.split())
+
+
+def test_no_certificate_before_attendance_is_recorded():
+    user = make_user("ana")
+    reg = services.registration_create(actor=user, event=make_event(), language="en")
+    with pytest.raises(NoCertificate, match="attendance is recorded"):
+        certificate_pdf(reg)
+    response = client_for(user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+    assert response.status_code == 302
+
+
+def test_no_certificate_for_an_event_that_is_not_a_training():
+    reg = attended("en", type="event")
+    with pytest.raises(NoCertificate, match="trainings only"):
+        certificate_pdf(reg)

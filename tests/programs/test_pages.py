@@ -1,0 +1,92 @@
+"""Pages: the list (upcoming and past, filters) with pinned queries, an event, registering,
+the waiting list and feedback through the forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from metroscope.programs import services
+from metroscope.programs.models import Feedback
+from tests.conftest import client_for, make_user
+from tests.programs.conftest import make_event, make_speaker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_upcoming_and_past_in_three_languages():
+    coming = make_event(title="Coming training")
+    gone = make_event(days_ahead=-40, title="Gone training")
+    for prefix, heading in (("", "Upcoming"), ("/fr", "À venir"), ("/es", "Próximos")):
+        body = Client().get(f"{prefix}/programs/events/").content.decode()
+        assert heading in body
+        assert coming.title in body
+        assert gone.title in body
+    upcoming = Client().get("/programs/events/?when=upcoming").content.decode()
+    assert coming.title in upcoming
+    assert gone.title not in upcoming
+
+
+def test_the_list_filters_by_type_and_language():
+    training = make_event(type="training", languages="es", title="Formación")
+    event = make_event(type="event", languages="en", title="Congress")
+    body = Client().get("/programs/events/?type=training").content.decode()
+    assert (training.title in body, event.title in body) == (True, False)
+    body = Client().get("/programs/events/?language=en").content.decode()
+    assert (training.title in body, event.title in body) == (False, True)
+
+
+def test_the_list_runs_a_fixed_number_of_queries(django_assert_num_queries):
+    for i in range(3):
+        make_event(title=f"Pinned {i}", sessions=2)
+    client = Client()
+    client.get("/programs/events/")  # warm caches (content types, session)
+    with django_assert_num_queries(3):  # years, events with counts, their sessions
+        response = client.get("/programs/events/")
+    assert response.status_code == 200
+
+
+def test_the_event_page_runs_a_fixed_number_of_queries(django_assert_num_queries):
+    event = make_event(sessions=3)
+    for i in range(3):
+        make_speaker(event, name=f"Speaker {i}")
+    user = make_user("ana")
+    services.registration_create(actor=user, event=event, language="en")
+    client = client_for(user)
+    client.get(f"/programs/events/{event.pk}/")
+    with django_assert_num_queries(8):  # event, sessions, speakers, auth, own, contacts, role
+        response = client.get(f"/programs/events/{event.pk}/")
+    assert "Speaker 2" in response.content.decode()
+
+
+def test_register_through_the_page_then_join_the_waiting_list():
+    event = make_event(capacity=1)
+    ana, ben = client_for(make_user("ana")), client_for(make_user("ben"))
+    url = f"/programs/events/{event.pk}/register/"
+    ok = ana.post(url, {"who": "me", "language": "en", "gender": "female"}, follow=True)
+    assert "the place is confirmed" in ok.content.decode()
+    again = ana.post(url, {"who": "me", "language": "en"}, follow=True)
+    assert "is already registered" in again.content.decode()
+    waiting = ben.post(url, {"who": "me", "language": "en"}, follow=True)
+    body = waiting.content.decode()
+    assert "number 1 on the waiting list" in body
+    assert event.registrations.get(user__username="ana").gender == "female"
+
+
+def test_feedback_through_the_page_once():
+    event = make_event()
+    user = make_user("ana")
+    reg = services.registration_create(actor=user, event=event, language="en")
+    client = client_for(user)
+    url = f"/programs/registrations/{reg.pk}/feedback/"
+    client.post(url, {"rating": "5", "comment": "Great"})
+    second = client.post(url, {"rating": "1"}, follow=True)
+    assert "once each" in second.content.decode()
+    assert Feedback.objects.get(registration=reg).rating == 5
+
+
+def test_an_anonymous_visitor_is_asked_to_sign_in():
+    event = make_event()
+    body = Client().get(f"/programs/events/{event.pk}/").content.decode()
+    assert "Sign in to register." in body
+    assert Client().post(f"/programs/events/{event.pk}/register/").status_code == 302
