@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "metroscope.observatory",
     "metroscope.exchange",
     "metroscope.listening",
+    "metroscope.awards",
     "metroscope.portal",
 ]
 
@@ -158,7 +159,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # Apps whose records secretariat staff may manage in the back office (Django admin).
-METROSCOPE_SECRETARIAT_APPS = ["members", "plan", "observatory", "exchange", "listening"]
+METROSCOPE_SECRETARIAT_APPS = ["members", "plan", "observatory", "exchange", "listening", "awards"]
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
