@@ -27,7 +27,8 @@ def test_real_editions_are_loaded_with_sources(db):
     wuhan = PastResult.objects.get(edition__year=2018, city="Wuhan")
     assert wuhan.result == "winner"
     assert wuhan.source_url == "http://www.guangzhouaward.org/a/828.html?lang=en"
-    assert wuhan.solution is not None and wuhan.solution.collection.code == "guangzhou-award"
+    assert wuhan.solution is not None
+    assert wuhan.solution.collection.code == "guangzhou-award"
     assert Edition.objects.get(year=2014).submissions_total == 259
     assert PastResult.objects.count() == 74
 

@@ -53,7 +53,7 @@ def rank(means: Mapping[int, float | None]) -> dict[int, int | None]:
     float noise does not break a tie."""
     scored = {key: round(m, 6) for key, m in means.items() if m is not None}
     ordered = sorted(scored.values(), reverse=True)
-    ranks: dict[int, int | None] = {key: None for key in means}
+    ranks: dict[int, int | None] = dict.fromkeys(means)
     for key, mean in scored.items():
         ranks[key] = ordered.index(mean) + 1
     return ranks

@@ -174,6 +174,9 @@ class Conflict(models.Model):
             models.UniqueConstraint(fields=["juror", "submission"], name="award_one_conflict")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.submission}"
+
 
 class Score(models.Model):
     juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="scores")
@@ -192,3 +195,6 @@ class Score(models.Model):
                 name="award_score_in_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} / {self.submission}: {self.value}"
