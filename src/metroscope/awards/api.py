@@ -75,7 +75,8 @@ class AssignmentOut(Schema):
 )
 def list_assignments(request: HttpRequest) -> list[dict[str, Any]]:
     found = []
-    for juror in Juror.objects.filter(user=request.user).select_related("edition"):
+    user: Any = request.user
+    for juror in Juror.objects.filter(user=user).select_related("edition"):
         for s in services.assignments(juror):
             found.append(
                 {

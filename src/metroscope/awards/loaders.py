@@ -39,7 +39,8 @@ def _int(path: Path, line: int, column: str, raw: str, low: int, high: int) -> i
 
 def _parse(path: Path) -> list[dict[str, Any]]:
     rows = read_csv(path, COLUMNS)
-    parsed, totals = [], {}
+    parsed: list[dict[str, Any]] = []
+    totals: dict[int, int] = {}
     this_year = timezone.now().year
     for row in rows:
         year = _int(path, row.line, "edition", row["edition"], 2000, this_year)
