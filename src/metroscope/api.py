@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from metroscope.awards.api import router as awards_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
@@ -34,6 +35,7 @@ api.add_router("", attachment_router)
 api.add_router("", needs_router)
 api.add_router("", listening_router)
 api.add_router("", programs_router)
+api.add_router("", awards_router)
 
 
 @api.exception_handler(ValueError)

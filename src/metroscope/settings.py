@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "metroscope.exchange",
     "metroscope.listening",
     "metroscope.programs",
+    "metroscope.awards",
     "metroscope.portal",
 ]
 
@@ -166,6 +167,7 @@ METROSCOPE_SECRETARIAT_APPS = [
     "exchange",
     "listening",
     "programs",
+    "awards",
 ]
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,42 @@
+"""Back office: staff set up an edition's call, rubric and jury, and read past results.
+Shortlist, winners and publishing have no page yet; staff tick them on the submission."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from metroscope.awards.models import Conflict, Criterion, Edition, Juror, PastResult, Submission
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 3
+
+
+class JurorInline(admin.TabularInline):
+    model = Juror
+    extra = 1
+
+
+@admin.register(Edition)
+class EditionAdmin(SimpleHistoryAdmin):
+    list_display = ("year", "status", "opens_on", "closes_on", "historical")
+    inlines = [CriterionInline, JurorInline]
+
+
+@admin.register(PastResult)
+class PastResultAdmin(admin.ModelAdmin):
+    list_display = ("edition", "city", "country_iso3", "result", "initiative")
+    list_filter = ("edition", "result")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "edition", "member", "shortlisted", "winner")
+    list_filter = ("edition", "shortlisted", "winner")
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    list_display = ("juror", "submission", "reason")
