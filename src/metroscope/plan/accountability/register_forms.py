@@ -28,7 +28,7 @@ class ParticipantCountForm(forms.Form):
     activity = activity_field()
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     role_category = forms.ChoiceField(label=_("Role category"), choices=ParticipantRole.choices)
-    member = forms.ModelChoiceField(
+    member: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
         queryset=Member.objects.order_by("name"),
         label=_("Member"),
         required=False,
@@ -62,7 +62,7 @@ class RiskForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    outcomes = forms.ModelMultipleChoiceField(
+    outcomes: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(  # type: ignore[type-arg]
         queryset=Outcome.objects.order_by("code"),
         label=_("Plan outcomes"),
         required=False,

@@ -142,5 +142,5 @@ def policy_acknowledge(request: HttpRequest) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("plan:risks")

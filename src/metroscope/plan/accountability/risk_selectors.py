@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from metroscope.plan import models as framework
-from metroscope.plan.accountability import risks
+from metroscope.plan.accountability import risks as scoring
 from metroscope.plan.accountability.integrity import (
     PolicyAcknowledgement,
     PolicyDocument,
@@ -29,7 +29,7 @@ def risk_register() -> QuerySet[Risk]:
 @dataclass
 class RiskOverview:
     risks: list[Risk]
-    cells: list[risks.Cell]
+    cells: list[scoring.Cell]
     levels: dict[str, int]
     open_count: int
     illustrative: bool
@@ -39,11 +39,11 @@ def risk_overview() -> RiskOverview:
     """Every risk, and the heat map of those not closed (three queries)."""
     register = list(risk_register())
     live = [(r.likelihood, r.impact) for r in register if r.status != RiskStatus.CLOSED]
-    cells = risks.heat_map(live)
+    cells = scoring.heat_map(live)
     return RiskOverview(
         risks=register,
         cells=cells,
-        levels=risks.level_counts(cells),
+        levels=scoring.level_counts(cells),
         open_count=len(live),
         illustrative=any(r.illustrative for r in register),
     )
