@@ -13,6 +13,7 @@ from metroscope.listening.api import router as listening_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.accountability.api import router as accountability_router
+from metroscope.plan.accountability.people_api import router as people_router
 from metroscope.plan.api import router as plan_router
 from metroscope.programs.api import router as programs_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
 api.add_router("", members_router)
 api.add_router("", plan_router)
 api.add_router("", accountability_router)
+api.add_router("", people_router)
 api.add_router("", observatory_router)
 api.add_router("", exchange_router)
 api.add_router("", attachment_router)

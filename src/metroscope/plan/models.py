@@ -221,6 +221,12 @@ class HeadlineAverage(models.Model):
 
 
 # Accountability models (floor 4) live in their own module; importing them here registers them.
+from metroscope.plan.accountability.integrity import (  # noqa: E402, F401
+    PolicyAcknowledgement,
+    PolicyDocument,
+    PolicyVersion,
+    Risk,
+)
 from metroscope.plan.accountability.ledger import (  # noqa: E402, F401
     BudgetLine,
     EmissionFactor,
@@ -234,4 +240,10 @@ from metroscope.plan.accountability.models import (  # noqa: E402, F401
     ResultIndicator,
     ResultPeriod,
     WorkPlan,
+)
+from metroscope.plan.accountability.participation import (  # noqa: E402, F401
+    Panel,
+    Participant,
+    ParticipantCount,
+    Speaker,
 )

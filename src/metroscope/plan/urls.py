@@ -3,12 +3,19 @@ from __future__ import annotations
 from django.urls import path
 
 from metroscope.plan import views
-from metroscope.plan.accountability import accounts_views
+from metroscope.plan.accountability import accounts_views, register_views
 from metroscope.plan.accountability import views as accountability
 
 app_name = "plan"
 urlpatterns = [
     path("", views.plan_tree, name="tree"),
+    path("people/", register_views.people_page, name="people"),
+    path(
+        "people/record/", register_views.participant_count_record, name="participant_count_record"
+    ),
+    path("risks/", register_views.risks_page, name="risks"),
+    path("risks/record/", register_views.risk_record, name="risk_record"),
+    path("risks/acknowledge/", register_views.policy_acknowledge, name="policy_acknowledge"),
     path("progress/", accountability.plan_progress, name="progress"),
     path("work-plans/", accountability.work_plan_list, name="work_plans"),
     path("work-plans/<int:year>/", accountability.work_plan_detail, name="work_plan"),

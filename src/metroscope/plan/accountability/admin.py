@@ -98,3 +98,34 @@ class TripAdmin(SimpleHistoryAdmin):
     list_display = ("activity", "origin", "destination", "mode", "passengers", "illustrative")
     list_filter = ("mode", "illustrative")
     raw_id_fields = ("activity",)
+
+
+# People and risks: staff record counts and risks on the pages; policies and their versions here.
+from metroscope.plan.accountability import integrity, participation  # noqa: E402
+
+
+class PolicyVersionInline(admin.TabularInline):
+    model = integrity.PolicyVersion
+    extra = 1
+
+
+@admin.register(integrity.PolicyDocument)
+class PolicyDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "code")
+    inlines = [PolicyVersionInline]
+
+
+@admin.register(integrity.Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "category", "likelihood", "impact", "status", "illustrative")
+    list_filter = ("category", "status", "illustrative")
+
+
+for _model in (
+    participation.Participant,
+    participation.ParticipantCount,
+    participation.Panel,
+    participation.Speaker,
+    integrity.PolicyAcknowledgement,
+):
+    admin.site.register(_model, SimpleHistoryAdmin)

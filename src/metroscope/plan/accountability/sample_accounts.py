@@ -1,7 +1,8 @@
 """ILLUSTRATIVE accounts for the real activities: budgets, expenses, funding, fees and trips
-made up from a fixed seed so that the money and carbon pages can be seen working. Every row
-carries `illustrative=True`; none of it is Metropolis's accounts. `make run` never loads them:
-only `metroscope load_sample_accounts` does, and `--remove` deletes them."""
+(and, in sample_registers.py, participants, speakers, panels and risks) made up from a fixed
+seed so that the pages can be seen working. Every row carries `illustrative=True`; none of it
+is Metropolis's accounts. `make run` never loads them: only `metroscope load_sample_accounts`
+does, and `--remove` deletes them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db import transaction
 
 from metroscope.core.loading import LoadReport, sync
 from metroscope.members.models import Member
-from metroscope.plan.accountability import carbon, money
+from metroscope.plan.accountability import carbon, money, sample_registers
 from metroscope.plan.accountability.ledger import (
     BudgetLine,
     CabinClass,
@@ -34,7 +35,7 @@ RATES = {"EUR": Decimal("1"), "USD": Decimal("0.92"), "KRW": Decimal("0.00069"),
          "CNY": Decimal("0.127"), "ZAR": Decimal("0.05")}  # fmt: skip
 FEE_YEARS = (2021, 2022, 2023)
 RAIL_MAX_KM = 700.0
-MODELS = (BudgetLine, Expense, FundingSource, MembershipFee, Trip)
+MODELS = (BudgetLine, Expense, FundingSource, MembershipFee, Trip, *sample_registers.MODELS)
 
 
 def _rng(*parts: object) -> random.Random:
@@ -58,6 +59,7 @@ def sample_accounts_load() -> LoadReport:
         _trips(activity, report)
     _fees(report)
     _funding(report)
+    sample_registers.sample_registers_load(report)
     return report
 
 

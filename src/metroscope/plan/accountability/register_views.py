@@ -1,0 +1,146 @@
+"""The people and risks pages of the plan, and the staff forms that record participants,
+risks and policy acknowledgements through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from metroscope.members.models import Gender
+from metroscope.plan.accountability import (
+    access,
+    people_selectors,
+    people_services,
+    register_charts,
+    risk_selectors,
+    risk_services,
+)
+from metroscope.plan.accountability.register_forms import (
+    AcknowledgeForm,
+    ParticipantCountForm,
+    RiskForm,
+    apply_service,
+)
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+def people_page(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    overview = people_selectors.people_overview(year=year)
+    members = access.access_people_members_for_user(request.user)
+    sees_members = members is None or bool(members)
+    records = None
+    if access.access_people_records_for_user(request.user) or (members and members is not None):
+        records = list(people_selectors.participant_records(members=members, year=year))
+    context = {
+        "overview": overview,
+        "chart_spec": register_charts.gender_balance_chart(overview.balance),
+        "groups": register_charts.group_labels(),
+        "genders": Gender.choices,
+        "by_member": people_selectors.member_participation(members=members, year=year)
+        if sees_members
+        else None,
+        "own_member_only": members is not None,
+        "records": records,
+        "can_edit": access.access_registers_edit_for_user(request.user),
+        "illustrative": overview.illustrative,
+    }
+    return render(request, "plan/people.html", context)
+
+
+def _staff(request: HttpRequest) -> None:
+    if not access.access_registers_edit_for_user(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def participant_count_record(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = ParticipantCountForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> Any:
+        return people_services.participant_count_record(
+            user=request.user,
+            activity_id=data["activity"].pk,
+            gender=data["gender"],
+            role_category=data["role_category"],
+            member_code=data["member"].code if data["member"] else "",
+            count=data["count"],
+        )
+
+    if request.method == "POST" and apply_service(form, write) is not None:
+        messages.success(request, _("The participant count was recorded."))
+        return redirect("plan:people")
+    return render(request, "plan/people_record.html", {"form": form})
+
+
+def risks_page(request: HttpRequest) -> HttpResponse:
+    if not access.access_risks_for_user(request.user):
+        raise PermissionDenied
+    overview = risk_selectors.risk_overview()
+    context = {
+        "overview": overview,
+        "chart_spec": register_charts.heat_map_chart(overview.cells),
+        "policies": risk_selectors.policies(user=request.user),
+        "can_edit": access.access_registers_edit_for_user(request.user),
+        "illustrative": overview.illustrative,
+    }
+    return render(request, "plan/risks.html", context)
+
+
+@login_required
+def risk_record(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = RiskForm(request.POST or None)
+
+    def write(data: dict[str, Any]) -> Any:
+        return risk_services.risk_create(
+            user=request.user,
+            title=data["title"],
+            category=data["category"],
+            likelihood=data["likelihood"],
+            impact=data["impact"],
+            owner=data["owner"],
+            mitigation=data["mitigation"],
+            status=data["status"],
+            review_on=data["review_on"],
+            activity_ids=[a.pk for a in data["activities"]],
+            outcome_codes=[o.code for o in data["outcomes"]],
+        )
+
+    if request.method == "POST" and apply_service(form, write) is not None:
+        messages.success(request, _("The risk was added to the register."))
+        return redirect("plan:risks")
+    return render(request, "plan/risk_record.html", {"form": form})
+
+
+@require_POST
+@login_required
+def policy_acknowledge(request: HttpRequest) -> HttpResponse:
+    if not access.access_risks_for_user(request.user):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    done = apply_service(
+        form,
+        lambda data: risk_services.policy_acknowledge(
+            user=request.user, version_id=data["version"]
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("Thank you: your acknowledgement was recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("plan:risks")
