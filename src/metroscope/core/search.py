@@ -58,6 +58,11 @@ MAX_FILTER_VALUES = 20
 RELEVANCE = "relevance"
 _TERM = re.compile(r"[0-9a-z]+")
 _ITEM, _PAIR = "\x1e", "\x1f"
+# PostgreSQL moves a value out of line only when its row passes ~2 kB (toast_tuple_target
+# sets how far it shrinks, not when it starts), and most entries hold ~1 kB of terms: every
+# terms row on PostgreSQL also holds this one lexeme, which no query can hold (query words
+# have at most 40 letters), so that it is always stored out of line.
+_PAD = "0" * 2040
 _local = threading.local()  # Snowball stemmer objects keep state: one set per thread
 
 
@@ -426,7 +431,7 @@ class SearchIndex:
                 cursor.executemany(
                     f"INSERT INTO {n['fts']} (rowid, terms) VALUES (%s, %s::tsvector) "
                     "ON CONFLICT (rowid) DO UPDATE SET terms = excluded.terms",
-                    [(r[0], r[4]) for r in rows],
+                    [(r[0], f"{r[4]} {_PAD}") for r in rows],
                 )
             else:  # an FTS5 table has no upsert
                 keys = [(r[0],) for r in rows]
@@ -876,7 +881,7 @@ def _integers(text: str) -> NDArray[np.int64]:
 
 
 def _plain_terms(text: str | None) -> str:
-    return " ".join(sorted(t.strip("'") for t in (text or "").split()))
+    return " ".join(sorted(t.strip("'") for t in (text or "").split() if t.strip("'") != _PAD))
 
 
 def _idf(total: int, df: int) -> float:

@@ -5,8 +5,9 @@
 # an entry holds are moved over, so nothing needs reindexing. Removing the column rebuilds the
 # table on SQLite, which drops its trigger: the engine side is installed again after it.
 
-import metroscope.core.search
 from django.db import migrations
+
+import metroscope.core.search
 
 TABLE, KEY = "exchange_solutionsearchentry", "solution_id"
 
@@ -14,16 +15,17 @@ TABLE, KEY = "exchange_solutionsearchentry", "solution_id"
 def move_terms(apps, schema_editor):
     metroscope.core.search.install(schema_editor, TABLE, KEY)
     if schema_editor.connection.vendor == "postgresql":
+        padded = f"terms || '{metroscope.core.search._PAD}'::tsvector"  # stored out of line
         schema_editor.execute(
-            f'INSERT INTO "{TABLE}_fts" (rowid, terms) SELECT "{KEY}", terms FROM "{TABLE}" '
-            "ON CONFLICT (rowid) DO UPDATE SET terms = excluded.terms"
+            f'INSERT INTO "{TABLE}_fts" (rowid, terms) SELECT "{KEY}", {padded} '  # noqa: S608
+            f'FROM "{TABLE}" ON CONFLICT (rowid) DO UPDATE SET terms = excluded.terms'
         )
 
 
 def put_terms_back(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f'UPDATE "{TABLE}" e SET terms = f.terms FROM "{TABLE}_fts" f '
+            f'UPDATE "{TABLE}" e SET terms = f.terms FROM "{TABLE}_fts" f '  # noqa: S608
             f'WHERE f.rowid = e."{KEY}"'
         )
 
