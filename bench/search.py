@@ -1,7 +1,7 @@
 """Exchange search benchmark on SYNTHETIC solutions (generated text, not real).
 
     .venv/bin/python bench/search.py [--solutions 100000] [--database sqlite|postgres|both]
-                                     [--rounds 20] [--reuse]
+                                     [--rounds 20] [--reuse] [--pg-database NAME]
 
 1. For each database, in its own process (Django settings are per process), on a dedicated
    database (SQLite var/bench/search-bench.sqlite3, PostgreSQL `metroscope_search_bench` on
@@ -43,7 +43,8 @@ BENCH_DIR = ROOT / "var" / "bench"
 RESULTS = BENCH_DIR / "search-results.json"
 SQLITE_FILE = BENCH_DIR / "search-bench.sqlite3"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-PG_DATABASE = "metroscope_search_bench"
+# `--pg-database` names another (e.g. one's own on a shared server); workers get it in the env
+PG_DATABASE = os.environ.get("SEARCH_BENCH_PG_DATABASE", "metroscope_search_bench")
 DATABASE_URLS = {
     "sqlite": f"sqlite:///{SQLITE_FILE}",
     "postgres": f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}",
@@ -374,6 +375,8 @@ def _reindex() -> dict[str, float]:
     say(f"reindex_solutions: {indexed:,} solutions in {timings['reindex_s']:,.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # a rebuild leaves the terms table's narrow rows spread over the old pages
+            cursor.execute('VACUUM FULL "exchange_solutionsearchentry_fts"')
             cursor.execute("VACUUM ANALYZE")
     else:
         with connection.cursor() as cursor:
@@ -565,6 +568,9 @@ def main() -> None:
     parser.add_argument("--baseline-rounds", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep a bench database made before")
     parser.add_argument("--reindex", action="store_true", help="with --reuse: rebuild the index")
+    parser.add_argument(
+        "--pg-database", default=PG_DATABASE, help="PostgreSQL database to (re)create and use"
+    )
     parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -576,8 +582,10 @@ def main() -> None:
     for database in databases:
         out = BENCH_DIR / f"search-{database}-partial.json"
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        url = DATABASE_URLS[database].replace(f"/{PG_DATABASE}", f"/{args.pg_database}")
         env = os.environ | {
-            "DATABASE_URL": DATABASE_URLS[database],
+            "SEARCH_BENCH_PG_DATABASE": args.pg_database,
+            "DATABASE_URL": url,
             "DJANGO_SETTINGS_MODULE": "metroscope.settings",
             "METROSCOPE_CONN_MAX_AGE": "0",
         }

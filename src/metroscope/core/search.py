@@ -58,6 +58,11 @@ MAX_FILTER_VALUES = 20
 RELEVANCE = "relevance"
 _TERM = re.compile(r"[0-9a-z]+")
 _ITEM, _PAIR = "\x1e", "\x1f"
+# PostgreSQL moves a value out of line only when its row passes ~2 kB (toast_tuple_target
+# sets how far it shrinks, not when it starts), and most entries hold ~1 kB of terms: every
+# terms row on PostgreSQL also holds this one lexeme, which no query can hold (query words
+# have at most 40 letters), so that it is always stored out of line.
+_PAD = "0" * 2040
 _local = threading.local()  # Snowball stemmer objects keep state: one set per thread
 
 
@@ -178,8 +183,8 @@ def highlight(text: str, query: Query, *, limit: int | None = None) -> SafeStrin
 
 
 class TermsField(models.TextField):
-    """Terms of an entry: tsvector on PostgreSQL; on SQLite the column stays empty (the terms
-    live in the FTS5 table) so that entry rows stay narrow to read."""
+    """Terms of an entry as a column: tsvector on PostgreSQL, text on SQLite. No longer a
+    column of entries (the terms live in the engine's own table); kept for old migrations."""
 
     def db_type(self, connection: Any) -> str:
         return "tsvector" if connection.vendor == "postgresql" else "text"
@@ -199,7 +204,7 @@ class SearchEntry(models.Model):
     title_key = models.TextField()
     date_key = models.BigIntegerField(null=True)  # microseconds since 1970 (newest first)
     facets = models.TextField(blank=True)
-    terms = TermsField(blank=True)  # every term (matching)
+    # an entry's terms are in the engine's table, `<table>_fts` (see `install`)
 
     class Meta:
         abstract = True
@@ -267,19 +272,18 @@ def _names(table: str, pk: str) -> dict[str, str]:
 
 
 def install(schema_editor: Any, table: str, pk: str) -> None:
-    """The GIN index on PostgreSQL; on SQLite the FTS5 table, and a trigger that takes an
-    entry's terms out with the entry (deletes, cascades, the test runner's flush). Idempotent.
-    SQLite rebuilds a table to alter it, which drops its triggers: a migration altering the
-    entry table calls this again."""
-    n = _names(table, pk)
+    """The engine's table of terms, `<table>_fts`, one row per entry keyed by `rowid`: on
+    SQLite an FTS5 table; on PostgreSQL a narrow table whose tsvector is stored out of line,
+    with a GIN index, so that what a match reads besides the index is ~60-byte rows (about
+    130 to a page) instead of entries carrying their terms. A trigger takes an entry's terms
+    out with the entry (deletes, cascades, and on PostgreSQL TRUNCATE, which the test runner's
+    flush uses). Idempotent. SQLite rebuilds a table to alter it, which drops its triggers: a
+    migration altering the entry table calls this again."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{n["raw"]}_terms" ON {n["t"]} USING gin (terms)'
-        )
-        # The long terms go out of line, uncompressed: matching reads only the GIN index, and
-        # the rows read for scoring and counting stay short (several to a page).
-        schema_editor.execute(f"ALTER TABLE {n['t']} ALTER COLUMN terms SET STORAGE EXTERNAL")
+        for sql in _postgres_install(_names(table, pk)):
+            schema_editor.execute(sql)
         return
+    n = _names(table, pk)
     for sql in (
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {n['fts']} USING fts5("
         "terms, detail=none, columnsize=0, tokenize='ascii')",
@@ -289,10 +293,36 @@ def install(schema_editor: Any, table: str, pk: str) -> None:
         schema_editor.execute(sql)
 
 
+def _postgres_install(n: Mapping[str, str]) -> list[str]:
+    raw, fts, t = n["raw"], n["fts"], n["t"]
+    return [
+        f"CREATE TABLE IF NOT EXISTS {fts} (rowid bigint PRIMARY KEY, terms tsvector NOT NULL)",
+        # rows past 128 bytes put their terms in the TOAST table, uncompressed: the heap row
+        # keeps only the key and a pointer; a match never opens the terms (the GIN answer is
+        # exact for these queries, so no recheck)
+        f"ALTER TABLE {fts} SET (toast_tuple_target = 128)",
+        f"ALTER TABLE {fts} ALTER COLUMN terms SET STORAGE EXTERNAL",
+        f'CREATE INDEX IF NOT EXISTS "{raw}_fts_terms" ON {fts} USING gin (terms)',
+        f'CREATE OR REPLACE FUNCTION "{raw}_ad"() RETURNS trigger LANGUAGE plpgsql AS '
+        f"$$ BEGIN DELETE FROM {fts} WHERE rowid = OLD.{n['pk']}; RETURN NULL; END $$",
+        f'CREATE OR REPLACE FUNCTION "{raw}_at"() RETURNS trigger LANGUAGE plpgsql AS '
+        f"$$ BEGIN TRUNCATE {fts}; RETURN NULL; END $$",
+        f'DROP TRIGGER IF EXISTS "{raw}_ad" ON {t}',
+        f'CREATE TRIGGER "{raw}_ad" AFTER DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION "{raw}_ad"()',
+        f'DROP TRIGGER IF EXISTS "{raw}_at" ON {t}',
+        f'CREATE TRIGGER "{raw}_at" AFTER TRUNCATE ON {t} FOR EACH STATEMENT '
+        f'EXECUTE FUNCTION "{raw}_at"()',
+    ]
+
+
 def uninstall(schema_editor: Any, table: str, pk: str) -> None:
     n = _names(table, pk)
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{n["raw"]}_terms"')
+        for suffix in ("ad", "at"):
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{n["raw"]}_{suffix}" ON {n["t"]}')
+            schema_editor.execute(f'DROP FUNCTION IF EXISTS "{n["raw"]}_{suffix}"()')
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{n["raw"]}_terms"')  # before the side table
+        schema_editor.execute(f"DROP TABLE IF EXISTS {n['fts']}")
         return
     for suffix in ("ai", "ad", "au"):
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{n["raw"]}_{suffix}"')
@@ -390,29 +420,26 @@ class SearchIndex:
             return 0
         n = self._n()
         with connection.cursor() as cursor:
-            if self.postgres:
-                cursor.executemany(
-                    f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms) "
-                    "VALUES (%s, %s, %s, %s, %s::tsvector) "
-                    f"ON CONFLICT ({n['pk']}) DO UPDATE SET title_key = excluded.title_key, "
-                    "date_key = excluded.date_key, facets = excluded.facets, "
-                    "terms = excluded.terms",
-                    rows,
-                )
-                self._changed()
-                return len(rows)
             cursor.executemany(
-                f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets, terms) "
-                "VALUES (%s, %s, %s, %s, '') "
+                f"INSERT INTO {n['t']} ({n['pk']}, title_key, date_key, facets) "
+                "VALUES (%s, %s, %s, %s) "
                 f"ON CONFLICT ({n['pk']}) DO UPDATE SET title_key = excluded.title_key, "
                 "date_key = excluded.date_key, facets = excluded.facets",
                 [r[:4] for r in rows],
             )
-            cursor.executemany(f"DELETE FROM {n['fts']} WHERE rowid = %s", [(r[0],) for r in rows])
-            cursor.executemany(
-                f"INSERT INTO {n['fts']} (rowid, terms) VALUES (%s, %s)",
-                [(r[0], r[4]) for r in rows],
-            )
+            if self.postgres:
+                cursor.executemany(
+                    f"INSERT INTO {n['fts']} (rowid, terms) VALUES (%s, %s::tsvector) "
+                    "ON CONFLICT (rowid) DO UPDATE SET terms = excluded.terms",
+                    [(r[0], f"{r[4]} {_PAD}") for r in rows],
+                )
+            else:  # an FTS5 table has no upsert
+                keys = [(r[0],) for r in rows]
+                cursor.executemany(f"DELETE FROM {n['fts']} WHERE rowid = %s", keys)
+                cursor.executemany(
+                    f"INSERT INTO {n['fts']} (rowid, terms) VALUES (%s, %s)",
+                    [(r[0], r[4]) for r in rows],
+                )
         self._changed()
         return len(rows)
 
@@ -420,7 +447,7 @@ class SearchIndex:
         """Write only the entries that differ from these documents; with `complete`, the
         documents are the whole index and any other entry is removed."""
         rows = {r[0]: r for r in map(self.row, documents)}
-        stored = self._stored(None if complete else list(rows))
+        stored = self.stored(None if complete else list(rows))
         changed = [r for pk, r in rows.items() if stored.get(pk) != r]
         self._write(changed)
         gone = [pk for pk in stored if pk not in rows] if complete else []
@@ -428,18 +455,14 @@ class SearchIndex:
         created = sum(1 for r in changed if r[0] not in stored)
         return Synced(created, len(changed) - created, len(rows) - len(changed), len(gone))
 
-    def _stored(self, pks: list[int] | None) -> dict[int, Row]:
+    def stored(self, pks: list[int] | None = None) -> dict[int, Row]:
+        """The entries (all, or these) as the index holds them, terms included."""
         n = self._n()
-        if self.postgres:
-            sql = (
-                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, e.terms::text "
-                f"FROM {n['t']} e"
-            )
-        else:
-            sql = (
-                f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, f.terms "
-                f"FROM {n['t']} e LEFT JOIN {n['fts']} f ON f.rowid = e.{n['pk']}"
-            )
+        terms = "f.terms::text" if self.postgres else "f.terms"
+        sql = (
+            f"SELECT e.{n['pk']}, e.title_key, e.date_key, e.facets, {terms} "
+            f"FROM {n['t']} e LEFT JOIN {n['fts']} f ON f.rowid = e.{n['pk']}"
+        )
         found: dict[int, Row] = {}
         chunks: list[list[int] | None] = (
             [None] if pks is None else [pks[i : i + 500] for i in range(0, len(pks), 500)]
@@ -468,9 +491,8 @@ class SearchIndex:
     def clear(self) -> None:
         n = self._n()
         with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {n['fts']}")  # first: the trigger then finds nothing
             cursor.execute(f"DELETE FROM {n['t']}")
-            if not self.postgres:  # and whatever a lost trigger left behind
-                cursor.execute(f"DELETE FROM {n['fts']}")
         self._changed()
 
     # the version of the index, which keeps snapshots current
@@ -526,7 +548,7 @@ class SearchIndex:
         branches: list[NDArray[np.int64]] = []
         weights: list[list[int]] = []
         if groups:
-            words = self._words(snap, query, ranked)
+            words = self._words(snap, query)
             if words is None:  # a word no entry holds: nothing matches every word
                 return Found([], [], 0, {})
             counts, base, branches = words
@@ -581,27 +603,12 @@ class SearchIndex:
         return snap
 
     def _words(
-        self, snap: Snapshot, query: Query, ranked: bool
+        self, snap: Snapshot, query: Query
     ) -> tuple[list[int], NDArray[np.bool_], list[NDArray[np.int64]]] | None:
         """For each query word, how many entries hold it (in any field); which entries hold
         every word; and, word-major, the positions of those holding word i in field j (every
-        field but the last) for scoring. None when some word is in no entry."""
-        prefixed = [[f.prefix + s for f in self.fields for s in g] for g in query.groups]
-        if self.postgres:
-            counts = self._counts(snap, prefixed)
-            if min(counts) == 0:
-                return None
-            expressions = [self._expression(prefixed)]
-            if ranked:
-                expressions += [
-                    self._expression([[f.prefix + s for s in group]])
-                    for group in query.groups
-                    for f in self.fields[:-1]
-                ]
-            found = self._scan(snap, expressions)
-            every = np.zeros(snap.size, dtype=bool)
-            every[found[0]] = True
-            return counts, every, found[1:]
+        field but the last) for scoring. None when some word is in no entry. The engine is
+        asked only which entries hold each (word, field) expression; the rest is arrays."""
         width = len(self.fields)
         found = self._lists(
             snap,
@@ -627,48 +634,27 @@ class SearchIndex:
         return held_by, every, branches
 
     def _lists(self, snap: Snapshot, expressions: list[str]) -> list[NDArray[np.int64]]:
-        """SQLite: the positions of the entries holding each expression (one FTS5 MATCH
-        each, every term's list read once), in one round trip."""
+        """The positions of the entries holding each expression, in one round trip: one FTS5
+        MATCH each on SQLite; on PostgreSQL one GIN bitmap scan each, whose heap visits are
+        to the narrow rows of the terms table (the terms themselves are never opened)."""
         n = self._n()
-        one = f"SELECT %s, group_concat(rowid) FROM {n['fts']} WHERE {n['fts']} MATCH %s"
+        if self.postgres:
+            one = (
+                f"SELECT %s, string_agg(rowid::text, ',') FROM {n['fts']} "
+                "WHERE terms @@ %s::tsquery"
+            )
+        else:
+            one = f"SELECT %s, group_concat(rowid) FROM {n['fts']} WHERE {n['fts']} MATCH %s"
         params: list[Any] = []
         for i, expression in enumerate(expressions):
             params += [i, expression]
         found = [np.zeros(0, dtype=np.int64)] * len(expressions)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, self._by_index(cursor):
             cursor.execute(" UNION ALL ".join([one] * len(expressions)), params)
             for i, text in cursor.fetchall():
                 if text:
                     found[int(i)] = snap.positions(_integers(text))
         return found
-
-    def _scan(self, snap: Snapshot, expressions: list[str]) -> list[NDArray[np.int64]]:
-        """PostgreSQL: the positions of the entries the GIN index finds for the first
-        expression, then of those of them holding each other one, tested on the rows as
-        they are read (each `@@` on a row's own terms: every row found costs a heap visit
-        anyway, so one pass instead of one per expression). Each row comes back as one
-        integer, key × 2^k + its k test bits, in one unordered aggregate."""
-        n = self._n()
-        width = len(expressions) - 1
-        tests = "".join(
-            f" + (CASE WHEN terms @@ %s::tsquery THEN {1 << i} ELSE 0 END)" for i in range(width)
-        )
-        sql = (
-            f"SELECT string_agg(({n['pk']} * {1 << width}{tests})::text, ',') "
-            f"FROM {n['t']} WHERE terms @@ %s::tsquery"
-        )
-        with connection.cursor() as cursor, self._by_index(cursor):
-            cursor.execute(sql, [*expressions[1:], expressions[0]])
-            (packed,) = cursor.fetchone()
-        if not packed or snap.size == 0:
-            return [np.zeros(0, dtype=np.int64)] * len(expressions)
-        values = np.sort(_integers(packed))
-        pks, flags = values >> width, values & ((1 << width) - 1)
-        at = np.searchsorted(snap.pks, pks)
-        at[at >= snap.size] = 0
-        known = snap.pks[at] == pks  # an entry written since the snapshot is left out
-        at, flags = at[known], flags[known]
-        return [at] + [at[(flags >> i) & 1 == 1] for i in range(width)]
 
     def _ordered(
         self,
@@ -724,28 +710,11 @@ class SearchIndex:
             values[at[ok]] = found[ok]
         return values
 
-    def _counts(self, snap: Snapshot, groups: list[list[str]]) -> list[int]:
-        """PostgreSQL: for each word, the entries holding it in any field. Counting visits
-        every such row (tens of milliseconds for a common word at 100,000 entries), so each
-        count is kept with the snapshot, i.e. for this version of the index, as search
-        engines keep their term statistics; a word's first query pays for it."""
-        n = self._n()
-        expressions = [self._expression([g]) for g in groups]
-        missing = [e for e in dict.fromkeys(expressions) if e not in snap.held_by]
-        if missing:
-            one = f"(SELECT count(*) FROM {n['t']} WHERE terms @@ %s::tsquery)"
-            with connection.cursor() as cursor, self._by_index(cursor):
-                cursor.execute("SELECT " + ", ".join([one] * len(missing)), missing)
-                row = cursor.fetchone()
-            if len(snap.held_by) > 100_000:
-                snap.held_by.clear()
-            snap.held_by.update(zip(missing, (int(v) for v in row), strict=True))
-        return [snap.held_by[e] for e in expressions]
-
     @contextmanager
     def _by_index(self, cursor: Any) -> Iterator[None]:
         """PostgreSQL misjudges how many entries hold a term and may read the whole table,
-        opening every entry's terms; its planner is told to use the GIN index instead."""
+        opening every entry's terms (out of line: that is slow); its planner is told to use
+        the GIN index instead."""
         if not self.postgres:
             yield
             return
@@ -801,7 +770,6 @@ class Snapshot:
         self._orders: dict[tuple[Key, ...], NDArray[np.int64]] = {}
         self._ranks: dict[tuple[Key, ...], NDArray[np.int64]] = {}
         self._all: dict[str, Counter[str]] | None = None
-        self.held_by: dict[str, int] = {}  # an expression → entries holding it (PostgreSQL)
         # key → position as one array lookup, when keys are dense enough (they are ids)
         self._at: NDArray[np.int64] | None = None
         top = int(self.pks[-1]) if self.size else -1
@@ -913,7 +881,7 @@ def _integers(text: str) -> NDArray[np.int64]:
 
 
 def _plain_terms(text: str | None) -> str:
-    return " ".join(sorted(t.strip("'") for t in (text or "").split()))
+    return " ".join(sorted(t.strip("'") for t in (text or "").split() if t.strip("'") != _PAD))
 
 
 def _idf(total: int, df: int) -> float:
