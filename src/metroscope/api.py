@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from metroscope.community.api import router as community_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
@@ -32,6 +33,7 @@ api.add_router("", exchange_router)
 api.add_router("", attachment_router)
 api.add_router("", needs_router)
 api.add_router("", listening_router)
+api.add_router("", community_router)
 
 
 @api.exception_handler(ValueError)

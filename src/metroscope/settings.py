@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "metroscope.observatory",
     "metroscope.exchange",
     "metroscope.listening",
+    "metroscope.community",
     "metroscope.portal",
 ]
 
