@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from metroscope.awards.api import router as awards_router
+from metroscope.community.api import router as community_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
@@ -38,6 +39,7 @@ api.add_router("", needs_router)
 api.add_router("", listening_router)
 api.add_router("", programs_router)
 api.add_router("", awards_router)
+api.add_router("", community_router)
 
 
 @api.exception_handler(ValueError)

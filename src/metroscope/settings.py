@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "metroscope.listening",
     "metroscope.programs",
     "metroscope.awards",
+    "metroscope.community",
     "metroscope.portal",
 ]
 
