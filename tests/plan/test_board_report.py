@@ -136,3 +136,12 @@ def test_accounts_export_neutralises_formulas_and_sums_like_the_rows(staff, samp
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
     assert client_for(staff).get("/plan/accounts-export/nothing.csv").status_code == 404
+
+
+def test_export_accounts_command_writes_csv_and_refuses_other_suffixes(tmp_path, sample):
+    out = tmp_path / "budget.csv"
+    call_command("export_accounts", "budget_lines", "--out", str(out), "--year", str(YEAR))
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == BudgetLine.objects.filter(year=YEAR).count()
+    with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
+        call_command("export_accounts", "funding", "--out", str(tmp_path / "x.pdf"))
