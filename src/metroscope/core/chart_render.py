@@ -58,6 +58,6 @@ def to_svg(spec: dict[str, Any], *, language: str = "en", width: int = 600) -> s
         vl_convert.vegalite_to_svg(
             prepared,
             allowed_base_urls=[],
-            format_locale=FORMAT_LOCALES.get(language[:2], "en-US"),
+            format_locale=FORMAT_LOCALES.get(language[:2], "en-US"),  # type: ignore[arg-type]
         )
     )

@@ -39,9 +39,9 @@ def spending_by_activity(*, years: Iterable[int] | None) -> dict[int, Decimal]:
 
 @dataclass
 class MatrixView:
-    challenges: list[framework.Challenge]
-    themes: list[framework.Theme]
-    rows: list[tuple[framework.Challenge, list[dashboards.Cell]]]
+    challenges: list[framework.PlanItem]
+    themes: list[framework.PlanItem]
+    rows: list[tuple[framework.PlanItem, list[dashboards.Cell]]]
     activities: int  # activities of the chosen years with at least one cell
     solutions: int
     spending_eur: Decimal

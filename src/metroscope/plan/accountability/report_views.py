@@ -64,7 +64,9 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def accounts_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+def accounts_export(
+    request: HttpRequest, table: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     if not access.access_accounts_export_for_user(request.user):
         return _refuse(request)
     chosen = auditor_export.TABLES.get(table)
@@ -73,7 +75,7 @@ def accounts_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else None
     name = f"metropolis-{chosen.name}{'-' + str(year) if year else ''}.{fmt}"
-    response: HttpResponse
+    response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.csv_stream(chosen.fields, chosen.rows(year)),
