@@ -29,7 +29,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     years = list(WorkPlan.objects.order_by("year").values_list("year", flat=True))
     context = {
         "years": years,
-        "languages": settings.LANGUAGES,
+        "report_languages": settings.LANGUAGES,
         "language": (get_language() or "en")[:2],
         "can_export": access.access_accounts_export_for_user(request.user),
         "tables": list(auditor_export.TABLES),
