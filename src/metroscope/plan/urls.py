@@ -3,7 +3,12 @@ from __future__ import annotations
 from django.urls import path
 
 from metroscope.plan import views
-from metroscope.plan.accountability import accounts_views, register_views
+from metroscope.plan.accountability import (
+    accounts_views,
+    dashboard_views,
+    register_views,
+    report_views,
+)
 from metroscope.plan.accountability import views as accountability
 
 app_name = "plan"
@@ -24,4 +29,13 @@ urlpatterns = [
     path("activities/<int:pk>/", accountability.activity_detail, name="activity"),
     path("money/", accounts_views.money_page, name="money"),
     path("carbon/", accounts_views.carbon_page, name="carbon"),
+    path("matrix/", dashboard_views.matrix_page, name="matrix"),
+    path("engagement/", dashboard_views.engagement_page, name="engagement"),
+    path("report/", report_views.report_page, name="report"),
+    path("report/board-report.pdf", report_views.report_pdf, name="report_pdf"),
+    path(
+        "accounts-export/<slug:table>.<slug:fmt>",
+        report_views.accounts_export,
+        name="accounts_export",
+    ),
 ]

@@ -60,3 +60,15 @@ def access_member_fees_for_user(user: Any) -> bool:
 def access_expense_lines_for_user(user: Any) -> bool:
     """Expense lines with suppliers and document references: the Secretariat only."""
     return bool(is_secretariat(user))
+
+
+def access_board_report_for_user(user: Any) -> bool:
+    """The Board report (page and PDF): the Secretariat, which writes it, and the Board."""
+    if is_secretariat(user):
+        return True
+    return bool(is_board(user))
+
+
+def access_accounts_export_for_user(user: Any) -> bool:
+    """The auditors' export lists suppliers and document references: the Secretariat only."""
+    return bool(is_secretariat(user))

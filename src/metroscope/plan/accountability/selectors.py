@@ -209,8 +209,11 @@ class LineNode:
     axes: list[AxisNode]
 
 
-def progress_tree(*, plan: framework.StrategicPlan, on: dt.date) -> list[LineNode]:
-    """Line → axis → outcome with activity counts and outcome results (five queries)."""
+def progress_tree(
+    *, plan: framework.StrategicPlan, on: dt.date, years: list[int] | None = None
+) -> list[LineNode]:
+    """Line → axis → outcome with activity counts and outcome results (five queries); with
+    `years`, only the activities of those years' work plans are counted."""
     lines = list(
         framework.ActionLine.objects.filter(plan=plan)
         .order_by("order")
@@ -230,14 +233,18 @@ def progress_tree(*, plan: framework.StrategicPlan, on: dt.date) -> list[LineNod
     )
     per_outcome: dict[int, set[int]] = defaultdict(set)
     per_axis: dict[int, set[int]] = defaultdict(set)
-    through = Activity.outcomes.through.objects.values_list("activity_id", "outcome_id")
+    in_years = Q() if years is None else Q(activity__work_plan__year__in=years)
+    through = Activity.outcomes.through.objects.filter(in_years).values_list(
+        "activity_id", "outcome_id"
+    )
     outcome_axis = dict(framework.Outcome.objects.values_list("pk", "axis_id"))
     for activity_id, outcome_id in through:
         per_outcome[outcome_id].add(activity_id)
         per_axis[outcome_axis[outcome_id]].add(activity_id)
-    for activity_id, axis_id in Activity.objects.filter(axis__isnull=False).values_list(
-        "pk", "axis_id"
-    ):
+    on_axis = Activity.objects.filter(axis__isnull=False)
+    if years is not None:
+        on_axis = on_axis.filter(work_plan__year__in=years)
+    for activity_id, axis_id in on_axis.values_list("pk", "axis_id"):
         per_axis[axis_id].add(activity_id)
     tree = []
     for line in lines:

@@ -1,0 +1,173 @@
+"""The sections of the Board report, in order: each a title, a template and a function that
+gathers its figures. A new section (gender, risks…) is one more entry in SECTIONS."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.templatetags.static import static
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from metroscope.core import chart_render
+from metroscope.core.charts import world_map
+from metroscope.members.models import Member
+from metroscope.plan import models as framework
+from metroscope.plan.accountability import (
+    accounts,
+    charts,
+    dashboard_selectors,
+    dashboards,
+    progress,
+    selectors,
+)
+from metroscope.plan.accountability.ledger import FundingKind, SpendCategory
+from metroscope.plan.accountability.models import ActivityStatus, ActivityType
+from metroscope.plan.accountability.report import figures
+
+
+@dataclass
+class Scope:
+    """What one report covers; figures shared by several sections are computed once."""
+
+    plan: framework.StrategicPlan
+    years: list[int]
+    language: str
+    on: dt.date
+    mandate: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, compute: Callable[[list[int]], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = compute(self.years)
+        return self.cache[key]
+
+    def svg(self, spec: dict[str, Any]) -> str:
+        return chart_render.to_svg(spec, language=self.language)
+
+    @property
+    def label(self) -> str:
+        first, last = self.years[0], self.years[-1]
+        return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: Promise
+    template: str
+    build: Callable[[Scope], dict[str, Any]]
+    mandate_only: bool = False
+
+
+def _engagement(years: list[int]) -> dashboard_selectors.EngagementView:
+    return dashboard_selectors.member_engagement(years=years)
+
+
+def summary(scope: Scope) -> dict[str, Any]:
+    acts = scope.get("activities", figures.activities)
+    completed = sum(1 for a in acts if a.status == ActivityStatus.COMPLETED)
+    return {
+        "activities": acts,
+        "completed": completed,
+        "finances": scope.get("finances", figures.finances),
+        "funding": scope.get("funding", figures.funding),
+        "carbon": scope.get("carbon", figures.travel),
+        "engagement": scope.get("engagement", _engagement).engagement,
+    }
+
+
+def plan_progress(scope: Scope) -> dict[str, Any]:
+    tree = selectors.progress_tree(plan=scope.plan, on=scope.on, years=scope.years)
+    return {"tree": tree, "rule": progress.RULE, "years": scope.years}
+
+
+def activity_list(scope: Scope) -> dict[str, Any]:
+    return {
+        "activities": scope.get("activities", figures.activities),
+        "types": dict(ActivityType.choices),
+        "statuses": dict(ActivityStatus.choices),
+    }
+
+
+def finances(scope: Scope) -> dict[str, Any]:
+    return {
+        "finances": scope.get("finances", figures.finances),
+        "labels": accounts.plan_labels(),
+        "categories": dict(SpendCategory.choices),
+    }
+
+
+def funding(scope: Scope) -> dict[str, Any]:
+    data = scope.get("funding", figures.funding)
+    return {
+        "funding": data,
+        "kinds": dict(FundingKind.choices),
+        "chart": scope.svg(charts.funding_mix_chart(data.mix)) if data.mix else "",
+    }
+
+
+def travel(scope: Scope) -> dict[str, Any]:
+    data = scope.get("carbon", figures.travel)
+    return {
+        "carbon": data,
+        "labels": accounts.plan_labels(),
+        "chart": scope.svg(charts.emissions_chart(data.by_year)) if data.by_year else "",
+    }
+
+
+def engagement(scope: Scope) -> dict[str, Any]:
+    view = scope.get("engagement", _engagement)
+    reached = {row.pk for row in view.engagement.members if row.activities}
+    yes, no = str(_("Reached")), str(_("Never reached"))
+    points = [
+        {"name": name, "latitude": lat, "longitude": lon, "group": yes if pk in reached else no}
+        | {"detail": yes if pk in reached else no, "url": ""}
+        for pk, name, lat, lon in Member.objects.values_list("pk", "name", "latitude", "longitude")
+    ]
+    world = world_map(
+        points,  # type: ignore[arg-type]
+        outline_url=static("geo/countries-110m.json"),
+        group_title=str(_("Members")),
+        description=str(_("Members reached by the activities")),
+        height=300,
+    )
+    return {
+        "view": view,
+        "region_names": {r.code: r.name for r in view.regions},
+        "chart": scope.svg(charts.engagement_chart(charts.engagement_rows(view))),
+        "map": scope.svg(world),
+        "rule": dashboards.ENGAGEMENT_RULE,
+    }
+
+
+def year_on_year(scope: Scope) -> dict[str, Any]:
+    """One column per year of the mandate: the summary's figures, year by year."""
+    columns = []
+    for year in scope.years:
+        one = Scope(plan=scope.plan, years=[year], language=scope.language, on=scope.on)
+        columns.append({"year": year, **summary(one)})
+    return {"columns": columns}
+
+
+SECTIONS: list[Section] = [
+    Section("summary", _("Summary"), "plan/report/_summary.html", summary),
+    Section(
+        "year-on-year",
+        _("Year on year"),
+        "plan/report/_year_on_year.html",
+        year_on_year,
+        mandate_only=True,
+    ),
+    Section(
+        "progress", _("Progress against the plan"), "plan/report/_progress.html", plan_progress
+    ),
+    Section("activities", _("Activities"), "plan/report/_activities.html", activity_list),
+    Section("finances", _("Finances"), "plan/report/_finances.html", finances),
+    Section("funding", _("Funding mix and diversification"), "plan/report/_funding.html", funding),
+    Section("carbon", _("Travel emissions"), "plan/report/_carbon.html", travel),
+    Section("engagement", _("Members engaged"), "plan/report/_engagement.html", engagement),
+]
