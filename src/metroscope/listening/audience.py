@@ -46,8 +46,5 @@ def member_officers(members: QuerySet[Member]) -> list[tuple[Member, Any]]:
 
 def answered_units(survey: Survey) -> set[int]:
     """Ids of the members (per-member survey) or contacts (per-contact) that answered."""
-    if survey.audience == Audience.CONTACT:
-        field = "contact_id"
-    else:
-        field = "member_id"
+    field = "contact_id" if survey.audience == Audience.CONTACT else "member_id"
     return set(survey.responses.values_list(field, flat=True))
