@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.utils import translation
 from django.core.management import call_command
+from django.utils import translation
 
 from metroscope.listening import invitations, selectors, services
 from metroscope.listening.models import SendingKind, SurveyInvitation, SurveySending
