@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -134,7 +134,7 @@ def mean_ranks(rankings: Iterable[Sequence[int]]) -> dict[int, float]:
 
 
 def rates_by(
-    audience: Iterable[tuple[object, str]], responded: set[object], order: Sequence[str]
+    audience: Iterable[tuple[object, str]], responded: Set[object], order: Sequence[str]
 ) -> list[RateRow]:
     """Response rates per group: `audience` gives (who, group) for each person or member
     invited, `responded` who of them answered. Groups in `order` first (listed even when
