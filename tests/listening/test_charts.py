@@ -22,17 +22,27 @@ def test_median_times_chart_has_a_point_per_month_and_measure_and_skips_gaps():
     assert spec["description"] == "d"
 
 
-def test_option_counts_chart_keeps_the_option_order_and_one_colour_per_region():
-    rows = [{"option": "B", "region": "Europe", "count": 2}]
-    spec = charts.option_counts_by_region(
+def test_option_counts_chart_keeps_the_option_order_and_one_colour_per_group():
+    rows = [{"option": "B", "group": "Europe", "count": 2}]
+    spec = charts.option_counts_by(
         rows,
         options=["A", "B"],
-        regions=["Africa", "Europe"],
+        groups=["Africa", "Europe"],
         option_title="Answer",
-        region_title="Region",
+        group_title="Region",
         description="d",
     )
     assert spec["encoding"]["y"]["sort"] == ["A", "B"]
     assert spec["encoding"]["color"]["scale"]["domain"] == ["Africa", "Europe"]
     assert len(spec["encoding"]["color"]["scale"]["range"]) == 2
     assert spec["data"]["values"] == rows
+
+
+def test_option_counts_chart_reuses_colours_past_the_palette():
+    groups = [f"g{i}" for i in range(10)]
+    spec = charts.option_counts_by(
+        [], options=[], groups=groups, option_title="", group_title="", description=""
+    )
+    colours = spec["encoding"]["color"]["scale"]["range"]
+    assert len(colours) == 10
+    assert colours[8] == colours[0]

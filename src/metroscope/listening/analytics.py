@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 def hours_between(start: datetime, end: datetime | None) -> float | None:
@@ -86,9 +87,16 @@ def medians_by_region(items: Iterable[RequestTimes], regions: Sequence[str]) -> 
 
 @dataclass(frozen=True)
 class RateRow:
+    """One group's response rate: `region` names the group (a region, role or language)
+    and `members` counts its audience (members, or contacts in a per-contact survey)."""
+
     region: str
     members: int
     responded: int
+
+    @property
+    def group(self) -> str:
+        return self.region
 
     @property
     def rate(self) -> float | None:
@@ -123,3 +131,47 @@ def mean_ranks(rankings: Iterable[Sequence[int]]) -> dict[int, float]:
         for position, option in enumerate(ranking, start=1):
             ranks[option].append(position)
     return {option: statistics.fmean(values) for option, values in ranks.items()}
+
+
+def rates_by(
+    audience: Iterable[tuple[object, str]], responded: Set[object], order: Sequence[str]
+) -> list[RateRow]:
+    """Response rates per group: `audience` gives (who, group) for each person or member
+    invited, `responded` who of them answered. Groups in `order` first (listed even when
+    empty), any others after in name order, then the total row named ""."""
+    invited: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    seen: set[object] = set()
+    for who, group in audience:
+        if who in seen:
+            continue
+        seen.add(who)
+        invited[group] += 1
+        answered[group] += who in responded
+    groups = list(order) + sorted(set(invited) - set(order))
+    return response_rates({g: invited[g] for g in groups}, {g: answered[g] for g in groups})
+
+
+SMALL_CELL = 3
+
+
+def suppressed(count: int, threshold: int = SMALL_CELL) -> int | None:
+    """A published count, or None when it is so small (1 or 2) that it could point to
+    someone; zero is shown, since it reveals no one's answer."""
+    return None if 0 < count < threshold else count
+
+
+def public_counts(
+    rows: Iterable[Mapping[str, Any]],
+    respondents: Mapping[str, int],
+    threshold: int = SMALL_CELL,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Counts split by group fit to publish: groups with fewer than `threshold` respondents
+    are left out whole (named in the second list), and small cells come back as None."""
+    hidden = sorted(g for g, n in respondents.items() if n < threshold)
+    shown = [
+        {**row, "count": suppressed(int(row["count"]), threshold)}
+        for row in rows
+        if row["group"] not in hidden
+    ]
+    return shown, hidden

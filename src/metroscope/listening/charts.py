@@ -49,16 +49,17 @@ def median_times_by_month(
     }
 
 
-def option_counts_by_region(
+def option_counts_by(
     rows: Sequence[dict[str, Any]],
     *,
     options: Sequence[str],
-    regions: Sequence[str],
+    groups: Sequence[str],
     option_title: str,
-    region_title: str,
+    group_title: str,
     description: str,
 ) -> dict[str, Any]:
-    """One bar per option (or scale value), stacked by the answering members' regions."""
+    """One bar per option (or scale value), stacked by the respondents' groups (regions,
+    roles or genders); rows are {"option", "group", "count"}."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "description": description,
@@ -74,16 +75,20 @@ def option_counts_by_region(
             },
             "x": {"field": "count", "type": "quantitative", "title": "n", "stack": "zero"},
             "color": {
-                "field": "region",
+                "field": "group",
                 "type": "nominal",
-                "title": region_title,
-                "scale": {"domain": list(regions), "range": PALETTE[: len(regions)]},
+                "title": group_title,
+                "scale": {"domain": list(groups), "range": _colours(len(groups))},
             },
             "tooltip": [
                 {"field": "option", "type": "nominal", "title": option_title},
-                {"field": "region", "type": "nominal", "title": region_title},
+                {"field": "group", "type": "nominal", "title": group_title},
                 {"field": "count", "type": "quantitative"},
             ],
         },
         "config": CONFIG,
     }
+
+
+def _colours(n: int) -> list[str]:
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from metroscope.members.models import Member
+from metroscope.members.models import Contact, Member, Region
 
 
 class RequestCategory(models.TextChoices):
@@ -105,14 +105,43 @@ class RequestMessage(models.Model):
         return f"{self.request_id} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Audience(models.TextChoices):
+    MEMBER = "member", _("One answer per member (its officers answer)")
+    CONTACT = "contact", _("One answer per contact (invited by e-mail)")
+
+
 class Survey(models.Model):
     """A questionnaire written once and offered in English, French and Spanish; each member
-    answers once, through one of its officers."""
+    answers once through one of its officers, or each contact in the audience answers once
+    through the link of their invitation."""
 
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.MEMBER
+    )
+    audience_regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("regions of the audience"),
+        blank=True,
+        related_name="+",
+        help_text=_("None chosen: every region."),
+    )
+    audience_roles = models.JSONField(
+        _("role categories of the audience"),
+        default=list,
+        blank=True,
+        help_text=_("Per-contact surveys only; none chosen: every role."),
+    )
+    audience_languages = models.JSONField(
+        _("languages of the audience"),
+        default=list,
+        blank=True,
+        help_text=_("Per-contact surveys only; none chosen: every language."),
+    )
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -186,11 +215,16 @@ class Option(models.Model):
 
 
 class SurveyResponse(models.Model):
-    """A member's one answer to a survey."""
+    """A member's (or, in a per-contact survey, a contact's) one answer to a survey."""
 
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="survey_responses")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
     language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
     submitted_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
@@ -201,12 +235,19 @@ class SurveyResponse(models.Model):
         verbose_name_plural = _("survey responses")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "member"], name="survey_one_response_per_member"
-            )
+                fields=["survey", "member"],
+                condition=models.Q(contact__isnull=True),
+                name="survey_one_response_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "contact"],
+                condition=models.Q(contact__isnull=False),
+                name="survey_one_response_per_contact",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.survey} · {self.member}"
+        return f"{self.survey} · {self.contact or self.member}"
 
 
 class Answer(models.Model):
@@ -226,3 +267,101 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} · {self.question_id}"
+
+
+class SurveyInvitation(models.Model):
+    """Someone invited to answer: a member's officer (per-member surveys) or a contact
+    (per-contact surveys, who answers through the token of this invitation)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["survey", "member", "email"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "contact"],
+                condition=models.Q(contact__isnull=False),
+                name="invitation_once_per_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "member", "user"],
+                condition=models.Q(user__isnull=False),
+                name="invitation_once_per_officer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.email}"
+
+
+class SendingKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    REMINDER = "reminder", _("Reminder")
+
+
+class SurveySending(models.Model):
+    """The log of every e-mail sent about a survey: to whom, when, which kind, by whom
+    (empty when the `survey_invite` command sent it)."""
+
+    invitation = models.ForeignKey(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="sendings"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=SendingKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("survey e-mail")
+        verbose_name_plural = _("survey e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.invitation.email} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class AnswerTagging(models.Model):
+    """Staff's reading of a free-text answer: the plan themes it speaks of and, when it is
+    turned into one, the Exchange need recorded from it."""
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="tagging")
+    themes = models.ManyToManyField(
+        "plan.Theme", verbose_name=_("plan themes"), blank=True, related_name="+"
+    )
+    need = models.ForeignKey(
+        "exchange.Need",
+        verbose_name=_("need"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    tagged_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[themes])
+
+    class Meta:
+        verbose_name = _("answer tagging")
+        verbose_name_plural = _("answer taggings")
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}"

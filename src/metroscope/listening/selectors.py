@@ -7,20 +7,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from metroscope.core.i18n import translated
-from metroscope.listening import analytics
+from metroscope.listening import analytics, audience
 from metroscope.listening.models import (
     Answer,
+    Audience,
     Question,
     QuestionKind,
+    SendingKind,
     SupportRequest,
     Survey,
     SurveyResponse,
 )
-from metroscope.members.models import Member, Region
+from metroscope.members.models import Contact, Gender, Member, Region, RoleCategory
 
 
 def region_names() -> list[str]:
@@ -41,7 +44,7 @@ def request_times(requests: QuerySet[SupportRequest]) -> list[analytics.RequestT
 
 def open_surveys() -> QuerySet[Survey]:
     now = timezone.now()
-    return Survey.objects.filter(opens_at__lte=now, closes_at__gt=now)
+    return Survey.objects.filter(opens_at__lte=now, closes_at__gt=now, audience=Audience.MEMBER)
 
 
 def answered_surveys(members: QuerySet[Member]) -> dict[int, list[str]]:
@@ -55,77 +58,159 @@ def answered_surveys(members: QuerySet[Member]) -> dict[int, list[str]]:
     return found
 
 
-def response_rates(survey: Survey) -> list[analytics.RateRow]:
-    """The audience is every member of the association, per region."""
-    regions = list(Region.objects.order_by("order", "name"))
-    members = dict(
-        Member.objects.values_list("country__region_id").annotate(n=Count("pk")).order_by()
+def _rate_audience(survey: Survey, by: str) -> list[tuple[object, str]]:
+    """(who, group) pairs of the survey's audience: members, or the contacts invited or
+    in the audience now (a contact who left the audience after answering still counts)."""
+    if survey.audience == Audience.MEMBER:
+        return [
+            (m.pk, translated(m.country.region, "name")[0])
+            for m in audience.audience_members(survey)
+        ]
+    invited = Contact.objects.filter(pk__in=survey.invitations.values("contact_id")).select_related(
+        "member__country__region"
     )
-    responded = dict(
-        survey.responses.values_list("member__country__region_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    contacts = {c.pk: c for c in [*audience.audience_contacts(survey), *invited]}
+    languages = dict(settings.LANGUAGES)
+    groups = {
+        "region": lambda c: translated(c.member.country.region, "name")[0],
+        "role": lambda c: str(RoleCategory(c.role_category).label),
+        "language": lambda c: str(languages.get(c.language, c.language)),
+    }
+    return [(pk, groups[by](c)) for pk, c in sorted(contacts.items())]
+
+
+def response_rates(survey: Survey, by: str = "region") -> list[analytics.RateRow] | None:
+    """The share of the audience that answered, per region, role or language; None where
+    the split does not apply (a per-member survey has no role or language of its own)."""
+    if survey.audience == Audience.MEMBER and by != "region":
+        return None
+    return analytics.rates_by(
+        _rate_audience(survey, by), audience.answered_units(survey), group_order(by)
     )
-    names = {r.pk: translated(r, "name")[0] for r in regions}
-    return analytics.response_rates(
-        {names[r.pk]: members.get(r.pk, 0) for r in regions},
-        {names[r.pk]: responded.get(r.pk, 0) for r in regions},
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """Who answered, as far as the results are split: the contact's role and gender (a
+    per-member answer: the contact of that member with the officer's e-mail address),
+    "Not stated" when unknown."""
+
+    region: str
+    role: str
+    gender: str
+    language: str
+
+
+SPLITS = ("region", "role", "gender")
+
+
+def _contacts_of_officers(responses: list[SurveyResponse]) -> dict[tuple[int, str], Contact]:
+    wanted = {
+        (r.member_id, r.submitted_by.email.lower())
+        for r in responses
+        if r.contact is None and r.submitted_by is not None and r.submitted_by.email
+    }
+    if not wanted:
+        return {}
+    contacts = Contact.objects.filter(member_id__in={m for m, _e in wanted}).exclude(email="")
+    return {(c.member_id, c.email.lower()): c for c in contacts}
+
+
+def respondents(survey: Survey) -> dict[int, Respondent]:
+    """Response id → its respondent's region, role, gender and language (labels)."""
+    responses = list(
+        survey.responses.select_related("member__country__region", "contact", "submitted_by")
     )
+    officers = _contacts_of_officers(responses)
+    languages = dict(settings.LANGUAGES)
+    found = {}
+    for r in responses:
+        contact = r.contact
+        if contact is None and r.submitted_by is not None:
+            contact = officers.get((r.member_id, r.submitted_by.email.lower()))
+        found[r.pk] = Respondent(
+            region=translated(r.member.country.region, "name")[0],
+            role=str(RoleCategory(contact.role_category).label) if contact else _not_stated(),
+            gender=str(Gender(contact.gender).label) if contact else _not_stated(),
+            language=str(languages.get(r.language, r.language)),
+        )
+    return found
+
+
+def _not_stated() -> str:
+    return str(Gender.NOT_STATED.label)
+
+
+def group_order(by: str) -> list[str]:
+    if by == "role":
+        return [str(label) for _v, label in RoleCategory.choices] + [_not_stated()]
+    if by == "gender":
+        return [str(label) for _v, label in Gender.choices]
+    if by == "language":
+        return [str(name) for _c, name in settings.LANGUAGES]
+    return region_names()
 
 
 @dataclass
 class QuestionResult:
     question: Question
     answered: int = 0
-    # (label, region) → count; for a ranking, label → mean rank
+    # {"option", "group", "count"} rows; groups are regions, roles or genders
     counts: list[dict[str, Any]] = field(default_factory=list)
     totals: list[tuple[str, int]] = field(default_factory=list)
     mean_ranks: list[tuple[str, float]] = field(default_factory=list)
     median: float | None = None
     texts: int = 0
+    respondents: dict[str, int] = field(default_factory=dict)
 
 
-def _answers(survey: Survey) -> Iterator[tuple[Answer, str]]:
-    answers = Answer.objects.filter(response__survey=survey).select_related(
-        "response__member__country__region"
-    )
-    for answer in answers:
-        yield answer, translated(answer.response.member.country.region, "name")[0]
+def _answers(survey: Survey, by: str) -> Iterator[tuple[Answer, str]]:
+    people = respondents(survey)
+    for answer in Answer.objects.filter(response__survey=survey):
+        yield answer, getattr(people[answer.response_id], by)
 
 
-def survey_results(survey: Survey) -> list[QuestionResult]:
-    """Per question: option (or scale value) counts split by region, mean ranks, the median
-    number, or how many wrote text."""
+def _choice_counts(
+    result: QuestionResult, answers: list[tuple[Any, str]], labels: dict[int, str]
+) -> None:
+    question = result.question
+    pairs: list[tuple[object, str]] = []
+    for value, group in answers:
+        for v in value if isinstance(value, list) else [value]:
+            pairs.append((labels.get(v, v) if question.kind != "scale" else v, group))
+    counted = analytics.option_counts(pairs)
+    result.counts = [
+        {"option": str(k[0]), "group": k[1], "count": n}
+        for k, n in sorted(counted.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
+    ]
+    totals: Counter[str] = Counter()
+    for (option, _group), n in counted.items():
+        totals[str(option)] += n
+    if question.kind == QuestionKind.SCALE:
+        keys = [str(v) for v in range(question.scale_min, question.scale_max + 1)]
+    else:
+        keys = list(labels.values())
+    result.totals = [(k, totals.get(k, 0)) for k in keys]
+
+
+def survey_results(survey: Survey, by: str = "region") -> list[QuestionResult]:
+    """Per question: option (or scale value) counts split by region, role or gender, mean
+    ranks, the median number, or how many wrote text."""
     questions = list(survey.questions.prefetch_related("options"))
     by_question: dict[int, list[tuple[Any, str]]] = defaultdict(list)
-    for answer, region in _answers(survey):
-        by_question[answer.question_id].append((answer.value, region))
+    for answer, group in _answers(survey, by if by in SPLITS else "region"):
+        by_question[answer.question_id].append((answer.value, group))
     results = []
     for question in questions:
         result = QuestionResult(question=question)
         answers = by_question.get(question.pk, [])
         result.answered = len(answers)
+        result.respondents = dict(Counter(group for _v, group in answers))
         labels = {o.pk: translated(o, "label")[0] for o in question.options.all()}
         if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE):
-            pairs: list[tuple[object, str]] = []
-            for value, region in answers:
-                for v in value if isinstance(value, list) else [value]:
-                    pairs.append((labels.get(v, v) if question.kind != "scale" else v, region))
-            counted = analytics.option_counts(pairs)
-            result.counts = [
-                {"option": str(k[0]), "region": k[1], "count": n}
-                for k, n in sorted(counted.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
-            ]
-            totals: Counter[str] = Counter()
-            for (option, _region), n in counted.items():
-                totals[str(option)] += n
-            if question.kind == QuestionKind.SCALE:
-                keys = [str(v) for v in range(question.scale_min, question.scale_max + 1)]
-            else:
-                keys = list(labels.values())
-            result.totals = [(k, totals.get(k, 0)) for k in keys]
+            _choice_counts(result, answers, labels)
         elif question.kind == QuestionKind.RANKING:
-            means = analytics.mean_ranks(value for value, _region in answers)
+            means = analytics.mean_ranks(value for value, _group in answers)
             result.mean_ranks = sorted(
                 ((labels[o], m) for o, m in means.items() if o in labels), key=lambda x: x[1]
             )
@@ -135,6 +220,22 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
             result.texts = len(answers)
         results.append(result)
     return results
+
+
+def published_surveys() -> QuerySet[Survey]:
+    return Survey.objects.filter(results_published_at__isnull=False).order_by(
+        "-results_published_at"
+    )
+
+
+def text_answers(survey: Survey) -> QuerySet[Answer]:
+    """Free-text answers with their member and tagging, for staff to read and tag."""
+    return (
+        Answer.objects.filter(response__survey=survey, question__kind=QuestionKind.TEXT)
+        .select_related("question", "response__member", "response__contact", "tagging__need")
+        .prefetch_related("tagging__themes")
+        .order_by("question__order", "response__member__name", "pk")
+    )
 
 
 def export_rows(survey: Survey) -> Iterator[list[Any]]:
@@ -147,7 +248,7 @@ def export_rows(survey: Survey) -> Iterator[list[Any]]:
     kinds = {q.pk: q.kind for q in questions}
     answers = (
         Answer.objects.filter(response__survey=survey)
-        .select_related("response__member__country__region")
+        .select_related("response__member__country__region", "response__contact")
         .order_by("response__member__name", "question_id")
     )
     for answer in sorted(answers, key=lambda a: (a.response.member.name, order[a.question_id])):
@@ -170,4 +271,19 @@ def export_rows(survey: Survey) -> Iterator[list[Any]]:
             texts[answer.question_id],
             kind,
             shown,
+            str(answer.response.contact or ""),
         ]
+
+
+def sending_counts(survey: Survey) -> dict[str, int]:
+    """How many have been invited, reminded (at least once) and not e-mailed yet."""
+    invitations = survey.invitations.annotate(
+        invited=Count("sendings", filter=Q(sendings__kind=SendingKind.INVITATION)),
+        reminded=Count("sendings", filter=Q(sendings__kind=SendingKind.REMINDER)),
+    ).values_list("invited", "reminded")
+    rows = list(invitations)
+    return {
+        "invited": sum(1 for i, _r in rows if i),
+        "reminded": sum(1 for _i, r in rows if r),
+        "pending": sum(1 for i, _r in rows if not i),
+    }

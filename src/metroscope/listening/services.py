@@ -12,18 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
+from metroscope.exchange.models import Need
+from metroscope.exchange.needs import NeedInput, save_need
 from metroscope.listening import emails
 from metroscope.listening.access import members_for
 from metroscope.listening.models import (
     Answer,
+    AnswerTagging,
+    Audience,
+    QuestionKind,
     RequestMessage,
     RequestStatus,
     SupportRequest,
     Survey,
+    SurveyInvitation,
     SurveyResponse,
 )
 from metroscope.listening.validation import clean_answers
 from metroscope.members.models import Member
+from metroscope.plan.models import Theme
 
 
 class AlreadyAnswered(ValueError):
@@ -135,30 +142,121 @@ def survey_answer(
     """A member's one answer, checked question by question; a second answer is refused."""
     if not members_for(user).filter(pk=member.pk).exists():
         raise PermissionDenied(_("You may answer only for the members you are an officer of."))
+    if survey.audience != Audience.MEMBER:
+        raise PermissionDenied(
+            _("Each invited contact answers this survey through the link of their invitation.")
+        )
+    once = _("%(member)s has already answered this survey: each member answers once.") % {
+        "member": member.name
+    }
+    return _record(
+        survey=survey,
+        responses=SurveyResponse.objects.filter(survey=survey, member=member, contact=None),
+        values={"member": member, "submitted_by": user, "language": language},
+        raw=raw,
+        once=once,
+    )
+
+
+def survey_answer_invited(
+    *, invitation: SurveyInvitation, raw: dict[int, Any], language: str
+) -> SurveyResponse:
+    """A contact's one answer to a per-contact survey, through their invitation's link."""
+    if invitation.contact is None:
+        raise PermissionDenied(_("This invitation is not for a per-contact survey."))
+    return _record(
+        survey=invitation.survey,
+        responses=SurveyResponse.objects.filter(
+            survey=invitation.survey, contact=invitation.contact
+        ),
+        values={"member": invitation.member, "contact": invitation.contact, "language": language},
+        raw=raw,
+        once=_("You have already answered this survey: each person answers once."),
+    )
+
+
+def _record(
+    *,
+    survey: Survey,
+    responses: Any,
+    values: dict[str, Any],
+    raw: dict[int, Any],
+    once: str,
+) -> SurveyResponse:
     if not survey.is_open():
         raise ValueError(_("This survey is not open for answers."))
-    if SurveyResponse.objects.filter(survey=survey, member=member).exists():
-        raise AlreadyAnswered(
-            _("%(member)s has already answered this survey: each member answers once.")
-            % {"member": member.name}
-        )
+    if responses.exists():
+        raise AlreadyAnswered(once)
     questions = list(survey.questions.prefetch_related("options"))
     clean, errors = clean_answers(questions, raw)
     if errors:
         raise AnswersInvalid(errors)
     try:
         with transaction.atomic():
-            response = SurveyResponse.objects.create(
-                survey=survey, member=member, submitted_by=user, language=language
-            )
+            response = SurveyResponse.objects.create(survey=survey, **values)
             Answer.objects.bulk_create(
                 Answer(response=response, question_id=qid, value=value)
                 for qid, value in clean.items()
             )
     except IntegrityError:
-        # Two officers of the same member at once: the constraint decides.
-        raise AlreadyAnswered(
-            _("%(member)s has already answered this survey: each member answers once.")
-            % {"member": member.name}
-        ) from None
+        # Two answers at once (two officers of one member, or one link opened twice):
+        # the unique constraint decides.
+        raise AlreadyAnswered(once) from None
     return response
+
+
+@transaction.atomic
+def survey_publish(*, user: Any, survey: Survey, publish: bool = True) -> Survey:
+    """Publish (or withdraw) the survey's aggregated results; answers stay private."""
+    _staff_only(user)
+    survey.results_published_at = timezone.now() if publish else None
+    survey.save(update_fields=["results_published_at"])
+    return survey
+
+
+def _text_answer(answer: Answer) -> None:
+    if answer.question.kind != QuestionKind.TEXT:
+        raise ValueError(_("Only free-text answers are tagged."))
+
+
+@transaction.atomic
+def answer_tag(*, user: Any, answer: Answer, themes: list[Theme]) -> AnswerTagging:
+    """Staff tag a free-text answer with the plan themes it speaks of."""
+    _staff_only(user)
+    _text_answer(answer)
+    tagging, _created = AnswerTagging.objects.get_or_create(
+        answer=answer, defaults={"tagged_by": user}
+    )
+    tagging.tagged_by = user
+    tagging.tagged_at = timezone.now()
+    tagging.save()
+    tagging.themes.set(themes)
+    return tagging
+
+
+@transaction.atomic
+def answer_to_need(*, user: Any, answer: Answer, title: str) -> Need:
+    """Turn a free-text answer into a need of the answering member on the Exchange, with
+    the answer's themes; an answer becomes one need only."""
+    _staff_only(user)
+    _text_answer(answer)
+    tagging = AnswerTagging.objects.filter(answer=answer).first()
+    if tagging is not None and tagging.need_id is not None:
+        raise ValueError(_("This answer is already a need on the Exchange."))
+    if not title.strip():
+        raise ValueError(_("Give the need a title: what the member wants to solve."))
+    themes = list(tagging.themes.all()) if tagging else []
+    need = save_need(
+        user,
+        NeedInput(
+            member=answer.response.member,
+            title=title.strip()[:300],
+            description=str(answer.value),
+            themes=themes,
+        ),
+    )
+    if tagging is None:
+        tagging = AnswerTagging(answer=answer, tagged_by=user)
+    tagging.need = need
+    tagging.save()
+    return need

@@ -1,5 +1,5 @@
-"""Pages of member surveys: the list, the answering page (in the reader's language), and
-for staff the results by region and the CSV of answers."""
+"""Pages of member surveys: the list, the answering page (in the reader's language) for a
+member's officer, and the page an invited contact answers through their own link."""
 
 from __future__ import annotations
 
@@ -8,15 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from metroscope.core import exports
 from metroscope.core.roles import is_secretariat
-from metroscope.listening import access, charts, selectors, services
-from metroscope.listening.models import Question, QuestionKind, Survey, SurveyResponse
+from metroscope.listening import access, selectors, services
+from metroscope.listening.models import (
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 
 @login_required
@@ -53,6 +58,24 @@ def raw_answers(questions: list[Question], post: QueryDict) -> dict[int, Any]:
         else:
             raw[question.pk] = post.get(name)
     return raw
+
+
+def answer_fields(
+    questions: list[Question], errors: dict[int, str], submitted: dict[int, Any]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "question": q,
+            "name": f"q{q.pk}",
+            "error": errors.get(q.pk, ""),
+            "value": submitted.get(q.pk),
+            "scale": list(range(q.scale_min, q.scale_max + 1)),
+            "ranks": list(range(1, len(q.options.all()) + 1))
+            if q.kind == QuestionKind.RANKING
+            else [],
+        }
+        for q in questions
+    ]
 
 
 @login_required
@@ -96,19 +119,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(member)s has already answered this survey: each member answers once.")
             % {"member": member.name},
         )
-    fields = [
-        {
-            "question": q,
-            "name": f"q{q.pk}",
-            "error": errors.get(q.pk, ""),
-            "value": submitted.get(q.pk),
-            "scale": list(range(q.scale_min, q.scale_max + 1)),
-            "ranks": list(range(1, q.options.count() + 1))
-            if q.kind == QuestionKind.RANKING
-            else [],
-        }
-        for q in questions
-    ]
+    fields = answer_fields(questions, errors, submitted)
     return render(
         request,
         "listening/survey.html",
@@ -125,57 +136,46 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _staff_survey(request: HttpRequest, pk: int) -> Survey:
-    if not access.can_see_answers(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Survey, pk=pk)
-
-
-@login_required
-def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
-    regions = selectors.region_names()
-    results = selectors.survey_results(survey)
-    blocks = []
-    for i, result in enumerate(results):
-        spec = None
-        if result.counts:
-            spec = charts.option_counts_by_region(
-                result.counts,
-                options=[k for k, _n in result.totals],
-                regions=regions,
-                option_title=_("Answer"),
-                region_title=_("Region"),
-                description=_("Answers to “%(question)s” by region")
-                % {"question": result.question.text},
+def survey_invited(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """An invited contact answers a per-contact survey; the link's token is the only key,
+    so no sign-in is needed, and it opens nothing but this form."""
+    invitation = (
+        SurveyInvitation.objects.select_related("survey", "contact", "member")
+        .filter(survey_id=pk, token=token, contact__isnull=False)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    survey = invitation.survey
+    questions = list(survey.questions.prefetch_related("options"))
+    done = SurveyResponse.objects.filter(survey=survey, contact=invitation.contact).first()
+    errors: dict[int, str] = {}
+    submitted: dict[int, Any] = {}
+    status = 200
+    if request.method == "POST" and done is None:
+        submitted = raw_answers(questions, request.POST)
+        try:
+            services.survey_answer_invited(
+                invitation=invitation, raw=submitted, language=(get_language() or "en")[:2]
             )
-        blocks.append({"result": result, "spec": spec, "chart_id": f"q-chart-{i}"})
+        except services.AnswersInvalid as exc:
+            errors, status = exc.errors, 400
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        else:
+            messages.success(request, _("Thank you: your answers are recorded."))
+            return redirect(request.path)
     return render(
         request,
-        "listening/survey_results.html",
-        {"survey": survey, "rates": selectors.response_rates(survey), "blocks": blocks},
+        "listening/survey.html",
+        {
+            "survey": survey,
+            "invitation": invitation,
+            "fields": answer_fields(questions, errors, submitted),
+            "done": done,
+            "errors": errors,
+            "is_open": survey.is_open(),
+        },
+        status=status,
     )
-
-
-EXPORT_FIELDS = [
-    exports.Field("member", "string"),
-    exports.Field("member_name", "string"),
-    exports.Field("region", "string"),
-    exports.Field("language", "string"),
-    exports.Field("submitted_at", "datetime"),
-    exports.Field("question_number", "integer"),
-    exports.Field("question", "string"),
-    exports.Field("kind", "string"),
-    exports.Field("answer", "string"),
-]
-
-
-@login_required
-def survey_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    survey = _staff_survey(request, pk)
-    response = StreamingHttpResponse(
-        exports.csv_stream(EXPORT_FIELDS, selectors.export_rows(survey)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-answers.csv"'
-    return response
