@@ -37,9 +37,12 @@ browser:
 	  fi; \
 	fi
 
-## test: the same set-up, lint, then the whole suite (browser tests included)
+## test: the same set-up, lint, then the whole suite (browser tests included) on every core
+## (pytest-xdist: one database per worker; `--dist load` keeps each worker's browser journeys
+## last; WORKERS=0 runs it in this process)
+WORKERS ?= auto
 test: setup browser lint
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(WORKERS) --dist load
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -4,9 +4,11 @@ matrix (anonymous, officer of Barcelona, officer of Seoul, secretariat staff, bo
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import Client
 
@@ -17,10 +19,32 @@ BARCELONA = "barcelona-city"
 SEOUL = "seoul"
 
 
+def is_browser_journey(item: pytest.Item) -> bool:
+    return "tests/e2e/" in item.nodeid.replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Browser journeys use transactional databases that are emptied after each test; run them
-    # last so the session's open data stays in place for everything else.
-    items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace(os.sep, "/"))
+    # last so the session's open data stays in place for everything else. Under pytest-xdist
+    # (`--dist load`, see the Makefile) every worker has its own database and runs the tests
+    # it is given in this collection order, so the guarantee holds per worker.
+    items.sort(key=is_browser_journey)
+
+
+_journey_ran: list[str] = []
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Fail loudly rather than run on an emptied database if a scheduler ever breaks the order.
+    if is_browser_journey(item):
+        _journey_ran.append(item.nodeid)
+    elif _journey_ran and (
+        item.get_closest_marker("django_db") or "db" in getattr(item, "fixturenames", ())
+    ):
+        pytest.fail(
+            f"{item.nodeid} runs after the browser journey {_journey_ran[0]} in this process: "
+            "the journeys flush the database, so they must run last (use --dist load)."
+        )
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +53,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
         call_command("load_open_data", verbosity=0)
 
 
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per process: the real hasher takes ~0.5 s a call, and the personas
+    are made hundreds of times. Every user still gets a genuine hash that signs in."""
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, *roles: tuple[str, str]):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user = get_user_model().objects.create(username=username, password=password_hash())
     for role, member in roles:
         role_grant(username=username, role=role, member_code=member)
     user.refresh_from_db()
