@@ -60,9 +60,16 @@ class DataSnapshot:
         return self.sqlite is not None or bool(self.tables)
 
     def _tables(self) -> list[str]:
-        # The metro table's version row is written by its triggers as the metros come back.
-        tables = connection.introspection.django_table_names(include_views=False)
-        return sorted(set(tables) - {MetroVersion._meta.db_table})
+        # The metro table's version row is written by its triggers as the metros come back;
+        # the search engine's own term tables (`<table>_fts`, no model of their own) are
+        # emptied with their entries and must come back with them.
+        tables = set(connection.introspection.django_table_names(include_views=False))
+        engine = {
+            name
+            for name in connection.introspection.table_names()
+            if name.endswith("_fts") and name.removesuffix("_fts") in tables
+        }
+        return sorted((tables | engine) - {MetroVersion._meta.db_table})
 
     def take(self) -> None:
         connection.ensure_connection()

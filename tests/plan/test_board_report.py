@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.template.defaultfilters import floatformat
 from django.utils import translation
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from metroscope.plan.accountability import sample_accounts
@@ -145,3 +146,33 @@ def test_export_accounts_command_writes_csv_and_refuses_other_suffixes(tmp_path,
     assert len(rows) == BudgetLine.objects.filter(year=YEAR).count()
     with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         call_command("export_accounts", "funding", "--out", str(tmp_path / "x.pdf"))
+
+
+def test_report_gender_and_risks_sections_equal_the_raw_rows(sample):
+    from metroscope.plan.accountability.integrity import Risk, RiskStatus
+    from metroscope.plan.accountability.participation import Participant, ParticipantCount
+
+    year = 2023  # the sample has no participants in 2022: its activities were online
+    html = render.report_html(render.scope_for(years=[year], language="en"))
+    women = (
+        sum(
+            ParticipantCount.objects.filter(
+                activity__work_plan__year=year, gender="female"
+            ).values_list("count", flat=True)
+        )
+        + Participant.objects.filter(activity__work_plan__year=year, gender="female").count()
+    )
+    assert women > 0
+    gender = html[html.index('data-testid="report-gender-balance"') :]
+    body = gender[gender.index("<tbody>") :]
+    first_row = body[: body.index("</tr>")]
+    assert f">{year}<" in first_row
+    assert f'class="num">{women}<' in first_row  # participants of the year: women column
+    risks = html[html.index('data-testid="report-risks"') :]
+    register = list(Risk.objects.all())
+    assert register
+    for risk in register:
+        assert escape(risk.title) in risks
+    open_risks = sum(1 for r in register if r.status != RiskStatus.CLOSED)
+    assert f"{open_risks} open risk" in html
+    assert "participants and risks in this report were made up" in html

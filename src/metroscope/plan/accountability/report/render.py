@@ -57,13 +57,15 @@ def report_html(scope: Scope) -> str:
     """Every section in order (mandate-only ones in a mandate report), in scope.language."""
     with translation.override(scope.language):
         parts = []
+        illustrative = False  # a section's own sample rows (people, risks) flag it too
         for section in SECTIONS:
             if section.mandate_only and not scope.mandate:
                 continue
             context: dict[str, Any] = {"section": section, "scope": scope, **section.build(scope)}
+            illustrative = illustrative or bool(context.get("illustrative"))
             parts.append({"section": section, "html": render_to_string(section.template, context)})
         cached = scope.cache
-        illustrative = any(
+        illustrative = illustrative or any(
             getattr(cached.get(key), "illustrative", False)
             for key in ("finances", "funding", "carbon")
         )

@@ -1,5 +1,5 @@
 """The sections of the Board report, in order: each a title, a template and a function that
-gathers its figures. A new section (gender, risks…) is one more entry in SECTIONS."""
+gathers its figures. A new section is one more entry in SECTIONS."""
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ from metroscope.plan.accountability import (
     charts,
     dashboard_selectors,
     dashboards,
+    people_selectors,
     progress,
+    register_charts,
+    risk_selectors,
     selectors,
 )
 from metroscope.plan.accountability.ledger import FundingKind, SpendCategory
@@ -144,6 +147,34 @@ def engagement(scope: Scope) -> dict[str, Any]:
     }
 
 
+def gender(scope: Scope) -> dict[str, Any]:
+    """The gender balance of participants, speakers and statutory bodies in the report's
+    years (the /plan/people/ page's figures), and participants by role for a one-year report."""
+    single = scope.years[0] if len(scope.years) == 1 else None
+    overview = people_selectors.people_overview(year=single)
+    balance = [b for b in overview.balance if b.year in scope.years]
+    return {
+        "balance": balance,
+        "by_role": overview.by_role if single else [],
+        "groups": register_charts.group_labels(),
+        "illustrative": overview.illustrative,
+        "chart": scope.svg(register_charts.gender_balance_chart(balance)) if balance else "",
+    }
+
+
+def risk_register(scope: Scope) -> dict[str, Any]:
+    """The register as it stands on the day the report is made, with the heat map of open
+    risks (the /plan/risks/ page's figures)."""
+    overview = risk_selectors.risk_overview()
+    return {
+        "overview": overview,
+        "illustrative": overview.illustrative,
+        "chart": scope.svg(register_charts.heat_map_chart(overview.cells))
+        if overview.open_count
+        else "",
+    }
+
+
 def year_on_year(scope: Scope) -> dict[str, Any]:
     """One column per year of the mandate: the summary's figures, year by year."""
     columns = []
@@ -169,5 +200,7 @@ SECTIONS: list[Section] = [
     Section("finances", _("Finances"), "plan/report/_finances.html", finances),
     Section("funding", _("Funding mix and diversification"), "plan/report/_funding.html", funding),
     Section("carbon", _("Travel emissions"), "plan/report/_carbon.html", travel),
+    Section("gender", _("Gender balance"), "plan/report/_gender.html", gender),
+    Section("risks", _("Risks"), "plan/report/_risks.html", risk_register),
     Section("engagement", _("Members engaged"), "plan/report/_engagement.html", engagement),
 ]
