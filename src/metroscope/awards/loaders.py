@@ -13,7 +13,7 @@ from django.utils import timezone
 from metroscope.awards.models import Edition, EditionStatus, PastResult, ResultKind
 from metroscope.core.loading import LoadError, LoadReport, read_csv, sync
 from metroscope.core.text import fold
-from metroscope.exchange.loaders import _members_by_city
+from metroscope.exchange.loaders import members_by_city
 from metroscope.exchange.models import Solution
 
 FILE = Path("awards") / "awards.csv"
@@ -81,7 +81,7 @@ def _parse(path: Path) -> list[dict[str, Any]]:
 def load_awards_data(data_dir: Path, report: LoadReport) -> None:
     path = data_dir / FILE
     parsed = _parse(path)
-    members = _members_by_city()
+    members = members_by_city()
     solutions = {
         (fold(s.city), s.country_iso3): s
         for s in Solution.objects.filter(collection__code=COLLECTION).order_by("pk")

@@ -80,7 +80,7 @@ def _by_name(model: Any) -> dict[str, Any]:
 def _load_solutions(path: Path, collections: dict[str, Collection], report: LoadReport) -> None:
     rows = read_csv(path, COLUMNS)
     themes, challenges = _by_name(Theme), _by_name(Challenge)
-    members = _members_by_city()
+    members = members_by_city()
     resolver = MetroResolver()
     # Addresses of solutions people wrote are never taken over by a seed row.
     slugs = set(Solution.objects.filter(author__isnull=False).values_list("slug", flat=True))
@@ -155,7 +155,7 @@ def _load_solutions(path: Path, collections: dict[str, Collection], report: Load
         _set(solution.members, {m.pk for m in members.get((fold(city), iso3), [])})
 
 
-def _members_by_city() -> dict[tuple[str, str], list[Member]]:
+def members_by_city() -> dict[tuple[str, str], list[Member]]:
     """(folded city, ISO3) → members. "Barcelona (city)" answers for "Barcelona" when no
     member is named exactly so; of several, the city government is the one behind a city's
     solution."""
