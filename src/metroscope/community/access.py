@@ -1,10 +1,18 @@
-"""Who sees what of an expert. Rule: the directory is for signed-in users only (the public
-sees nothing personal); email and phone only for the Secretariat and members' officers."""
+"""Who sees what of an expert and of a group. Experts: the directory is for signed-in users
+only (the public sees nothing personal); email and phone only for the Secretariat and members'
+officers. Groups: see the rule further down."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from metroscope.community.models import Group, GroupVisibility, Membership
 from metroscope.core.roles import is_secretariat
 
 
@@ -14,3 +22,85 @@ def can_see_expert_contacts(user: Any) -> bool:
     if is_secretariat(user):
         return True
     return bool(user.officer_assignments.exists())
+
+
+# --- groups ------------------------------------------------------------------------------------
+# Rule: everyone sees the name and description of public groups; a private group exists only
+# for its members and the Secretariat (404 for others). Inside any group — member list,
+# documents, thread — only its members (signed-in users in its member list) and the
+# Secretariat; others get 403 on a public group, 404 on a private one. Staff create groups and
+# manage every group's members and meetings; a coordinator manages those of their own group.
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_staff(user: Any) -> bool:
+    return _signed_in(user) and is_secretariat(user)
+
+
+def visible_groups(user: Any) -> QuerySet[Group]:
+    groups = Group.objects.select_related("program")
+    if is_staff(user):
+        return groups
+    public = Q(visibility=GroupVisibility.PUBLIC)
+    if not _signed_in(user):
+        return groups.filter(public)
+    return groups.filter(public | Q(memberships__user=user)).distinct()
+
+
+def membership_of(user: Any, group: Group) -> Membership | None:
+    if not _signed_in(user):
+        return None
+    return group.memberships.filter(user=user).first()
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one user may do in one group, worked out once per request."""
+
+    group: Group
+    membership: Membership | None
+    staff: bool
+
+    @property
+    def inside(self) -> bool:
+        """Members and staff read the member list, the documents and the thread, and write."""
+        return self.staff or self.membership is not None
+
+    @property
+    def manages(self) -> bool:
+        return self.staff or (self.membership is not None and self.membership.is_coordinator)
+
+
+def access_group(user: Any, pk: int) -> GroupAccess:
+    """The group and the user's rights in it; 404 when the user may not know it exists."""
+    group = visible_groups(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return rights(user, group)
+
+
+def rights(user: Any, group: Group) -> GroupAccess:
+    return GroupAccess(group, membership_of(user, group), is_staff(user))
+
+
+def access_inside(user: Any, pk: int) -> GroupAccess:
+    """As access_group, and PermissionDenied unless the user is a member or staff."""
+    found = access_group(user, pk)
+    if not found.inside:
+        raise PermissionDenied(_("Only the group's members and the Secretariat may do this."))
+    return found
+
+
+def access_managed(user: Any, pk: int) -> GroupAccess:
+    found = access_group(user, pk)
+    if not found.manages:
+        raise PermissionDenied(_("Only the group's coordinators and the Secretariat may do this."))
+    return found
+
+
+def require_staff(user: Any) -> None:
+    if not is_staff(user):
+        raise PermissionDenied(_("Only the Secretariat may create groups."))

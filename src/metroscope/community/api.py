@@ -1,13 +1,24 @@
-"""Experts search: signed-in users only; contact details for the Secretariat and officers."""
+"""Experts search (signed-in users only; contact details for the Secretariat and officers) and
+groups: the list of what the caller may know of, and the thread of a group for its members and
+the Secretariat (read, post)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.community import access, selectors, services
 from metroscope.community.access import can_see_expert_contacts
 from metroscope.community.selectors import expert_directory
+from metroscope.core.i18n import translated
+from metroscope.core.tokens import TokenAuth
 
 router = Router(tags=["community"])
 
@@ -53,3 +64,96 @@ def experts_search(
         )
         for e in experts
     ]
+
+
+AUTH = [TokenAuth(), django_auth]
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(..., description="community, working_group or pilot_team")
+    visibility: str = Field(..., description="public or private")
+    description: str
+    program: str | None = Field(None, description="the plan programme's code, if any")
+    member: bool = Field(..., description="whether the caller is in the group's member list")
+
+
+@router.get(
+    "/community/groups",
+    response=list[GroupOut],
+    summary="Groups the caller may know of",
+    auth=None,
+)
+def groups_list(request: HttpRequest) -> list[GroupOut]:
+    user = request.user
+    mine = set(
+        user.group_memberships.values_list("group_id", flat=True) if user.is_authenticated else ()
+    )
+    return [
+        GroupOut(
+            id=g.pk,
+            name=translated(g, "name")[0],
+            kind=g.kind,
+            visibility=g.visibility,
+            description=translated(g, "description")[0],
+            program=g.program.code if g.program else None,
+            member=g.pk in mine,
+        )
+        for g in selectors.group_list(user)
+    ]
+
+
+class PostOut(Schema):
+    id: int
+    author: str | None
+    created_at: dt.datetime
+    body: str = Field(..., description="the Markdown source as written")
+    html: str = Field(..., description="the Markdown rendered and sanitised")
+
+
+class PostIn(Schema):
+    body: str = Field(..., description="Markdown, up to 20,000 characters; raw HTML is not kept")
+
+
+def _inside(request: HttpRequest, group_id: int) -> access.GroupAccess:
+    try:
+        return access.access_inside(request.user, group_id)
+    except Http404:
+        raise HttpError(404, "no such group") from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+
+
+def _post_out(view: selectors.PostView) -> PostOut:
+    author = view.post.author
+    return PostOut(
+        id=view.post.pk,
+        author=author.get_username() if author else None,
+        created_at=view.post.created_at,
+        body=view.post.body,
+        html=str(view.html),
+    )
+
+
+@router.get(
+    "/community/groups/{group_id}/posts",
+    response=list[PostOut],
+    summary="A group's thread (members and the Secretariat)",
+    auth=AUTH,
+)
+def group_posts(request: HttpRequest, group_id: int) -> list[PostOut]:
+    rights = _inside(request, group_id)
+    return [_post_out(v) for v in selectors.group_posts(rights.group)]
+
+
+@router.post(
+    "/community/groups/{group_id}/posts",
+    response={201: PostOut},
+    summary="Post in a group's thread (members and the Secretariat)",
+    auth=AUTH,
+)
+def group_post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Any:
+    rights = _inside(request, group_id)
+    post = services.post_create(actor=request.user, group=rights.group, body=payload.body)
+    return Reply(201, _post_out(selectors.post_view(post)))

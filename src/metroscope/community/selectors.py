@@ -1,11 +1,27 @@
-"""Reads on experts: only those with consent in force are ever listed."""
+"""Reads on experts (only those with consent in force are ever listed) and on groups (only
+what the reader may see, see access.py)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Count, QuerySet
+from django.utils.safestring import SafeString
+
+from metroscope.community import access
 from metroscope.community.analytics import Candidate, Match, rank
-from metroscope.community.models import Expert
+from metroscope.community.models import (
+    Expert,
+    Group,
+    GroupDocument,
+    GroupMeeting,
+    Membership,
+    Post,
+)
+from metroscope.exchange import markdown
+from metroscope.programs.models import Event
+from metroscope.programs.selectors import is_upcoming
 
 
 def listed_experts() -> QuerySet[Expert]:
@@ -58,4 +74,75 @@ def experts_for(
         challenges=challenges or set(),
         topics=topics or set(),
         language=language,
+    )
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostView:
+    post: Post
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """What the group page shows; the inside (members, documents, thread) only when allowed."""
+
+    upcoming: list[GroupMeeting]
+    past: list[GroupMeeting]
+    memberships: list[Membership]
+    documents: list[GroupDocument]
+    posts: list[PostView]
+
+
+def group_list(user: Any) -> list[Group]:
+    """The groups the user may know of, with their member counts."""
+    return list(
+        access.visible_groups(user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("kind", "name", "pk")
+    )
+
+
+def group_meetings(group: Group) -> tuple[list[GroupMeeting], list[GroupMeeting]]:
+    """The group's meetings, upcoming (soonest first) and past (latest first)."""
+    meetings = list(
+        group.meetings.select_related("event__activity").order_by(
+            "event__activity__start_date", "pk"
+        )
+    )
+    upcoming = [m for m in meetings if is_upcoming(m.event)]
+    past = [m for m in reversed(meetings) if not is_upcoming(m.event)]
+    return upcoming, past
+
+
+def post_view(post: Post) -> PostView:
+    return PostView(post, markdown.render(post.body))
+
+
+def group_posts(group: Group) -> list[PostView]:
+    posts = group.posts.select_related("author").order_by("created_at", "pk")
+    return [post_view(p) for p in posts]
+
+
+def group_page(rights: access.GroupAccess) -> GroupPage:
+    group = rights.group
+    upcoming, past = group_meetings(group)
+    if not rights.inside:
+        return GroupPage(upcoming, past, [], [], [])
+    memberships = list(
+        group.memberships.select_related("user", "contact__member").order_by("role", "pk")
+    )
+    documents = list(group.documents.select_related("uploaded_by"))
+    return GroupPage(upcoming, past, memberships, documents, group_posts(group))
+
+
+def events_to_link(group: Group) -> QuerySet[Event]:
+    """Programs' events not yet among the group's meetings, newest first, for the picker."""
+    return (
+        Event.objects.select_related("activity")
+        .exclude(group_meetings__group=group)
+        .order_by("-activity__start_date", "activity__title")
     )

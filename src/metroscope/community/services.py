@@ -1,14 +1,31 @@
-"""Writes on experts: opting in records consent with its time; withdrawing hides at once."""
+"""Writes on experts (opting in records consent with its time; withdrawing hides at once) and
+on groups (members, meetings, documents, the thread), each checked and audited."""
 
 from __future__ import annotations
 
+import secrets
+from pathlib import PurePath
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metroscope.community.models import Expert, ExpertLanguage
+from metroscope.community import access
+from metroscope.community.models import (
+    Expert,
+    ExpertLanguage,
+    Group,
+    GroupDocument,
+    GroupMeeting,
+    GroupRole,
+    Membership,
+    Post,
+)
+from metroscope.exchange import attachments
+from metroscope.members.models import Contact
+from metroscope.programs.models import Event
 
 
 def _commas(values: list[str]) -> str:
@@ -57,3 +74,144 @@ def expert_withdraw(*, expert: Expert) -> Expert:
     expert.withdrawn_at = timezone.now()
     expert.save(update_fields=["withdrawn_at"])
     return expert
+
+
+# --- groups ------------------------------------------------------------------------------------
+# Every write names its actor, checks the actor's rights here (not only in the view), and is
+# kept in the audit trail (django-simple-history) with that actor.
+
+MAX_POST_CHARS = 20_000
+
+
+def _audited(obj: Any, actor: Any) -> None:
+    obj._history_user = actor
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def group_save(*, actor: Any, data: dict[str, Any], group: Group | None = None) -> Group:
+    """A new group, or changes to one: `data` holds name_en/fr/es, description_en/fr/es,
+    kind, visibility, program. Only the Secretariat; ValidationError by field."""
+    access.require_staff(actor)
+    with transaction.atomic():
+        group = group or Group()
+        for key, value in data.items():
+            setattr(group, key, value.strip() if isinstance(value, str) else value)
+        group.full_clean()
+        _audited(group, actor)
+        group.save()
+    return group
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Any,
+    group: Group,
+    user: Any = None,
+    contact: Contact | None = None,
+    role: str = GroupRole.MEMBER,
+) -> Membership:
+    """Put a user or a member's contact in the group (not both, not twice)."""
+    _require(access.rights(actor, group).manages, _("You may not manage this group's members."))
+    if (user is None) == (contact is None):
+        raise ValueError(_("Choose either a user or a member's contact."))
+    if role not in GroupRole.values:
+        raise ValueError(_("The role must be coordinator or member."))
+    found = (
+        group.memberships.filter(user=user) if user else group.memberships.filter(contact=contact)
+    )
+    if found.exists():
+        raise ValueError(_("%(name)s is already in this group.") % {"name": found.first()})
+    membership = Membership(group=group, user=user, contact=contact, role=role)
+    membership.full_clean()
+    _audited(membership, actor)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, actor: Any, membership: Membership) -> None:
+    group = membership.group
+    _require(access.rights(actor, group).manages, _("You may not manage this group's members."))
+    _audited(membership, actor)
+    membership.delete()
+
+
+@transaction.atomic
+def meeting_add(*, actor: Any, group: Group, event: Event) -> GroupMeeting:
+    _require(access.rights(actor, group).manages, _("You may not manage this group's meetings."))
+    if group.meetings.filter(event=event).exists():
+        raise ValueError(_("This event is already one of the group's meetings."))
+    meeting = GroupMeeting(group=group, event=event)
+    _audited(meeting, actor)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_remove(*, actor: Any, meeting: GroupMeeting) -> None:
+    rights = access.rights(actor, meeting.group)
+    _require(rights.manages, _("You may not manage this group's meetings."))
+    _audited(meeting, actor)
+    meeting.delete()
+
+
+@transaction.atomic
+def post_create(*, actor: Any, group: Group, body: str) -> Post:
+    """A message in the group's thread, by one of its members or the Secretariat."""
+    _require(access.rights(actor, group).inside, _("Only the group's members may post here."))
+    text = body.strip()
+    if not text:
+        raise ValueError(_("The message is empty: write something before posting."))
+    if len(text) > MAX_POST_CHARS:
+        raise ValueError(
+            _("The message is %(length)s characters long; the most is %(limit)s.")
+            % {"length": len(text), "limit": MAX_POST_CHARS}
+        )
+    post = Post(group=group, author=actor, body=text)
+    _audited(post, actor)
+    post.save()
+    return post
+
+
+@transaction.atomic
+def document_add(*, actor: Any, group: Group, upload: Any) -> GroupDocument:
+    """Keep an image or a PDF with the group under a random name (the original name is kept
+    for display); the checks are the exchange's (content, not name; size)."""
+    _require(access.rights(actor, group).inside, _("Only the group's members may add files."))
+    checked = attachments.check_upload(upload)
+    original = PurePath(str(upload.name)).name[:200] or checked.label
+    document = GroupDocument(
+        group=group,
+        name=original,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    document.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
+    stored = document.file.name
+    try:
+        _audited(document, actor)
+        document.save()
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: Any, document: GroupDocument) -> None:
+    rights = access.rights(actor, document.group)
+    _require(
+        rights.manages or (rights.inside and document.uploaded_by_id == actor.pk),
+        _("Only who added the file, the group's coordinators and the Secretariat may remove it."),
+    )
+    stored, storage = document.file.name, document.file.storage
+    _audited(document, actor)
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from metroscope.community import views
+
+app_name = "community"
+urlpatterns = [
+    path("groups/", views.group_list, name="groups"),
+    path("groups/new/", views.group_new, name="group_new"),
+    path("groups/<int:pk>/", views.group_detail, name="group"),
+    path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
+    path("groups/<int:pk>/posts/", views.post_create, name="post"),
+    path("groups/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("groups/<int:pk>/documents/<int:document>/", views.document_file, name="document"),
+    path(
+        "groups/<int:pk>/documents/<int:document>/remove/",
+        views.document_remove,
+        name="document_remove",
+    ),
+    path("groups/<int:pk>/members/", views.member_add, name="member_add"),
+    path(
+        "groups/<int:pk>/members/<int:membership>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("groups/<int:pk>/meetings/", views.meeting_add, name="meeting_add"),
+    path(
+        "groups/<int:pk>/meetings/<int:meeting>/remove/",
+        views.meeting_remove,
+        name="meeting_remove",
+    ),
+]
