@@ -160,8 +160,10 @@ def test_publishing_winners_creates_exchange_solutions(judging, staff):
     edition, barcelona = judging["edition"], judging["subs"][BARCELONA]
     _select(staff, edition, [barcelona.pk, judging["subs"][SEOUL].pk], [barcelona.pk])
     before = Solution.objects.count()
-    answer = client_for(staff).post(f"/awards/{edition.year}/ranking/", {"action": "publish"})
-    assert answer.status_code == 302
+    answer = client_for(staff).post(
+        f"/awards/{edition.year}/ranking/", {"action": "publish"}, follow=True
+    )
+    assert "1 winner is published in the exchange" in answer.content.decode()
     assert Solution.objects.count() == before + 1
     barcelona.refresh_from_db()
     solution = barcelona.solution

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from metroscope.awards import access, selectors, services
 from metroscope.awards.forms import PageRubricFormSet
@@ -34,7 +35,11 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
                 published = services.winners_publish(user=request.user, edition=edition)
                 messages.success(
                     request,
-                    _("%(n)s winners are published in the exchange's Guangzhou Award collection.")
+                    ngettext(
+                        "%(n)s winner is published in the exchange's Guangzhou Award collection.",
+                        "%(n)s winners are published in the exchange's Guangzhou Award collection.",
+                        len(published),
+                    )
                     % {"n": len(published)},
                 )
             else:
