@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("listening/", include("metroscope.listening.urls")),
     path("programs/", include("metroscope.programs.urls")),
     path("community/", include("metroscope.community.urls")),
+    path("awards/", include("metroscope.awards.urls")),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",
         core_views.record_history,

@@ -27,6 +27,21 @@ def make_edition(year: int = 2031, status: str = "open") -> Edition:
     return edition
 
 
+def make_submissions(edition: Edition, author, prefix: str = "Initiative of") -> dict:
+    """Barcelona's and Seoul's submissions to `edition` (illustrative)."""
+    return {
+        code: Submission.objects.create(
+            edition=edition,
+            member=Member.objects.get(code=code),
+            submitted_by=author,
+            title=f"{prefix} {code}",
+            description="What was done.",
+            impact="What changed.",
+        )
+        for code in (BARCELONA, SEOUL)
+    }
+
+
 @pytest.fixture
 def judging(db):
     """An edition being judged: two submissions (Barcelona, Seoul) and two jurors; juror_a
@@ -35,17 +50,7 @@ def judging(db):
 
     edition = make_edition(status="judging")
     author = make_user("author_x", ("officer", BARCELONA), ("officer", SEOUL))
-    subs = {
-        code: Submission.objects.create(
-            edition=edition,
-            member=Member.objects.get(code=code),
-            submitted_by=author,
-            title=f"Initiative of {code}",
-            description="What was done.",
-            impact="What changed.",
-        )
-        for code in (BARCELONA, SEOUL)
-    }
+    subs = make_submissions(edition, author)
     juror_a, juror_b = make_user("juror_a"), make_user("juror_b")
     for user in (juror_a, juror_b):
         Juror.objects.create(edition=edition, user=user)

@@ -22,9 +22,9 @@ def test_a_half_filled_sheet_has_no_score():
 
 def test_weights_must_be_positive_and_sum_to_100():
     assert analytics.weights_problems([40, 35, 25]) == []
-    assert analytics.weights_problems([50, 40]) == ["the weights sum to 90, not 100"]
-    assert "every weight must be positive" in analytics.weights_problems([100, 0])
-    assert analytics.weights_problems([]) == ["the rubric has no criteria"]
+    assert analytics.weights_problems([50, 40]) == ["The weights sum to 90, not 100."]
+    assert "Every weight must be positive." in analytics.weights_problems([100, 0])
+    assert analytics.weights_problems([]) == ["The rubric has no criteria."]
 
 
 def test_summary_gives_mean_population_spread_and_range():

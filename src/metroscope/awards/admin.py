@@ -1,16 +1,19 @@
-"""Back office: staff set up an edition's call, rubric and jury, and read past results.
-Shortlist, winners and publishing have no page yet; staff tick them on the submission."""
+"""Back office: staff set up an edition's call, rubric (the weights must sum to 100, the same
+check as the rubric page) and jury, and read past results. The ranking, shortlist, winners
+and publishing have their own page (/awards/<year>/ranking/)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from metroscope.awards.forms import RubricFormSet
 from metroscope.awards.models import Conflict, Criterion, Edition, Juror, PastResult, Submission
 
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
+    formset = RubricFormSet
     extra = 3
 
 

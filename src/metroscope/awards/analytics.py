@@ -7,16 +7,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 def weights_problems(weights: Sequence[int]) -> list[str]:
     """Why a rubric's weights are not usable (empty when they are): each positive, sum 100."""
     problems = []
     if not weights:
-        problems.append("the rubric has no criteria")
+        problems.append(_("The rubric has no criteria."))
     if any(w <= 0 for w in weights):
-        problems.append("every weight must be positive")
+        problems.append(_("Every weight must be positive."))
     if weights and sum(weights) != 100:
-        problems.append(f"the weights sum to {sum(weights)}, not 100")
+        problems.append(_("The weights sum to %(total)s, not 100.") % {"total": sum(weights)})
     return problems
 
 

@@ -1,10 +1,12 @@
-"""API of the award: editions with their results (public); a juror's assignments and scores,
-with the rules of the services (a conflicted submission cannot be scored)."""
+"""API of the award: editions with their results (public); a member's submissions (its
+officers; staff see all); a juror's assignments and scores, with the rules of the services
+(a conflicted submission cannot be scored)."""
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -12,9 +14,10 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
-from metroscope.awards import selectors, services
-from metroscope.awards.models import Juror, Submission
+from metroscope.awards import access, selectors, services
+from metroscope.awards.models import Edition, EditionStatus, Juror, Submission
 from metroscope.core.tokens import TokenAuth
+from metroscope.members.models import Member
 
 router = Router(tags=["awards"])
 
@@ -120,3 +123,82 @@ def record_scores(request: HttpRequest, payload: ScoresIn) -> Any:
     return Reply(
         201, {"submission": submission.pk, "scores": {s.criterion_id: s.value for s in saved}}
     )
+
+
+class SubmissionOut(AssignmentOut):
+    submitted_at: str
+    shortlisted: bool
+    winner: bool
+    documents: int
+
+
+def _submission_out(s: Submission, documents: int, staff: bool = False) -> dict[str, Any]:
+    """The shortlist and the winners are the staff's until they are published."""
+    reveal = staff or s.edition.status == EditionStatus.PUBLISHED
+    return {
+        "id": s.pk,
+        "edition": s.edition.year,
+        "member": s.member.code,
+        "title": s.title,
+        "description": s.description,
+        "impact": s.impact,
+        "submitted_at": s.submitted_at.isoformat(),
+        "shortlisted": s.shortlisted and reveal,
+        "winner": s.winner and reveal,
+        "documents": documents,
+    }
+
+
+@router.get(
+    "/awards/submissions",
+    response=list[SubmissionOut],
+    auth=[TokenAuth(), django_auth],
+    summary="My members' submissions (officer; staff: all)",
+)
+def list_submissions(request: HttpRequest, edition: int | None = None) -> list[dict[str, Any]]:
+    qs = access.visible_submissions(request.user).annotate(n_documents=Count("documents"))
+    if edition is not None:
+        qs = qs.filter(edition__year=edition)
+    staff = access.is_staff(request.user)
+    return [_submission_out(s, s.n_documents, staff) for s in qs]
+
+
+class SubmissionIn(Schema):
+    edition: int
+    member: str
+    title: str = ""
+    description: str = ""
+    impact: str = ""
+
+
+class WriteError(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+@router.post(
+    "/awards/submissions",
+    response={201: SubmissionOut, 400: WriteError, 403: WriteError, 404: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="Submit my member's initiative to an open edition (officer)",
+)
+def create_submission(request: HttpRequest, payload: SubmissionIn) -> Any:
+    edition = Edition.objects.filter(year=payload.edition).first()
+    member = Member.objects.filter(code=payload.member).first()
+    if edition is None or member is None:
+        field = "edition" if edition is None else "member"
+        return Reply(404, {"detail": f"unknown {field}", "errors": {field: ["not found"]}})
+    try:
+        made = services.submission_create(
+            user=request.user,
+            edition=edition,
+            member=member,
+            data=payload.dict(include={"title", "description", "impact"}),
+        )
+    except PermissionDenied as exc:
+        return Reply(403, {"detail": str(exc), "errors": {}})
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+        return Reply(400, {"detail": detail, "errors": fields})
+    return Reply(201, _submission_out(made, 0))

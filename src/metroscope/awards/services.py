@@ -1,10 +1,15 @@
-"""Writes of the award: submissions (with the eligibility check), conflicts of interest and
-scores. The pages and the API both come here, so a juror cannot score a conflicted submission
-by either path. Every write is atomic and leaves a simple-history revision naming the user."""
+"""Writes of the award: submissions (with the eligibility check and their documents), conflicts
+of interest, scores, the rubric (weights sum to 100), the staff's shortlist and winners, and
+publishing the winners as Exchange solutions. The pages, the admin and the API all come here,
+so a juror cannot score a conflicted submission by any path. Every write is atomic and leaves a
+simple-history revision naming the user."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import secrets
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,19 +17,28 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metroscope.awards import analytics
 from metroscope.awards.models import (
     SCORE_MAX,
     SCORE_MIN,
     Conflict,
+    Criterion,
+    Document,
     Edition,
     EditionStatus,
     Juror,
     Score,
     Submission,
 )
+from metroscope.core.roles import is_secretariat
+from metroscope.exchange import attachments
+from metroscope.exchange import services as exchange
+from metroscope.exchange.models import Collection as ExchangeCollection
 from metroscope.members.models import Member
 
 REQUIRED = ("title", "description", "impact")
+MAX_DOCUMENTS = 10
+COLLECTION = "guangzhou-award"
 
 
 def eligibility_problems(
@@ -61,14 +75,61 @@ def _saved(obj: Any, user: Any, reason: str) -> None:
     obj.save()
 
 
+def _checked_documents(uploads: Sequence[Any]) -> list[tuple[Any, attachments.CheckedFile]]:
+    """Each file checked by its content as the exchange checks its own (images and PDF only,
+    size-capped); every refusal under `documents`, naming the file."""
+    if len(uploads) > MAX_DOCUMENTS:
+        raise ValidationError(
+            {"documents": _("At most %(count)s documents.") % {"count": MAX_DOCUMENTS}}
+        )
+    checked, problems = [], []
+    for upload in uploads:
+        try:
+            checked.append((upload, attachments.check_upload(upload)))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError({"documents": problems})
+    return checked
+
+
+def _document_store(
+    submission: Submission, upload: Any, checked: attachments.CheckedFile, user: Any
+) -> Document:
+    document = Document(
+        submission=submission,
+        name=PurePath(str(upload.name)).name[:200] or checked.label,
+        content_type=checked.content_type,
+        size=upload.size,
+    )
+    document.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
+    try:
+        _saved(document, user, "document added")
+    except Exception:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
 @transaction.atomic
 def submission_create(
-    *, user: Any, edition: Edition, member: Member, data: Mapping[str, str]
+    *,
+    user: Any,
+    edition: Edition,
+    member: Member,
+    data: Mapping[str, str],
+    documents: Sequence[Any] = (),
 ) -> Submission:
+    """A member's submission with its documents, all or nothing."""
     if not Member.objects.filter(pk=member.pk, officers__user=user).exists():
         raise PermissionDenied(_("You may submit only for the members you are an officer of."))
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
     problems = eligibility_problems(edition=edition, member=member, data=data)
+    try:
+        checked = _checked_documents(documents)
+    except ValidationError as exc:
+        problems.update(exc.message_dict)
+        checked = []
     if problems:
         raise ValidationError(problems)
     submission = Submission(
@@ -78,6 +139,14 @@ def submission_create(
         **{name: str(data[name]).strip() for name in REQUIRED},
     )
     _saved(submission, user, "submission made")
+    stored: list[Document] = []
+    try:
+        for upload, found in checked:
+            stored.append(_document_store(submission, upload, found, user))
+    except Exception:
+        for document in stored:
+            document.file.storage.delete(document.file.name)
+        raise
     return submission
 
 
@@ -145,3 +214,136 @@ def score_record(*, user: Any, submission: Submission, values: Mapping[int, int]
             _saved(score, user, "score recorded")
         saved.append(score)
     return saved
+
+
+# --- staff: rubric, shortlist, winners ---------------------------------------------------------
+
+
+def _require_staff(user: Any) -> None:
+    if not (user.is_authenticated and is_secretariat(user)):
+        raise PermissionDenied(_("Only the Secretariat sets up the award and chooses winners."))
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    name: str
+    weight: int
+
+
+def rubric_problems(rows: Sequence[CriterionRow]) -> dict[str, list[str]]:
+    """Every criterion named, every weight positive, the weights summing to 100."""
+    problems: dict[str, list[str]] = {}
+    if any(not row.name.strip() for row in rows):
+        problems["name"] = [_("Every criterion needs a name.")]
+    weights = analytics.weights_problems([row.weight for row in rows])
+    if weights:
+        problems["__all__"] = weights
+    return problems
+
+
+@transaction.atomic
+def rubric_save(*, user: Any, edition: Edition, rows: Sequence[CriterionRow]) -> list[Criterion]:
+    """Replace the edition's rubric by `rows`, in their order. Refused once a juror has scored
+    (the sheets would no longer match) or when the weights do not sum to 100."""
+    _require_staff(user)
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    if Score.objects.filter(submission__edition=edition).exists():
+        raise ValidationError(
+            _("The jury has started scoring: the rubric of this edition can no longer change.")
+        )
+    problems = rubric_problems(rows)
+    if problems:
+        raise ValidationError(problems)
+    existing = list(edition.criteria.all())
+    saved = []
+    for order, row in enumerate(rows):
+        criterion = existing[order] if order < len(existing) else Criterion(edition=edition)
+        wanted = (row.name.strip(), row.weight, order)
+        if criterion.pk is None or (criterion.name, criterion.weight, criterion.order) != wanted:
+            criterion.name, criterion.weight, criterion.order = row.name.strip(), row.weight, order
+            _saved(criterion, user, "rubric saved")
+        saved.append(criterion)
+    for criterion in existing[len(rows) :]:
+        criterion._history_user = user  # type: ignore[attr-defined]
+        criterion.delete()
+    return saved
+
+
+@transaction.atomic
+def selection_save(
+    *, user: Any, edition: Edition, shortlisted: Collection[int], winners: Collection[int]
+) -> None:
+    """The staff's shortlist and winners among the edition's submissions: a winner is on the
+    shortlist; nothing changes once the winners are published."""
+    _require_staff(user)
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status == EditionStatus.PUBLISHED:
+        raise ValidationError(_("The winners of this edition are published: the choice is made."))
+    ids = set(edition.submissions.values_list("pk", flat=True))
+    if not set(shortlisted) <= ids or not set(winners) <= ids:
+        raise ValidationError(_("Some submissions are not of this edition."))
+    outside = set(winners) - set(shortlisted)
+    if outside:
+        titles = Submission.objects.filter(pk__in=outside).values_list("title", flat=True)
+        raise ValidationError(
+            {
+                "winners": [
+                    _("A winner must be shortlisted first: %(titles)s.")
+                    % {"titles": ", ".join(sorted(titles))}
+                ]
+            }
+        )
+    for submission in edition.submissions.all():
+        chosen = (submission.pk in shortlisted, submission.pk in winners)
+        if (submission.shortlisted, submission.winner) != chosen:
+            submission.shortlisted, submission.winner = chosen
+            _saved(submission, user, "selection saved")
+
+
+def _summary(text: str) -> str:
+    first = text.strip().split("\n\n", 1)[0].strip()
+    return first if len(first) <= 500 else first[:499].rstrip() + "…"
+
+
+@transaction.atomic
+def winners_publish(*, user: Any, edition: Edition) -> list[Submission]:
+    """Publish the edition's winners: each becomes a published solution of the exchange's
+    Guangzhou Award collection (through the exchange's own services, so it is reviewed,
+    indexed and kept in history like any other), linked from the submission; the edition's
+    status becomes "Winners published"."""
+    _require_staff(user)
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if edition.status != EditionStatus.JUDGING:
+        raise ValidationError(_("Winners are published once, at the end of the jury's work."))
+    winners = list(
+        edition.submissions.filter(winner=True).select_related("member__country").order_by("pk")
+    )
+    if not winners:
+        raise ValidationError(_("Choose at least one winner before publishing."))
+    collection = ExchangeCollection.objects.filter(code=COLLECTION).first()
+    if collection is None:
+        raise ValidationError(
+            _("The exchange has no Guangzhou Award collection: load the open data first.")
+        )
+    for submission in winners:
+        solution = exchange.create_draft(
+            user,
+            {
+                "title": submission.title,
+                "summary": _summary(submission.description),
+                "description": submission.description,
+                "results": submission.impact,
+                "city": submission.member.name,
+                "country_iso3": submission.member.country.iso3,
+                "collection": collection,
+                "members": [submission.member],
+            },
+        )
+        exchange.submit(user, solution)
+        comment = _("Winner of the Guangzhou Award %(year)s.") % {"year": edition.year}
+        exchange.publish(user, solution, comment)
+        submission.solution = solution
+        _saved(submission, user, "winner published")
+    edition.status = EditionStatus.PUBLISHED
+    _saved(edition, user, "winners published")
+    return winners
