@@ -5,6 +5,7 @@ from django.urls import path
 from metroscope.plan import views
 from metroscope.plan.accountability import (
     accounts_views,
+    activity_views,
     dashboard_views,
     register_views,
     report_views,
@@ -26,7 +27,12 @@ urlpatterns = [
     path("work-plans/<int:year>/", accountability.work_plan_detail, name="work_plan"),
     path("activities/", accountability.activity_list, name="activities"),
     path("activities/iati.xml", accountability.iati_download, name="iati"),
+    path("activities/new/", activity_views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", accountability.activity_detail, name="activity"),
+    path("activities/<int:pk>/edit/", activity_views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/budget/", activity_views.budget_line_add, name="budget_line_add"),
+    path("activities/<int:pk>/expense/", activity_views.expense_add, name="expense_add"),
+    path("activities/<int:pk>/trip/", activity_views.trip_add, name="trip_add"),
     path("money/", accounts_views.money_page, name="money"),
     path("carbon/", accounts_views.carbon_page, name="carbon"),
     path("matrix/", dashboard_views.matrix_page, name="matrix"),

@@ -27,6 +27,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         "expenses": list(accounts.expenses(year=year)) if show_expenses else None,
         "illustrative": overview.illustrative,
         "kinds": dict(FundingKind.choices),
+        "show_report_link": show_fees,  # the fees' readers (Board, Secretariat) are the report's
     }
     return render(request, "plan/money.html", context)
 

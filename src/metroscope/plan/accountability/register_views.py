@@ -95,6 +95,7 @@ def risks_page(request: HttpRequest) -> HttpResponse:
         "policies": risk_selectors.policies(user=request.user),
         "can_edit": access.access_registers_edit_for_user(request.user),
         "illustrative": overview.illustrative,
+        "show_report_link": True,  # the risk register's readers are the Board report's
     }
     return render(request, "plan/risks.html", context)
 

@@ -1,5 +1,5 @@
 """Public pages of the accountability: work plans, activities, results and plan progress.
-Staff edit through the admin for now."""
+Staff edit through activity_views.py (and the admin)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         if plan
         else [],
         "programs": plan_selectors.plan_items(plan=plan, model=framework.Program) if plan else [],
+        "can_edit": access.access_activity_edit_for_user(request.user),
     }
     return render(request, "plan/activities.html", context)
 
