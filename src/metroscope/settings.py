@@ -159,6 +159,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The address people reach the site at: absolute links in e-mails and PDFs start with it.
+METROSCOPE_SITE_URL = envstr("METROSCOPE_SITE_URL", "http://127.0.0.1:8000")
 
 # Apps whose records secretariat staff may manage in the back office (Django admin).
 METROSCOPE_SECRETARIAT_APPS = [

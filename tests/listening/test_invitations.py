@@ -144,3 +144,12 @@ def test_a_bad_token_opens_nothing(per_contact):
         client_for(None).get(f"/listening/surveys/{per_contact.pk}/invited/nope/").status_code
         == 404
     )
+
+
+def test_invitation_links_start_with_the_site_url(per_contact, settings):
+    settings.METROSCOPE_SITE_URL = "https://metroscope.example.org/"
+    invitations.survey_send(survey=per_contact)
+    ana = SurveyInvitation.objects.get(email="ana@example.org")
+    body = next(m.body for m in mail.outbox if m.to == ["ana@example.org"])
+    link = f"https://metroscope.example.org/es/listening/surveys/{per_contact.pk}/invited/"
+    assert f"{link}{ana.token}/" in body

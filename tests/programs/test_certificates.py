@@ -63,3 +63,10 @@ def test_no_certificate_for_an_event_that_is_not_a_training():
     reg = attended("en", type="event")
     with pytest.raises(NoCertificate, match="trainings only"):
         certificate_pdf(reg)
+
+
+def test_the_certificate_links_to_the_event_at_the_site_url(settings):
+    settings.METROSCOPE_SITE_URL = "https://metroscope.example.org"
+    reg = attended("es")
+    text = "".join(text_of(certificate_pdf(reg)).split())
+    assert f"https://metroscope.example.org/es/programs/events/{reg.event_id}/" in text

@@ -57,8 +57,11 @@ def test_attended_people_are_counted_by_gender_member_region_and_year(
         ana.member.country.region.code,
         min_jun.member.country.region.code,
     }
-    assert selectors.urban_leaders_engaged(year=year) == 2
-    assert selectors.urban_leaders_engaged(year=year - 1) == 0
+    engaged = selectors.engaged_people(year=year)
+    # Ana and Min attended; the female speaker of Barcelona has no name of Ana's: a third
+    # person, and the second speaker a fourth. Only Ana is an urban leader (political).
+    assert (engaged.people, engaged.urban_leaders) == (4, 1)
+    assert selectors.engaged_people(year=year - 1).people == 0
     assert selectors.speaker_counts(year=year).by_gender == {"female": 1, "male": 1}
     only_two = selectors.participant_counts(events=two.__class__.objects.filter(pk=two.pk))
     assert only_two.total == 1

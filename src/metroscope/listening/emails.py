@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from metroscope.core.links import absolute_url
 from metroscope.core.roles import SECRETARIAT
 from metroscope.listening.models import RequestMessage, SupportRequest
 from metroscope.members.models import Contact
@@ -39,7 +40,7 @@ def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, 
         link = reverse("listening:request", args=[context["request"].pk])
         context = {
             **context,
-            "link": getattr(settings, "METROSCOPE_SITE_URL", "").rstrip("/") + link,
+            "link": absolute_url(link),
         }
         subject = render_to_string(f"listening/email/{template}_subject.txt", context)
         body = render_to_string(f"listening/email/{template}.txt", context)

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from metroscope.core.i18n import translated
+from metroscope.core.links import absolute_url
 from metroscope.listening import audience
 from metroscope.listening.emails import LANGUAGE_CODES, language_of
 from metroscope.listening.models import (
@@ -91,7 +92,7 @@ def link_for(invitation: SurveyInvitation) -> str:
         path = reverse("listening:survey_invited", args=[invitation.survey_id, invitation.token])
     else:
         path = reverse("listening:survey", args=[invitation.survey_id])
-    return getattr(settings, "METROSCOPE_SITE_URL", "").rstrip("/") + path
+    return absolute_url(path)
 
 
 def render(invitation: SurveyInvitation, kind: str) -> EmailMessage:

@@ -45,7 +45,3 @@ def breakdown(rows: Iterable[PersonRow]) -> Breakdown:
         by_member=count("member"),
         by_region=count("region"),
     )
-
-
-def distinct_people(keys: Iterable[str]) -> int:
-    return len(set(keys))

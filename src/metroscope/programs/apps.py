@@ -7,3 +7,14 @@ from django.utils.translation import gettext_lazy as _
 class ProgramsConfig(AppConfig):
     name = "metroscope.programs"
     verbose_name = _("Programmes: events and learning")
+
+    def ready(self) -> None:
+        from metroscope.core.panels import register_panel
+        from metroscope.core.sources import register_source
+        from metroscope.programs import panels, selectors
+
+        # The plan's people (floor 4) count events' attendance and speakers without
+        # importing programs (floor 5).
+        register_source("plan.participants", "programs.attended", selectors.plan_participant_rows)
+        register_source("plan.speakers", "programs.speakers", selectors.plan_speaker_rows)
+        register_panel("plan.people", "programs.urban_leaders", panels.urban_leaders)

@@ -4,9 +4,11 @@ attendee's language, for attended registrations of trainings only."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from metroscope.core.links import absolute_url
 from metroscope.programs.models import Registration, RegistrationStatus
 
 
@@ -29,6 +31,11 @@ def certificate_pdf(registration: Registration) -> bytes:
         sessions = list(registration.event.sessions.all())
         html = render_to_string(
             "programs/certificate.html",
-            {"registration": registration, "event": registration.event, "sessions": sessions},
+            {
+                "registration": registration,
+                "event": registration.event,
+                "sessions": sessions,
+                "link": absolute_url(reverse("programs:event", args=[registration.event_id])),
+            },
         )
     return bytes(HTML(string=html).write_pdf())

@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from metroscope.programs.analytics import Breakdown, PersonRow, breakdown, distinct_people
+from metroscope.members.models import RoleCategory
+from metroscope.programs.analytics import Breakdown, PersonRow, breakdown
 from metroscope.programs.models import (
     Event,
     Registration,
@@ -163,7 +164,71 @@ def speaker_counts(*, year: int | None = None, events: QuerySet[Event] | None = 
     return breakdown(_row(f"speaker:{pk}", g, r, m, reg) for pk, g, r, m, reg in values)
 
 
-def urban_leaders_engaged(*, year: int) -> int:
-    """Distinct people who attended at least one event that started in the year."""
-    values = _attended(year, None).values_list("contact_id", "user_id")
-    return distinct_people(f"contact:{c}" if c else f"user:{u}" for c, u in values)
+URBAN_LEADER_ROLES = (RoleCategory.POLITICAL, RoleCategory.MANAGER)
+
+
+@dataclass(frozen=True)
+class Engaged:
+    year: int
+    people: int  # distinct people who attended or spoke, any role
+    urban_leaders: int  # of whom political representatives, city or senior managers
+
+
+def _name_key(name: str, member: int | None) -> str:
+    return f"name:{' '.join(name.casefold().split())}|{member or ''}"
+
+
+def engaged_people(*, year: int) -> Engaged:
+    """Distinct people who attended or spoke at an event that started in the year (two
+    queries). An attendee is one person however many events they attended; a speaker, who
+    has no registration, is known by name and member, and one who also attended under the
+    same name and member is counted once."""
+    roles: dict[str, str] = {}
+    names: set[str] = set()
+    attended = _attended(year, None).values_list(
+        "contact_id", "user_id", "name", "member_id", "role_category"
+    )
+    for contact, user, name, member, role in attended.order_by("created_at", "pk"):
+        roles.setdefault(f"contact:{contact}" if contact else f"user:{user}", role)
+        names.add(_name_key(name, member))
+    spoke = Speaker.objects.filter(event__activity__start_date__year=year).values_list(
+        "name", "member_id", "role_category"
+    )
+    for name, member, role in spoke.order_by("pk"):
+        key = _name_key(name, member)
+        if key not in names:
+            roles.setdefault(key, role)
+    leaders = sum(1 for role in roles.values() if role in URBAN_LEADER_ROLES)
+    return Engaged(year=year, people=len(roles), urban_leaders=leaders)
+
+
+# Role categories of the member registry as the plan's participant roles: focal points and
+# people of no stated role are "other".
+_PLAN_ROLE = {"political": "political", "manager": "manager", "technical": "technical"}
+
+
+def plan_role(role: str) -> str:
+    return _PLAN_ROLE.get(role, "other")
+
+
+def plan_participant_rows(**_: Any) -> list[tuple[int, int, str, str, int | None, int, bool]]:
+    """For the plan's people (core.sources "plan.participants"): each attended registration
+    as one participant of the event's activity, in the activity's work-plan year (one
+    query). A person attends an event once at most, so nobody is counted twice in it."""
+    values = _attended(None, None).values_list(
+        "event__activity_id",
+        "event__activity__work_plan__year",
+        "gender",
+        "role_category",
+        "member_id",
+    )
+    return [(a, y, g, plan_role(r), m, 1, False) for a, y, g, r, m in values]
+
+
+def plan_speaker_rows(**_: Any) -> list[tuple[int, int, int | None, str, bool]]:
+    """For the plan's people (core.sources "plan.speakers"): each speaker of an event as a
+    speaker of its activity, on no panel (one query)."""
+    values = Speaker.objects.values_list(
+        "event__activity_id", "event__activity__work_plan__year", "gender"
+    )
+    return [(a, y, None, g, False) for a, y, g in values]

@@ -1,5 +1,6 @@
 """Writes of events and learning: registration within capacity (the waiting list past it,
-also when two arrive at once), cancellation with promotion, attendance, feedback."""
+also when two arrive at once), cancellation with promotion, attendance, feedback. Each
+change of a person's place, and a training's certificate, is e-mailed once it commits."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
 from metroscope.members.models import Contact, Gender, Member
+from metroscope.programs import emails
 from metroscope.programs.access import may_register_contact
 from metroscope.programs.models import Event, Feedback, Registration, RegistrationStatus
 
@@ -93,9 +95,15 @@ def registration_create(
         values |= {"name": full, "gender": gender, "member": _member_of(actor)}
     try:
         with transaction.atomic():
-            return Registration.objects.create(**values)
+            made = Registration.objects.create(**values)
     except IntegrityError:  # the partial unique constraints: the same person twice
         raise AlreadyRegistered(_already(event, contact, user)) from None
+    if has_place:
+        emails.notify(made, emails.CONFIRMED)
+    else:
+        position = event.registrations.filter(status=RegistrationStatus.WAITING).count()
+        emails.notify(made, emails.WAITING, position=position)
+    return made
 
 
 @transaction.atomic
@@ -116,9 +124,13 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    emails.notify(registration, emails.CANCELLED)
     if not freed:
         return None
-    return _promote(event)
+    promoted = _promote(event)
+    if promoted is not None:
+        emails.notify(promoted, emails.PROMOTED)
+    return promoted
 
 
 def _promote(event: Event) -> Registration | None:
@@ -146,7 +158,8 @@ def attendance_mark(*, actor: Any, event: Event, attended: Iterable[int]) -> int
     if not is_secretariat(actor):
         raise PermissionDenied(_("Only the Secretariat's staff mark attendance."))
     wanted = set(attended)
-    regs = list(_locked(event).registrations.select_for_update())
+    event = _locked(event)
+    regs = list(event.registrations.select_for_update())
     unknown = wanted - {r.pk for r in regs if r.status == RegistrationStatus.CONFIRMED}
     if unknown:
         raise ValueError(
@@ -157,6 +170,8 @@ def attendance_mark(*, actor: Any, event: Event, attended: Iterable[int]) -> int
         if reg.attended != (reg.pk in wanted):
             reg.attended = reg.pk in wanted
             reg.save(update_fields=["attended"])
+            if reg.attended and event.is_training:  # newly attended: the certificate is ready
+                emails.notify(reg, emails.CERTIFICATE)
     return len(wanted)
 
 

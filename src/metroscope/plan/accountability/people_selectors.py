@@ -1,15 +1,23 @@
 """Reads of the people of the plan: rows fetched in a few queries, handed to people.py's pure
-functions, returned as plain dataclasses."""
+functions, returned as plain dataclasses.
+
+Apps on higher floors add people through core.sources (programs: who attended or spoke at an
+event, which is an activity): PARTICIPANT_SOURCE providers return Row tuples, SPEAKER_SOURCE
+providers SpeakerRow tuples. The rule against counting anyone twice: an activity whose
+participants (or speakers) staff recorded here keeps those figures, and the rows other apps
+give for it are left out (counted in `left_out`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
-from metroscope.members.models import Mandate, Member
+from metroscope.core.sources import collect
+from metroscope.members.models import Mandate, Member, Region
 from metroscope.plan.accountability import people
 from metroscope.plan.accountability.models import Activity, WorkPlan
 from metroscope.plan.accountability.participation import (
@@ -23,10 +31,41 @@ from metroscope.plan.accountability.people import Split
 
 # (activity id, year, gender, role category, member id, count, illustrative)
 Row = tuple[int, int, str, str, int | None, int, bool]
+# (activity id, year, panel id, gender, illustrative)
+SpeakerRow = tuple[int, int, int | None, str, bool]
+PARTICIPANT_SOURCE = "plan.participants"
+SPEAKER_SOURCE = "plan.speakers"
 
 
-def participant_rows() -> list[Row]:
-    """Participants recorded as counts and person by person, as count rows (two queries)."""
+@dataclass
+class Merged:
+    """Rows recorded here plus those other apps add; `left_out` counts, per year, the
+    people other apps gave for activities whose figures were recorded here."""
+
+    rows: list[Any]
+    added: int = 0
+    left_out: dict[int, int] = field(default_factory=dict)
+
+    def left_out_in(self, year: int | None) -> int:
+        return sum(n for y, n in self.left_out.items() if year is None or y == year)
+
+
+def _merge(own: list[Any], slot: str, count: Callable[[Any], int]) -> Merged:
+    recorded = {row[0] for row in own}
+    merged = Merged(rows=list(own))
+    for _name, rows in collect(slot):
+        for row in rows:
+            if row[0] in recorded:
+                merged.left_out[row[1]] = merged.left_out.get(row[1], 0) + count(row)
+            else:
+                merged.rows.append(row)
+                merged.added += count(row)
+    return merged
+
+
+def participants_merged() -> Merged:
+    """Participants recorded as counts and person by person, as count rows (two queries),
+    plus those other apps add (one query each)."""
     year = "activity__work_plan__year"
     rows: list[Row] = list(
         ParticipantCount.objects.values_list(
@@ -37,7 +76,20 @@ def participant_rows() -> list[Row]:
         "activity_id", year, "gender", "role_category", "member_id", "illustrative"
     ):
         rows.append((pk, y, gender, role, member, 1, flag))
-    return rows
+    return _merge(rows, PARTICIPANT_SOURCE, lambda r: int(r[5]))
+
+
+def participant_rows() -> list[Row]:
+    return participants_merged().rows
+
+
+def speakers_merged() -> Merged:
+    own: list[SpeakerRow] = list(
+        Speaker.objects.values_list(
+            "activity_id", "activity__work_plan__year", "panel_id", "gender", "illustrative"
+        )
+    )
+    return _merge(own, SPEAKER_SOURCE, lambda r: 1)
 
 
 @dataclass
@@ -57,6 +109,9 @@ class PeopleOverview:
     by_activity: list[tuple[Activity, Split, Split]]
     panels: list[PanelRow]
     illustrative: bool
+    by_region: list[tuple[Region, Split]] = field(default_factory=list)
+    participants_left_out: int = 0
+    speakers_left_out: int = 0
 
     @property
     def panels_without_women(self) -> int:
@@ -70,15 +125,27 @@ def _split(rows: Iterable[tuple[str, int]]) -> Split:
     return split
 
 
+def _by_region(rows: list[Row]) -> list[tuple[Region, Split]]:
+    """Participants by the region of their member (one query); those of no member apart."""
+    counts = people.split_by((r[4], r[2], r[5]) for r in rows if r[4] is not None)
+    members = Member.objects.filter(pk__in=set(counts)).select_related("country__region")
+    regions: dict[int, tuple[Region, Split]] = {}
+    for member in members:
+        region = member.country.region
+        _r, split = regions.setdefault(region.pk, (region, Split()))
+        for gender, n in counts[member.pk].counts.items():
+            split.add(gender, n)
+    return sorted(regions.values(), key=lambda e: (e[0].order, e[0].name))
+
+
 def people_overview(*, year: int | None) -> PeopleOverview:
     """Gender balance per year of participants, speakers and statutory bodies (every year),
-    and the chosen year's participants by role, activity and panel (seven queries)."""
-    rows = participant_rows()
-    speakers = list(
-        Speaker.objects.values_list(
-            "activity_id", "activity__work_plan__year", "panel_id", "gender", "illustrative"
-        )
-    )
+    and the chosen year's participants by role, region, activity and panel (eight queries,
+    and one for each app adding people)."""
+    merged = participants_merged()
+    rows = merged.rows
+    merged_speakers = speakers_merged()
+    speakers = merged_speakers.rows
     years = sorted(WorkPlan.objects.values_list("year", flat=True))
     mandates = Mandate.objects.values_list("start_date", "end_date", "gender")
     balance = people.gender_balance(
@@ -108,6 +175,9 @@ def people_overview(*, year: int | None) -> PeopleOverview:
         ],
         panels=[PanelRow(p, by_panel[p.pk]) for p in panels.order_by("activity__start_date")],
         illustrative=any(r[6] for r in rows) or any(s[4] for s in speakers),
+        by_region=_by_region(chosen),
+        participants_left_out=merged.left_out_in(year),
+        speakers_left_out=merged_speakers.left_out_in(year),
     )
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metroscope.core.panels import render_panels
 from metroscope.members.models import Gender
 from metroscope.plan.accountability import (
     access,
@@ -55,6 +56,8 @@ def people_page(request: HttpRequest) -> HttpResponse:
         "records": records,
         "can_edit": access.access_registers_edit_for_user(request.user),
         "illustrative": overview.illustrative,
+        # Sections other apps add (e.g. programs' urban leaders engaged in the year).
+        "panels": render_panels("plan.people", request=request, year=year),
     }
     return render(request, "plan/people.html", context)
 
