@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("exchange/", include("metroscope.exchange.urls")),
     path("listening/", include("metroscope.listening.urls")),
     path("programs/", include("metroscope.programs.urls")),
+    path("community/", include("metroscope.community.urls")),
     path(
         "history/<str:app_label>/<str:model_name>/<int:pk>/",
         core_views.record_history,
