@@ -55,7 +55,7 @@ def test_opt_in_be_found_on_a_need_and_withdraw(page: Page):
 
     page.goto("/community/experts/")
     page.get_by_label("Topic", exact=True).fill("water")
-    page.get_by_label("Language", exact=True).select_option("en")
+    page.get_by_role("combobox", name="Language").select_option("en")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_test_id("experts-count")).to_have_text("1 expert")
     expect(page.get_by_test_id("experts")).to_contain_text("Bea Expert")
