@@ -134,6 +134,9 @@ def test_directory_page_is_for_signed_in_users_with_contacts_as_the_api(
         assert ("ana@example.org" in html) is shown
     html = client_for(board_member).get("/community/experts/?topic=housing").content.decode()
     assert "No expert matches these filters." in html
+    html = client_for(board_member).get("/community/experts/?theme=nope&topic=water").content
+    assert b"Select a valid choice" in html  # the bad filter is named and dropped
+    assert b"Ana" in html  # the good one still applies
 
 
 @pytest.mark.django_db

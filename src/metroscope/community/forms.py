@@ -30,9 +30,9 @@ class ExpertSearchForm(forms.Form):
         self.fields["region"].choices = [("", _("All")), *((r.code, str(r)) for r in regions)]  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, str]:
-        """The valid filters (an unknown choice is dropped, with the form's error shown)."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return {name: data.get(name) or "" for name in self.fields}
+        """The valid filters: an unknown choice is dropped (its error shown), the others kept."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
 
 
 class ExpertProfileForm(forms.Form):
