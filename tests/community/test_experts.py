@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metroscope.community.analytics import Candidate, rank
 from metroscope.community.models import Expert, ExpertKind
 from metroscope.community.selectors import expert_directory, experts_for
 from metroscope.community.services import expert_opt_in, expert_withdraw
+from metroscope.exchange.models import Need
+from metroscope.members.models import Member
 from metroscope.plan.models import Challenge, Theme
 from tests.conftest import client_for
 
@@ -97,3 +101,124 @@ def test_api_query_count_is_pinned(staff, django_assert_num_queries):
     client.get("/api/v1/community/experts")
     with django_assert_num_queries(7):
         assert len(client.get("/api/v1/community/experts").json()) == 5
+
+
+def test_rank_finds_topics_in_the_words_of_a_text():
+    people = [
+        cand(1, "Ana", topics={"social housing"}),
+        cand(2, "Bo", topics={"housing"}),
+        cand(3, "Cy", topics={"ware"}),
+    ]
+    got = rank(people, themes=set(), challenges=set(), topics=set(), text="Social-housing waits")
+    assert [(m.name, m.topics) for m in got] == [("Ana", ["social housing"]), ("Bo", ["housing"])]
+    none = rank(people, themes=set(), challenges=set(), topics=set(), text="Warehousing")
+    assert none == []  # whole words only
+
+
+@pytest.mark.django_db
+def test_directory_filter_by_whole_topic():
+    a = _expert("Ana", languages=["en"], topics=["water", "housing"])
+    _expert("Bo", languages=["en"], topics=["waterfronts"])
+    assert list(expert_directory(topic="Water")) == [a]
+
+
+@pytest.mark.django_db
+def test_directory_page_is_for_signed_in_users_with_contacts_as_the_api(
+    staff, officer_barcelona, board_member
+):
+    _expert("Ana", languages=["en"], email="ana@example.org", topics=["water"])
+    assert client_for(None).get("/community/experts/").status_code == 302
+    for user, shown in ((staff, True), (officer_barcelona, True), (board_member, False)):
+        html = client_for(user).get("/community/experts/").content.decode()
+        assert "Ana" in html
+        assert ("ana@example.org" in html) is shown
+    html = client_for(board_member).get("/community/experts/?topic=housing").content.decode()
+    assert "No expert matches these filters." in html
+    html = client_for(board_member).get("/community/experts/?theme=nope&topic=water").content
+    assert b"Select a valid choice" in html  # the bad filter is named and dropped
+    assert b"Ana" in html  # the good one still applies
+
+
+@pytest.mark.django_db
+def test_directory_page_query_count_is_pinned(staff, django_assert_num_queries):
+    client = client_for(staff)
+    _expert("E0", languages=["en"], themes=Theme.objects.all()[:2])
+    client.get("/community/experts/")
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        client.get("/community/experts/?language=en")
+    for i in range(1, 6):
+        _expert(f"E{i}", languages=["en"], themes=Theme.objects.all()[:2])
+    with django_assert_num_queries(DIRECTORY_QUERIES):
+        client.get("/community/experts/?language=en")
+
+
+DIRECTORY_QUERIES = 12
+
+
+@pytest.mark.django_db
+def test_opt_in_edit_and_withdraw_through_the_page(board_member):
+    client = client_for(board_member)
+    assert client_for(None).get("/community/experts/me/").status_code == 302
+    theme = Theme.objects.first()
+    data = {"name": "Bea Board", "languages": ["en", "fr"], "topics": "Water, housing"}
+    response = client.post("/community/experts/me/", {**data, "themes": [theme.pk]})
+    assert "Tick the consent box" in response.content.decode()
+    assert not Expert.objects.exists()  # nothing written without consent
+    client.post("/community/experts/me/", {**data, "themes": [theme.pk], "consent": "on"})
+    expert = Expert.objects.get(user=board_member)
+    assert expert.listed
+    assert expert.kind == ExpertKind.PARTNER
+    assert expert.topic_list == ["housing", "water"]
+    given = expert.consent_given_at
+    client.post("/community/experts/me/", {**data, "name": "Bea B.", "consent": "on"})
+    expert.refresh_from_db()
+    assert expert.name == "Bea B."
+    assert expert.consent_given_at == given
+    assert not expert.themes.exists()
+    assert client.get("/community/experts/me/withdraw/").status_code == 405
+    client.post("/community/experts/me/withdraw/")
+    expert.refresh_from_db()
+    assert not expert.listed
+    assert "You withdrew on" in client.get("/community/experts/me/").content.decode()
+    assert not expert_directory().exists()
+
+
+@pytest.mark.django_db
+def test_opt_in_names_the_bad_field(board_member):
+    response = client_for(board_member).post(
+        "/community/experts/me/", {"name": "Bea", "consent": "on", "topics": "x" * 61}
+    )
+    html = response.content.decode()
+    assert "Choose at least one language you can help in." in html
+    assert "Each topic is at most 60 characters" in html
+    assert not Expert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_need_page_shows_experts_who_can_help_and_why(officer_barcelona):
+
+    theme, challenge = Theme.objects.first(), Challenge.objects.first()
+    need = Need.objects.create(
+        member=Member.objects.get(code="seoul"), title="Cheaper social housing near transit"
+    )
+    need.themes.add(theme)
+    need.challenges.add(challenge)
+    _expert("Ana", languages=["en"], themes=[theme], email="ana@example.org")
+    _expert("Bo", languages=["es"], topics=["social housing"], challenges=[challenge])
+    _expert("Cy", languages=["en"], topics=["ports"])
+    client = client_for(officer_barcelona)
+    html = client.get(f"/exchange/needs/{need.pk}/").content.decode()
+    assert "Experts who can help" in html
+    panel = html[html.index('id="need-experts"') :]
+    assert panel.index("Bo") < panel.index("Ana")  # two reasons before one
+    assert "Knows the topics: social housing" in panel
+    assert f"Shares the plan themes: {theme.name}" in panel
+    assert "Cy" not in panel
+    assert "ana@example.org" in panel  # officers see contacts
+    with CaptureQueriesContext(connection) as before:
+        client.get(f"/exchange/needs/{need.pk}/")
+    for i in range(4):
+        _expert(f"More {i}", languages=["en"], themes=[theme], challenges=[challenge])
+    with CaptureQueriesContext(connection) as after:
+        client.get(f"/exchange/needs/{need.pk}/")
+    assert len(after) == len(before)

@@ -1,6 +1,7 @@
-"""Who sees what of an expert and of a group. Experts: the directory is for signed-in users
-only (the public sees nothing personal); email and phone only for the Secretariat and members'
-officers. Groups: see the rule further down."""
+"""Who sees what. Experts: the directory is for signed-in users only (the public sees
+nothing personal); email and phone only for the Secretariat and members' officers.
+Engagement: a member's own page for the Secretariat and its officers; the network view for
+the Secretariat. Groups: see the rule further down."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from metroscope.community.models import Group, GroupVisibility, Membership
 from metroscope.core.roles import is_secretariat
+from metroscope.members.models import Member
+from metroscope.members.rules import is_officer_of_member
 
 
 def can_see_expert_contacts(user: Any) -> bool:
@@ -104,3 +107,16 @@ def access_managed(user: Any, pk: int) -> GroupAccess:
 def require_staff(user: Any) -> None:
     if not is_staff(user):
         raise PermissionDenied(_("Only the Secretariat may create groups."))
+
+
+# --- engagement ---------------------------------------------------------------------------------
+
+
+def can_view_member_engagement(user: Any, member: Member) -> bool:
+    """A member's engagement: the Secretariat, and that member's own officers."""
+    return bool(is_secretariat(user) or is_officer_of_member(user, member))
+
+
+def can_view_network_engagement(user: Any) -> bool:
+    """Who has not been engaged lately, across the network: the Secretariat only."""
+    return bool(user.is_authenticated and is_secretariat(user))

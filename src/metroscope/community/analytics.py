@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -32,20 +33,30 @@ def rank(
     challenges: set[str],
     topics: set[str],
     language: str = "",
+    text: str = "",
 ) -> list[Match]:
     """Candidates who share at least one reason, best overlap first (ties by name); the
-    reasons are the matching codes and topics. A language, when given, is required."""
+    reasons are the matching codes and topics. A language, when given, is required. A
+    candidate's topic found in `text` as whole words (any case) matches as a topic."""
     wanted_topics = {t.strip().lower() for t in topics if t.strip()}
+    words = " ".join(re.findall(r"\w+", text.lower()))
     matches = []
     for c in candidates:
         if language and language not in c.languages:
             continue
+        in_text = {tp for tp in c.topics if _in_words(tp, words)}
         t, ch, tp = (
             sorted(c.themes & themes),
             sorted(c.challenges & challenges),
-            sorted(c.topics & wanted_topics),
+            sorted((c.topics & wanted_topics) | in_text),
         )
         score = len(t) + len(ch) + len(tp)
         if score:
             matches.append(Match(c.id, c.name, score, t, ch, tp))
     return sorted(matches, key=lambda m: (-m.score, m.name))
+
+
+def _in_words(topic: str, words: str) -> bool:
+    """Whether the topic's words appear, in order and whole, in the space-joined words."""
+    wanted = " ".join(re.findall(r"\w+", topic.lower()))
+    return bool(wanted) and f" {wanted} " in f" {words} "

@@ -42,12 +42,13 @@ def experts_search(
     q: str = "",
     theme: str = "",
     challenge: str = "",
+    topic: str = "",
     language: str = "",
     region: str = "",
 ) -> list[ExpertOut]:
     contacts = can_see_expert_contacts(request.user)
     experts = expert_directory(
-        q=q, theme=theme, challenge=challenge, language=language, region=region
+        q=q, theme=theme, challenge=challenge, topic=topic, language=language, region=region
     )
     return [
         ExpertOut(

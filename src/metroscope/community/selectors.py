@@ -33,7 +33,13 @@ def listed_experts() -> QuerySet[Expert]:
 
 
 def expert_directory(
-    *, q: str = "", theme: str = "", challenge: str = "", language: str = "", region: str = ""
+    *,
+    q: str = "",
+    theme: str = "",
+    challenge: str = "",
+    topic: str = "",
+    language: str = "",
+    region: str = "",
 ) -> QuerySet[Expert]:
     experts = listed_experts()
     if q:
@@ -42,6 +48,8 @@ def expert_directory(
         experts = experts.filter(themes__code=theme)
     if challenge:
         experts = experts.filter(challenges__code=challenge)
+    if topic.strip():
+        experts = experts.filter(topics__contains="," + topic.strip().lower() + ",")
     if language:
         experts = experts.filter(languages__contains="," + language + ",")
     if region:
@@ -55,8 +63,10 @@ def experts_for(
     challenges: set[str] | None = None,
     topics: set[str] | None = None,
     language: str = "",
+    text: str = "",
 ) -> list[Match]:
-    """Listed experts ranked by overlap with the given theme/challenge codes and topics."""
+    """Listed experts ranked by overlap with the given theme/challenge codes and topics; an
+    expert's topic that appears as words in `text` (e.g. a need's title) matches too."""
     candidates = [
         Candidate(
             e.pk,
@@ -74,6 +84,7 @@ def experts_for(
         challenges=challenges or set(),
         topics=topics or set(),
         language=language,
+        text=text,
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metroscope.community import views
+from metroscope.community import people_views, views
 
 app_name = "community"
 urlpatterns = [
@@ -30,4 +30,9 @@ urlpatterns = [
         views.meeting_remove,
         name="meeting_remove",
     ),
+    path("experts/", people_views.experts_page, name="experts"),
+    path("experts/me/", people_views.my_expert_profile, name="my_expert"),
+    path("experts/me/withdraw/", people_views.withdraw_expert, name="withdraw_expert"),
+    path("engagement/", people_views.network_engagement_page, name="network_engagement"),
+    path("engagement/<slug:code>/", people_views.member_engagement_page, name="member_engagement"),
 ]

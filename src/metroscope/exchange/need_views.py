@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metroscope.core.panels import render_panels
 from metroscope.exchange import matching, needs
 from metroscope.exchange.models import Need, Solution, SolutionStatus
 from metroscope.exchange.need_forms import IntroductionForm, NeedForm
@@ -80,6 +81,8 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "need": need,
             "suggestions": matching.suggest_for_need(need),
+            # Higher floors add to the suggestions, e.g. the community's experts who can help.
+            "panels": render_panels("exchange.need_suggestions", request=request, need=need),
             "can_edit": members.filter(pk=need.member_id).exists(),
             "intro_form": IntroductionForm(
                 members=members, initial={"from_member": need.member.code}

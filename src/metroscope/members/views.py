@@ -13,6 +13,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from metroscope.core.charts import stacked_share_bar
+from metroscope.core.panels import render_panels
 from metroscope.members import access, selectors, services
 from metroscope.members.charts import member_map
 from metroscope.members.forms import ContactForm, MemberProfileForm, MemberRegistryForm
@@ -93,6 +94,8 @@ def member_page(request: HttpRequest, code: str) -> HttpResponse:
         "can_add_contact": request.user.has_perm("members.add_member_contact", member),
         "can_view_history": request.user.has_perm("core.view_history"),
         "map_spec": member_map([member], outline_url=static("geo/countries-110m.json"), height=260),
+        # Higher floors add sections, e.g. the community's link to the member's engagement.
+        "panels": render_panels("members.member_page", request=request, member=member),
     }
     return render(request, "members/member.html", context)
 
