@@ -6,10 +6,8 @@ simple-history revision naming the user."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -98,16 +96,11 @@ def _document_store(
 ) -> Document:
     document = Document(
         submission=submission,
-        name=PurePath(str(upload.name)).name[:200] or checked.label,
+        name=attachments.display_name(upload, checked),
         content_type=checked.content_type,
         size=upload.size,
     )
-    document.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
-    try:
-        _saved(document, user, "document added")
-    except Exception:
-        document.file.storage.delete(document.file.name)
-        raise
+    attachments.store(document, upload, checked, lambda: _saved(document, user, "document added"))
     return document
 
 

@@ -3,8 +3,6 @@ on groups (members, meetings, documents, the thread), each checked and audited."
 
 from __future__ import annotations
 
-import secrets
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -184,23 +182,16 @@ def document_add(*, actor: Any, group: Group, upload: Any) -> GroupDocument:
     for display); the checks are the exchange's (content, not name; size)."""
     _require(access.rights(actor, group).inside, _("Only the group's members may add files."))
     checked = attachments.check_upload(upload)
-    original = PurePath(str(upload.name)).name[:200] or checked.label
     document = GroupDocument(
         group=group,
-        name=original,
+        name=attachments.display_name(upload, checked),
         kind=checked.kind,
         content_type=checked.content_type,
         size=upload.size,
         uploaded_by=actor,
     )
-    document.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
-    stored = document.file.name
-    try:
-        _audited(document, actor)
-        document.save()
-    except Exception:
-        document.file.storage.delete(stored)
-        raise
+    _audited(document, actor)
+    attachments.store(document, upload, checked, document.save)
     return document
 
 

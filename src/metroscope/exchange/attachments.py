@@ -5,7 +5,9 @@ METROSCOPE_ATTACHMENT_MAX_BYTES. Too large a file is refused while it is being r
 
 from __future__ import annotations
 
+import secrets
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO, Any
@@ -62,6 +64,23 @@ class CheckedFile:
 
 
 PDF = CheckedFile(AttachmentKind.PDF, "application/pdf", ".pdf", "PDF")
+
+
+def display_name(upload: Any, checked: CheckedFile) -> str:
+    """The name the uploader gave the file (no folders, at most 200 characters), for display."""
+    return PurePath(str(upload.name)).name[:200] or checked.label
+
+
+def store(record: Any, upload: Any, checked: CheckedFile, save: Callable[[], None]) -> None:
+    """Put a checked upload in the record's `file` under a random name, then `save` the
+    record; when saving fails the stored file is removed again, so no orphan file stays."""
+    record.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
+    stored = record.file.name
+    try:
+        save()
+    except Exception:
+        record.file.storage.delete(stored)
+        raise
 
 
 def _read(upload: IO[bytes], start: int, length: int) -> bytes:

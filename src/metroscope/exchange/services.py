@@ -14,10 +14,8 @@ Edits are open while a solution is a draft or sent back for changes (staff: alwa
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -497,24 +495,17 @@ def add_attachment(user: Any, solution: Solution, upload: Any, caption: str = ""
             _("A solution may have at most %(count)s files.") % {"count": MAX_ATTACHMENTS}
         )
     checked = attachments.check_upload(upload)
-    original = PurePath(str(upload.name)).name[:200] or checked.label
     attachment = Attachment(
         solution=solution,
-        name=original,
+        name=attachments.display_name(upload, checked),
         kind=checked.kind,
         content_type=checked.content_type,
         size=upload.size,
         caption=caption.strip()[:300],
         uploaded_by=user,
     )
-    attachment.file.save(secrets.token_hex(16) + checked.suffix, upload, save=False)
-    stored = attachment.file.name
-    try:
-        attachment._history_user = user  # type: ignore[attr-defined]
-        attachment.save()
-    except Exception:
-        attachment.file.storage.delete(stored)
-        raise
+    attachment._history_user = user  # type: ignore[attr-defined]
+    attachments.store(attachment, upload, checked, attachment.save)
     return attachment
 
 
