@@ -4,6 +4,7 @@ matrix (anonymous, officer of Barcelona, officer of Seoul, secretariat staff, bo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from functools import cache
 
 import pytest
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from metroscope.members.services import role_grant
 
@@ -51,6 +53,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
     with django_db_blocker.unblock():
         call_command("load_open_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test ends back in the default language. A request to /fr/… through the test client
+    activates French in this thread and nothing turns it off, so without this the next test a
+    worker runs saw French labels (an order-dependent failure seen under pytest-xdist)."""
+    yield
+    translation.deactivate()
 
 
 @cache

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.test import TransactionTestCase
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from metroscope.members.models import Member
@@ -46,14 +46,23 @@ def browser() -> Iterator[Browser]:
 
 
 class DataSnapshot:
-    """The open data as loaded once, put back after each browser test's flush in a second or
-    two instead of loading it again (~30 s each): SQLite's backup API copies every page of the
-    in-memory test database; PostgreSQL copies each table out and in (binary COPY) and sets
-    the sequences past the restored keys."""
+    """The open data as loaded once, put back after each browser test instead of Django's
+    flush (which empties every table) and a reload (~30 s). SQLite: the backup API copies the
+    in-memory test database back whole (well under a second). PostgreSQL: statement triggers
+    note which tables a test wrote to, and only those are emptied and copied back (binary
+    COPY) in one transaction, Django's deferred foreign keys checked at its commit — a journey
+    writes to a handful of tables, so this takes a fraction of a second instead of truncating
+    and refilling all of them (6-7 s each way under load). Sequences are not reset: keys a
+    test used are never handed out again, so no per-process cache keyed by a newest key can
+    mistake later data for earlier. The metro table's version token is renewed after every
+    restore for the same reason."""
+
+    DIRTY = "e2e_dirty_tables"
 
     def __init__(self) -> None:
         self.sqlite: sqlite3.Connection | None = None
         self.tables: dict[str, bytes] = {}
+        self.armed = False  # a journey is using the data: restore it at its teardown
 
     @property
     def taken(self) -> bool:
@@ -77,16 +86,52 @@ class DataSnapshot:
             self.sqlite = sqlite3.connect(":memory:", check_same_thread=False)
             connection.connection.backup(self.sqlite)
             return
+        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             for table in self._tables():
-                name = connection.ops.quote_name(table)
-                with cursor.cursor.copy(f"COPY {name} TO STDOUT (FORMAT BINARY)") as copy:
+                with cursor.cursor.copy(f"COPY {quote(table)} TO STDOUT (FORMAT BINARY)") as copy:
                     self.tables[table] = b"".join(bytes(chunk) for chunk in copy)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {self.DIRTY} (name text PRIMARY KEY)")
+            cursor.execute(
+                f"CREATE OR REPLACE FUNCTION {self.DIRTY}_mark() RETURNS trigger "  # noqa: S608
+                f"LANGUAGE plpgsql AS $$ BEGIN INSERT INTO {self.DIRTY} VALUES (TG_TABLE_NAME) "
+                "ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+            )
+            for table in self.tables:
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {self.DIRTY} AFTER INSERT OR UPDATE OR DELETE "
+                    f"OR TRUNCATE ON {quote(table)} FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION {self.DIRTY}_mark()"
+                )
+            cursor.execute(f"DELETE FROM {self.DIRTY}")  # noqa: S608 (our own table names)
 
     def restore(self) -> None:
         connection.ensure_connection()
         if self.sqlite is not None:
             self.sqlite.backup(connection.connection)
+        else:
+            self._restore_written()
+        MetroVersion.objects.filter(pk=1).update(token=secrets.randbits(62))
+
+    def _restore_written(self) -> None:
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT name FROM {self.DIRTY}")  # noqa: S608 (our own table names)
+            written = {name for (name,) in cursor.fetchall()} & self.tables.keys()
+            # an entry table's delete trigger takes its terms with it
+            written |= {f"{t}_fts" for t in written} & self.tables.keys()
+            for table in sorted(written):
+                cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 (our own table names)
+            for table in sorted(written):
+                with cursor.cursor.copy(f"COPY {quote(table)} FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(self.tables[table])
+            cursor.execute(f"DELETE FROM {self.DIRTY}")  # noqa: S608 (our own table names)
+
+    def restore_all(self) -> None:
+        """Everything back after a flush (a teardown that could not restore)."""
+        connection.ensure_connection()
+        if self.sqlite is not None:
+            self.restore()
             return
         quote = connection.ops.quote_name
         with transaction.atomic(), connection.cursor() as cursor:
@@ -97,23 +142,41 @@ class DataSnapshot:
             for table, data in self.tables.items():
                 with cursor.cursor.copy(f"COPY {quote(table)} FROM STDIN (FORMAT BINARY)") as copy:
                     copy.write(data)
-            models = list(apps.get_models(include_auto_created=True))
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {self.DIRTY}")  # noqa: S608 (our own table names)
 
 
 SNAPSHOT = DataSnapshot()
+_flush = TransactionTestCase._fixture_teardown
+
+
+def _back_to_snapshot(self: TransactionTestCase) -> None:
+    """A journey's teardown: the snapshot back instead of Django's flush (any other
+    transactional test still gets the flush); if that fails, the flush, and the next
+    journey's set-up restores everything."""
+    if not SNAPSHOT.armed:
+        _flush(self)
+        return
+    SNAPSHOT.armed = False
+    try:
+        SNAPSHOT.restore()
+    except Exception:
+        _flush(self)
+        raise
+
+
+TransactionTestCase._fixture_teardown = _back_to_snapshot  # type: ignore[method-assign]
 
 
 @pytest.fixture
 def open_data(transactional_db) -> None:
-    if not Member.objects.exists():  # emptied by the previous browser test's flush
+    if not Member.objects.exists():  # emptied by a flush
         if SNAPSHOT.taken:
-            SNAPSHOT.restore()
-            return
-        call_command("load_open_data", verbosity=0)
+            SNAPSHOT.restore_all()
+        else:
+            call_command("load_open_data", verbosity=0)
     if not SNAPSHOT.taken:  # the session's load (other tests roll back) or the one above
         SNAPSHOT.take()
+    SNAPSHOT.armed = True
 
 
 @pytest.fixture

