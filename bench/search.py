@@ -373,14 +373,10 @@ def _reindex() -> dict[str, float]:
     timings["reindex_s"] = time.perf_counter() - started
     timings["indexed"] = indexed
     say(f"reindex_solutions: {indexed:,} solutions in {timings['reindex_s']:,.1f} s")
+    search.compact_index()  # as `metroscope reindex_solutions` does after its rebuild
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # a rebuild leaves the terms table's narrow rows spread over the old pages
-            cursor.execute('VACUUM FULL "exchange_solutionsearchentry_fts"')
             cursor.execute("VACUUM ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     return timings
 
 

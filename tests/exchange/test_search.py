@@ -5,6 +5,7 @@ score; the suite runs on both databases)."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -328,6 +329,34 @@ def test_reindex_command_rebuilds_the_index(draft):
     call_command("reindex_solutions", verbosity=0)
     assert SolutionSearchEntry.objects.count() == len(published())
     assert SEOUL_SLUG in slugs(search.search("sharing city"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM FULL is PostgreSQL's")
+def test_the_rebuild_command_rewrites_the_terms_table_on_postgresql():
+    # A rebuild deletes then inserts every terms row; the command then rewrites the table
+    # (VACUUM FULL), which gives it a new file. Run on a connection of its own in a thread,
+    # committed, as an operator would run it (VACUUM cannot run in the test's transaction).
+    table = f"{SolutionSearchEntry._meta.db_table}_fts"
+
+    def rebuild() -> tuple[int, int, int]:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_relation_filenode(%s)", [table])
+                before = cursor.fetchone()[0]
+                call_command("reindex_solutions", verbosity=0)
+                cursor.execute(f'SELECT pg_relation_filenode(%s), count(*) FROM "{table}"', [table])  # noqa: S608
+                after, rows = cursor.fetchone()
+            return before, after, rows
+        finally:
+            connection.close()
+
+    found: list[tuple[int, int, int]] = []
+    thread = threading.Thread(target=lambda: found.append(rebuild()))
+    thread.start()
+    thread.join()
+    before, after, rows = found[0]
+    assert after != before
+    assert rows == len(published())
 
 
 def test_a_second_open_data_load_leaves_the_index_unchanged():

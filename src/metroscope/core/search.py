@@ -495,6 +495,23 @@ class SearchIndex:
             cursor.execute(f"DELETE FROM {n['t']}")
         self._changed()
 
+    def compact(self) -> None:
+        """After a full rebuild, outside its transaction: on PostgreSQL the rebuild leaves the
+        terms table's narrow rows spread over all its old pages (a delete then an insert), so
+        a match visits ~16 times more heap pages until the table is rewritten (VACUUM FULL)
+        and its statistics renewed; on SQLite FTS5 merges its index segments into one."""
+        if self.postgres and connection.in_atomic_block:
+            raise RuntimeError("compacting the search index needs its own transaction")
+        n = self._n()
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute(f"VACUUM FULL {n['fts']}")
+                cursor.execute(f"ANALYZE {n['fts']}")
+                cursor.execute(f"ANALYZE {n['t']}")
+            else:
+                cursor.execute(f"INSERT INTO {n['fts']}({n['fts']}) VALUES ('optimize')")
+                cursor.execute("ANALYZE")
+
     # the version of the index, which keeps snapshots current
 
     def _changed(self) -> None:

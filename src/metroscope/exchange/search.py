@@ -164,6 +164,11 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
     return len(pks)
 
 
+def compact_index() -> None:
+    """After `reindex`, outside its transaction (see `Index.compact`)."""
+    INDEX.compact()
+
+
 def refresh_index(data_dir: Path, report: LoadReport) -> None:
     """The open-data load's last step: the index in step with every published solution
     (writes nothing when it already is, so a second load changes nothing)."""
