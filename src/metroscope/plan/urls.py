@@ -7,6 +7,7 @@ from metroscope.plan.accountability import (
     accounts_views,
     activity_views,
     dashboard_views,
+    ledger_views,
     register_views,
     report_views,
 )
@@ -33,6 +34,14 @@ urlpatterns = [
     path("activities/<int:pk>/budget/", activity_views.budget_line_add, name="budget_line_add"),
     path("activities/<int:pk>/expense/", activity_views.expense_add, name="expense_add"),
     path("activities/<int:pk>/trip/", activity_views.trip_add, name="trip_add"),
+    *(
+        path(f"activities/<int:pk>/{kind}/<int:row>/{verb}/", view, {"kind": kind}, name=name)
+        for kind in ledger_views.KINDS
+        for verb, view, name in (
+            ("edit", ledger_views.row_edit, f"{kind}_edit"),
+            ("delete", ledger_views.row_delete, f"{kind}_delete"),
+        )
+    ),
     path("money/", accounts_views.money_page, name="money"),
     path("carbon/", accounts_views.carbon_page, name="carbon"),
     path("matrix/", dashboard_views.matrix_page, name="matrix"),
