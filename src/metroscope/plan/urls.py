@@ -8,6 +8,7 @@ from metroscope.plan.accountability import (
     activity_views,
     dashboard_views,
     ledger_views,
+    people_views,
     register_views,
     report_views,
 )
@@ -17,9 +18,10 @@ app_name = "plan"
 urlpatterns = [
     path("", views.plan_tree, name="tree"),
     path("people/", register_views.people_page, name="people"),
-    path(
-        "people/record/", register_views.participant_count_record, name="participant_count_record"
-    ),
+    path("people/record/", people_views.participant_count_record, name="participant_count_record"),
+    path("people/participant/", people_views.participant_record, name="participant_record"),
+    path("people/speaker/", people_views.speaker_record, name="speaker_record"),
+    path("people/panel/", people_views.panel_record, name="panel_record"),
     path("risks/", register_views.risks_page, name="risks"),
     path("risks/record/", register_views.risk_record, name="risk_record"),
     path("risks/acknowledge/", register_views.policy_acknowledge, name="policy_acknowledge"),
