@@ -161,3 +161,54 @@ def test_speakers_by_name_are_for_the_secretariat_only(staff, board_member, acti
     page = client_for(board_member).get("/plan/people/").content.decode()
     assert "Test Keynote" not in page
     assert 'data-testid="speaker-records"' not in page
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def api(user, path: str, body: dict[str, object]):
+    return client_for(user).post(f"/api/v1/plan/{path}", body, content_type="application/json")
+
+
+@pytest.mark.parametrize("persona", ["officer_seoul", "board_member"])
+@pytest.mark.parametrize("path", ["participants", "speakers", "panels"])
+def test_api_people_writes_are_for_staff_only(request, activity, persona, path):
+    body = {"activity_id": activity.pk, "gender": "male", "role_category": "expert", "title": "T"}
+    before = written()
+    assert api(request.getfixturevalue(persona), path, body).status_code == 403
+    assert api(None, path, body).status_code == 401
+    assert written() == before
+
+
+def test_api_records_a_participant_a_panel_and_a_speaker(staff, activity):
+    made = api(staff, "participants", {**person(activity), "activity_id": activity.pk})
+    assert made.status_code == 201
+    assert made.json() | {"id": 0} == {
+        "id": 0, "activity_id": activity.pk, "name": "Test Person", "gender": "female",
+        "role_category": "technical", "member": "seoul", "panel_id": None,
+    }  # fmt: skip
+    panel = api(staff, "panels", {"activity_id": activity.pk, "title": "Test panel"}).json()
+    speaker = api(
+        staff, "speakers",
+        {"activity_id": activity.pk, "gender": "another", "role_category": "expert",
+         "panel_id": panel["id"]},
+    )  # fmt: skip
+    assert speaker.status_code == 201
+    assert Speaker.objects.get(pk=speaker.json()["id"]).panel_id == panel["id"]
+    assert Participant.objects.get().history.latest().history_user == staff
+
+
+def test_api_refuses_people_beside_counts_and_bad_fields(staff, activity):
+    ParticipantCount.objects.create(
+        activity=activity, gender="male", role_category="expert", count=1
+    )
+    before = written()
+    refused = api(staff, "participants", {"activity_id": activity.pk, "gender": "female",
+                                          "role_category": "expert"})  # fmt: skip
+    assert refused.status_code == 400
+    assert "recorded as counts" in refused.json()["errors"]["activity"][0]
+    bad = api(staff, "speakers", {"activity_id": activity.pk, "gender": "x", "role_category": "y"})
+    assert set(bad.json()["errors"]) == {"gender", "role_category"}
+    empty = api(staff, "panels", {"activity_id": activity.pk, "title": "  "})
+    assert empty.json()["errors"] == {"title": ["Give the panel a title."]}
+    assert written() == before

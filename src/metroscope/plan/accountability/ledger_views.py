@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -166,8 +167,12 @@ def row_delete(request: HttpRequest, pk: int, row: int, kind: str) -> HttpRespon
     activity = activity_or_404(pk)
     found = _row(what, pk, row)
     if request.method == "POST":
-        what.delete(request.user, found.pk)
-        messages.success(request, str(what.deleted))
+        try:
+            what.delete(request.user, found.pk)
+        except ValidationError as exc:  # deleted by someone else in the meantime
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, str(what.deleted))
         return redirect(_back(pk))
     context = {"activity": activity, "heading": what.delete_heading, "facts": what.facts(found)}
     return render(request, "plan/activity_row_delete.html", context)
