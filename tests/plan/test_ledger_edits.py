@@ -209,3 +209,20 @@ def test_deleting_a_trip_and_a_budget_line(staff, rows):
         assert not model.objects.filter(pk=rows[kind].pk).exists()
         last = model.history.filter(id=rows[kind].pk).latest()  # type: ignore[attr-defined]
         assert (last.history_type, last.history_user) == ("-", staff)
+
+
+def test_editing_an_expense_shows_its_recorded_rate_and_source(staff, rows):
+    expense = ledger_services.expense_record(
+        user=staff,
+        activity_id=rows["activity"].pk,
+        data=ledger_services.ExpenseIn(
+            date=dt.date(2022, 3, 15), amount=Decimal(5), currency="KWD", category="other",
+            rate=Decimal(10), rate_source="Test rate",
+        ),
+    )  # fmt: skip
+    edit = f"/plan/activities/{rows['activity'].pk}/expense/{expense.pk}/edit/"
+    page = client_for(staff).get(edit).content.decode()
+    assert 'name="rate" value="10"' in page
+    assert 'value="Test rate"' in page
+    ecb = client_for(staff).get(url(rows, "expense", "edit")).content.decode()
+    assert 'name="rate" value=' not in ecb  # an ECB or EUR rate is not typed again

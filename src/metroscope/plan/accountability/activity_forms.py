@@ -191,7 +191,7 @@ class ExpenseForm(forms.Form):
             "supplier": expense.supplier,
             "document_reference": expense.document_reference,
             "reason": expense.reason,
-            "rate": expense.rate_to_eur.normalize() if recorded else None,
+            "rate": f"{expense.rate_to_eur.normalize():f}" if recorded else None,
             "rate_source": expense.rate_source if recorded else "",
         }
 

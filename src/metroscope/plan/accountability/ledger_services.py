@@ -176,7 +176,7 @@ def _rate(data: ExpenseIn, currency: str, errors: dict[str, str]) -> Rate | None
         errors["rate"] = _(
             "The European Central Bank's reference rate of %(day)s applies (%(rate)s EUR for one "
             "%(currency)s): leave the rate and its source empty."
-        ) % {"day": day.isoformat(), "rate": rate.normalize(), "currency": currency}
+        ) % {"day": day.isoformat(), "rate": f"{rate.normalize():f}", "currency": currency}
         return None
     return Rate(rate, RateOrigin.ECB, day, rates.ECB_SOURCE)
 
