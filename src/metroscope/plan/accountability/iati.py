@@ -72,19 +72,21 @@ class Money:
     spent: dict[int, dict[int, Spent]]  # activity → year → expenses
 
 
-def activity_money(activity_ids: list[int]) -> Money:
-    """Budgets and expenses of the activities by year, real rows only (two queries)."""
+def activity_money(*, year: int | None = None) -> Money:
+    """Budgets and expenses by activity and year, real rows only, of the activities of a work
+    plan's year or of all (two grouped queries)."""
     money = Money(defaultdict(dict), defaultdict(dict))
+    scope = {} if year is None else {"activity__work_plan__year": year}
     lines = (
-        BudgetLine.objects.filter(activity_id__in=activity_ids, illustrative=False)
+        BudgetLine.objects.filter(illustrative=False, **scope)
         .order_by()
         .values_list("activity_id", "year")
         .annotate(total=Sum("amount_eur"))
     )
-    for pk, year, total in lines:
-        money.budgets[pk][year] = total
+    for pk, budget_year, total in lines:
+        money.budgets[pk][budget_year] = total
     expenses = (
-        Expense.objects.filter(activity_id__in=activity_ids, illustrative=False)
+        Expense.objects.filter(illustrative=False, **scope)
         .annotate(year=ExtractYear("date"))
         .order_by()
         .values_list("activity_id", "year")
@@ -95,8 +97,8 @@ def activity_money(activity_ids: list[int]) -> Money:
             negative=Count("pk", filter=Q(amount__lt=0)),
         )
     )
-    for pk, year, total, last, n, negative in expenses:
-        money.spent[pk][year] = Spent(total, last, n, negative)
+    for pk, spent_year, total, last, n, negative in expenses:
+        money.spent[pk][spent_year] = Spent(total, last, n, negative)
     return money
 
 
@@ -125,9 +127,8 @@ def export(*, year: int | None = None, now: dt.datetime | None = None) -> bytes:
     stamp = (now or timezone.now()).replace(microsecond=0).isoformat()
     root = etree.Element("iati-activities", version=VERSION)
     root.set("generated-datetime", stamp)
-    activities = export_activities(year=year)
-    money = activity_money([a.pk for a in activities])
-    for activity in activities:
+    money = activity_money(year=year)
+    for activity in export_activities(year=year):
         root.append(_activity(activity, stamp, money))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
