@@ -57,7 +57,7 @@ def test_staff_run_an_activity_from_the_browser(page: Page):
     actions.get_by_role("link", name="Record an expense").click()
     assert_accessible(page)
     page.get_by_label("Date").fill("2022-03-15")
-    page.get_by_label("Amount").fill("1000")
+    page.get_by_label("Amount", exact=True).fill("1000")
     page.get_by_label("Currency").fill("XYZ")
     page.get_by_label("Category").select_option("venue")
     page.get_by_label("Supplier").fill("Test venue")

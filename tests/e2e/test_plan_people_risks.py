@@ -48,7 +48,7 @@ def test_staff_record_a_count_and_a_risk_and_see_the_heat_map_change(page: Page)
     expect(page.get_by_role("alert")).to_contain_text("0 or more, not -2")
     page.get_by_label("Number of people").fill("17")
     page.get_by_role("button", name="Record").click()
-    expect(page).to_have_url(re.compile(r"/plan/people/$"))
+    expect(page).to_have_url(re.compile(r"/plan/people/#by-activity$"))
     row = (
         page.get_by_test_id("participants-by-activity")
         .get_by_role("row")

@@ -191,7 +191,7 @@ def test_staff_add_a_budget_line_then_replace_it(staff, activity):
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
-        ({"amount_eur": "-5"}, "amount_eur", "Negative amounts"),
+        ({"amount_eur": "-5"}, "amount_eur", "A budget is 0 or more"),
         ({"amount_eur": "1.005"}, "amount_eur", "at most two decimals"),
         ({"amount_eur": "lots"}, "amount_eur", "Enter a number."),
         ({"category": "bribes"}, "category", "Select a valid choice."),
@@ -255,9 +255,9 @@ def test_an_expense_in_eur_has_the_rate_one(staff, activity):
     [
         ({"currency": "XYZ"}, "currency", "publishes no reference rate for XYZ"),
         ({"currency": "E1"}, "currency", "three letters"),
-        ({"date": "1990-01-02"}, "currency", "no ECB reference rate for USD on 1990-01-02"),
-        ({"date": "2099-01-02"}, "currency", "no ECB reference rate for USD on 2099-01-02"),
-        ({"amount": "-20"}, "amount", "Negative amounts"),
+        ({"date": "1990-01-02"}, "rate", "no ECB reference rate for USD on 1990-01-02"),
+        ({"date": "2099-01-02"}, "rate", "no ECB reference rate for USD on 2099-01-02"),
+        ({"amount": "-20"}, "reason", "A negative amount (a refund"),
         ({"amount": ""}, "amount", "This field is required."),
         ({"date": ""}, "date", "This field is required."),
         ({"category": "x"}, "category", "Select a valid choice."),

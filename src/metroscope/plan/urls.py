@@ -7,6 +7,8 @@ from metroscope.plan.accountability import (
     accounts_views,
     activity_views,
     dashboard_views,
+    ledger_views,
+    people_views,
     register_views,
     report_views,
 )
@@ -16,9 +18,10 @@ app_name = "plan"
 urlpatterns = [
     path("", views.plan_tree, name="tree"),
     path("people/", register_views.people_page, name="people"),
-    path(
-        "people/record/", register_views.participant_count_record, name="participant_count_record"
-    ),
+    path("people/record/", people_views.participant_count_record, name="participant_count_record"),
+    path("people/participant/", people_views.participant_record, name="participant_record"),
+    path("people/speaker/", people_views.speaker_record, name="speaker_record"),
+    path("people/panel/", people_views.panel_record, name="panel_record"),
     path("risks/", register_views.risks_page, name="risks"),
     path("risks/record/", register_views.risk_record, name="risk_record"),
     path("risks/acknowledge/", register_views.policy_acknowledge, name="policy_acknowledge"),
@@ -33,6 +36,14 @@ urlpatterns = [
     path("activities/<int:pk>/budget/", activity_views.budget_line_add, name="budget_line_add"),
     path("activities/<int:pk>/expense/", activity_views.expense_add, name="expense_add"),
     path("activities/<int:pk>/trip/", activity_views.trip_add, name="trip_add"),
+    *(
+        path(f"activities/<int:pk>/{kind}/<int:row>/{verb}/", view, {"kind": kind}, name=name)
+        for kind in ledger_views.KINDS
+        for verb, view, name in (
+            ("edit", ledger_views.row_edit, f"{kind}_edit"),
+            ("delete", ledger_views.row_delete, f"{kind}_delete"),
+        )
+    ),
     path("money/", accounts_views.money_page, name="money"),
     path("carbon/", accounts_views.carbon_page, name="carbon"),
     path("matrix/", dashboard_views.matrix_page, name="matrix"),

@@ -3,13 +3,23 @@ ledger_services) check the values and their errors come back onto the fields."""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.members.models import Member
-from metroscope.plan.accountability.ledger import CabinClass, SpendCategory, TravelMode
+from metroscope.plan.accountability.ledger import (
+    BudgetLine,
+    CabinClass,
+    Expense,
+    RateOrigin,
+    SpendCategory,
+    TravelMode,
+    Trip,
+)
+from metroscope.plan.accountability.ledger_services import TripIn
 from metroscope.plan.accountability.models import (
     Activity,
     ActivityStatus,
@@ -19,6 +29,14 @@ from metroscope.plan.accountability.models import (
     WorkPlan,
 )
 from metroscope.plan.models import Challenge, Outcome, Program, Theme
+
+T = TypeVar("T")
+
+
+def typed(kind: type[T], data: dict[str, Any]) -> T:
+    """A service's input dataclass from a form's cleaned data (fields of the same names)."""
+    return kind(**{f.name: data[f.name] for f in dataclasses.fields(kind)})  # type: ignore[arg-type]
+
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -108,10 +126,24 @@ class BudgetLineForm(forms.Form):
         help_text=_("Recording the same year and category again replaces the amount."),
     )
 
+    @classmethod
+    def initial_for(cls, line: BudgetLine) -> dict[str, Any]:
+        return {"year": line.year, "category": line.category, "amount_eur": line.amount_eur}
+
+
+class BudgetLineEditForm(BudgetLineForm):
+    amount_eur = forms.DecimalField(label=_("Amount (EUR)"))
+
 
 class ExpenseForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)
-    amount = forms.DecimalField(label=_("Amount"), help_text=_("In the currency paid."))
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        help_text=_(
+            "In the currency paid. A refund, credit note, correction or reversal is negative, "
+            "with its reason."
+        ),
+    )
     currency = forms.CharField(
         label=_("Currency"),
         max_length=3,
@@ -126,6 +158,42 @@ class ExpenseForm(forms.Form):
     document_reference = forms.CharField(
         label=_("Document reference"), max_length=100, required=False
     )
+    reason = forms.CharField(
+        label=_("Reason (for a negative amount)"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when the amount is negative, e.g. “refund of the hotel deposit”."),
+    )
+    rate = forms.DecimalField(
+        label=_("Rate to EUR (only where the ECB has none)"),
+        required=False,
+        help_text=_(
+            "EUR for one unit of the currency on the date. Only for a currency the European "
+            "Central Bank does not quote, or a date its table does not reach yet; leave it empty "
+            "otherwise."
+        ),
+    )
+    rate_source = forms.CharField(
+        label=_("Source of the rate"),
+        max_length=300,
+        required=False,
+        help_text=_("Required with a rate: who published it, e.g. the central bank, and when."),
+    )
+
+    @classmethod
+    def initial_for(cls, expense: Expense) -> dict[str, Any]:
+        recorded = expense.rate_origin == RateOrigin.RECORDED
+        return {
+            "date": expense.date,
+            "amount": expense.amount,
+            "currency": expense.currency,
+            "category": expense.category,
+            "supplier": expense.supplier,
+            "document_reference": expense.document_reference,
+            "reason": expense.reason,
+            "rate": f"{expense.rate_to_eur.normalize():f}" if recorded else None,
+            "rate_source": expense.rate_source if recorded else "",
+        }
 
 
 class TripForm(forms.Form):
@@ -143,3 +211,7 @@ class TripForm(forms.Form):
     )
     passengers = forms.IntegerField(label=_("Passengers"), initial=1)
     round_trip = forms.BooleanField(label=_("Return journey"), required=False, initial=True)
+
+    @classmethod
+    def initial_for(cls, trip: Trip) -> dict[str, Any]:
+        return {f.name: getattr(trip, f.name) for f in dataclasses.fields(TripIn)}

@@ -22,12 +22,13 @@ from metroscope.plan.accountability.activity_forms import (
     BudgetLineForm,
     ExpenseForm,
     TripForm,
+    typed,
 )
 from metroscope.plan.accountability.models import Activity
 from metroscope.plan.accountability.register_forms import apply_service
 
 
-def _staff(request: HttpRequest) -> None:
+def staff_or_403(request: HttpRequest) -> None:
     if not access.access_activity_edit_for_user(request.user):
         raise PermissionDenied
 
@@ -54,7 +55,7 @@ def _activity_in(data: dict[str, Any]) -> activity_services.ActivityIn:
 
 @login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    staff_or_403(request)
     form = ActivityForm(request.POST or None)
     if request.method == "POST":
         activity = apply_service(
@@ -70,7 +71,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plan/activity_form.html", context)
 
 
-def _activity(pk: int) -> Activity:
+def activity_or_404(pk: int) -> Activity:
     activity = Activity.objects.select_related("work_plan").filter(pk=pk).first()
     if activity is None:
         raise Http404
@@ -79,8 +80,8 @@ def _activity(pk: int) -> Activity:
 
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    activity = _activity(pk)
+    staff_or_403(request)
+    activity = activity_or_404(pk)
     if request.method == "POST":
         form = ActivityForm(request.POST)
         done = apply_service(
@@ -114,8 +115,8 @@ def _record(
     initial: Callable[[Activity], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """One of the activity's accounts forms: on success back to the activity's accounts."""
-    _staff(request)
-    activity = _activity(pk)
+    staff_or_403(request)
+    activity = activity_or_404(pk)
     form = form_class(request.POST or None, initial=initial(activity) if initial else None)
     if request.method == "POST" and apply_service(form, lambda data: write(activity, data)):
         messages.success(request, str(done))
@@ -152,12 +153,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
         return ledger_services.expense_record(
             user=request.user,
             activity_id=activity.pk,
-            date=data["date"],
-            amount=data["amount"],
-            currency=data["currency"],
-            category=data["category"],
-            supplier=data["supplier"],
-            document_reference=data["document_reference"],
+            data=typed(ledger_services.ExpenseIn, data),
         )
 
     return _record(
@@ -174,14 +170,7 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
 def trip_add(request: HttpRequest, pk: int) -> HttpResponse:
     def write(activity: Activity, data: dict[str, Any]) -> Any:
         return ledger_services.trip_record(
-            user=request.user,
-            activity_id=activity.pk,
-            origin=data["origin"],
-            destination=data["destination"],
-            mode=data["mode"],
-            cabin_class=data["cabin_class"],
-            passengers=data["passengers"],
-            round_trip=data["round_trip"],
+            user=request.user, activity_id=activity.pk, data=typed(ledger_services.TripIn, data)
         )
 
     return _record(

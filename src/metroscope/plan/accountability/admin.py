@@ -63,9 +63,18 @@ class BudgetLineAdmin(SimpleHistoryAdmin):
 
 @admin.register(ledger.Expense)
 class ExpenseAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "activity", "amount", "currency", "amount_eur", "supplier")
-    list_filter = ("category", "currency", "illustrative")
-    search_fields = ("supplier", "document_reference")
+    list_display = (
+        "date",
+        "activity",
+        "amount",
+        "currency",
+        "amount_eur",
+        "rate_origin",
+        "supplier",
+        "reason",
+    )
+    list_filter = ("category", "currency", "rate_origin", "illustrative")
+    search_fields = ("supplier", "document_reference", "reason")
     raw_id_fields = ("activity",)
     readonly_fields = ("amount_eur",)
 

@@ -60,10 +60,14 @@ def _expenses(year: int | None) -> Iterator[Sequence[Any]]:
         "amount",
         "currency",
         "rate_to_eur",
+        "rate_origin",
+        "rate_date",
+        "rate_source",
         "amount_eur",
         "category",
         "supplier",
         "document_reference",
+        "reason",
         "illustrative",
     )
     yield from rows.iterator(chunk_size=5000)
@@ -120,10 +124,14 @@ TABLES: dict[str, Table] = {
             ("amount", "number"),
             ("currency", "string"),
             ("rate_to_eur", "number"),
+            ("rate_origin", "string"),
+            ("rate_date", "date"),
+            ("rate_source", "string"),
             ("amount_eur", "number"),
             ("category", "string"),
             ("supplier", "string"),
             ("document_reference", "string"),
+            ("reason", "string"),
             ("illustrative", "boolean"),
         ),
         _expenses,
@@ -150,6 +158,16 @@ def about(table: Table, year: int | None) -> list[tuple[str, str]]:
         ("table", table.name),
         ("year", "all" if year is None else str(year)),
         ("amounts", "EUR at the rate recorded on each expense; amount is in its currency"),
+        (
+            "rates",
+            "rate_origin: ecb (European Central Bank reference rate of rate_date), recorded "
+            "(typed by staff where the ECB has none, with rate_source), eur, or unknown",
+        ),
+        (
+            "negative amounts",
+            "refunds, credit notes, corrections or reversals, each with its reason; totals "
+            "are net of them",
+        ),
         ("illustrative", "true marks rows made by load_sample_accounts, not real accounts"),
         ("source", "Metroscope"),
     ]

@@ -1,26 +1,36 @@
 """Activities as IATI activity XML, version 2.03 (https://iatistandard.org/en/iati-standard/203/).
 
-Budgets and transactions come with the money increment; results are written when recorded.
+Each activity carries its results, one budget per year (the sum of its budget lines) and one
+expenditure transaction per year (the sum of its expenses in EUR, net of refunds and corrections,
+so the value can be negative: the schema's value is an xsd:decimal). Expenses are published
+summed per year, not line by line: suppliers and documents are for the Secretariat only. Rows of
+the illustrative sample accounts are left out of this open export.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from lxml import etree
 
 from metroscope.members.models import Member
 from metroscope.plan import models as framework
+from metroscope.plan.accountability.ledger import BudgetLine, Expense
 from metroscope.plan.accountability.models import (
     Activity,
     ActivityStatus,
     DatePrecision,
     ResultIndicator,
     ResultPeriod,
+    WorkPlanStatus,
 )
 
 VERSION = "2.03"
@@ -41,6 +51,55 @@ STATUS = {
 SECTOR_VOCABULARY = "99"  # reporting organisation's own codes: the plan's orienting themes
 GENDER_POLICY = "1"  # PolicyMarker code 1: gender equality
 RESULT_OUTCOME = "2"
+BUDGET_ORIGINAL = "1"  # BudgetType
+BUDGET_INDICATIVE, BUDGET_COMMITTED = "1", "2"  # BudgetStatus: committed once the Board approved
+EXPENDITURE = "4"  # TransactionType
+
+
+@dataclass
+class Spent:
+    """An activity's expenses of one year, summed (EUR)."""
+
+    total: Decimal
+    last: dt.date
+    count: int
+    negative: int
+
+
+@dataclass
+class Money:
+    budgets: dict[int, dict[int, Decimal]]  # activity → year → EUR
+    spent: dict[int, dict[int, Spent]]  # activity → year → expenses
+
+
+def activity_money(*, year: int | None = None) -> Money:
+    """Budgets and expenses by activity and year, real rows only, of the activities of a work
+    plan's year or of all (two grouped queries)."""
+    money = Money(defaultdict(dict), defaultdict(dict))
+    scope = {} if year is None else {"activity__work_plan__year": year}
+    lines = (
+        BudgetLine.objects.filter(illustrative=False, **scope)
+        .order_by()
+        .values_list("activity_id", "year")
+        .annotate(total=Sum("amount_eur"))
+    )
+    for pk, budget_year, total in lines:
+        money.budgets[pk][budget_year] = total
+    expenses = (
+        Expense.objects.filter(illustrative=False, **scope)
+        .annotate(year=ExtractYear("date"))
+        .order_by()
+        .values_list("activity_id", "year")
+        .annotate(
+            total=Sum("amount_eur"),
+            last=Max("date"),
+            n=Count("pk"),
+            negative=Count("pk", filter=Q(amount__lt=0)),
+        )
+    )
+    for pk, spent_year, total, last, n, negative in expenses:
+        money.spent[pk][spent_year] = Spent(total, last, n, negative)
+    return money
 
 
 def org_ref() -> str:
@@ -68,8 +127,9 @@ def export(*, year: int | None = None, now: dt.datetime | None = None) -> bytes:
     stamp = (now or timezone.now()).replace(microsecond=0).isoformat()
     root = etree.Element("iati-activities", version=VERSION)
     root.set("generated-datetime", stamp)
+    money = activity_money(year=year)
     for activity in export_activities(year=year):
-        root.append(_activity(activity, stamp))
+        root.append(_activity(activity, stamp, money))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -87,7 +147,7 @@ def _text(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._E
     return element
 
 
-def _activity(activity: Activity, stamp: str) -> etree._Element:
+def _activity(activity: Activity, stamp: str, money: Money) -> etree._Element:
     node = etree.Element("iati-activity")
     node.set("last-updated-datetime", stamp)
     node.set(XML_LANG, "en")
@@ -128,6 +188,8 @@ def _activity(activity: Activity, stamp: str) -> etree._Element:
             code=GENDER_POLICY,
             significance=str(activity.gender_marker),
         )
+    _budgets(node, activity, money.budgets.get(activity.pk, {}))
+    _transactions(node, money.spent.get(activity.pk, {}))
     if activity.source_url:
         link = etree.SubElement(node, "document-link", url=activity.source_url, format="text/html")
         _text(link, "title", "Source")
@@ -174,3 +236,34 @@ def _result(node: etree._Element, indicator: ResultIndicator) -> None:
         etree.SubElement(entry, "target", value=f"{period.target:g}")
         if period.actual is not None:
             etree.SubElement(entry, "actual", value=f"{period.actual:g}")
+
+
+def _value(parent: etree._Element, amount: Decimal, day: dt.date) -> None:
+    value = etree.SubElement(parent, "value", **{"value-date": day.isoformat()})
+    value.text = f"{amount:.2f}"
+
+
+def _budgets(node: etree._Element, activity: Activity, budgets: dict[int, Decimal]) -> None:
+    """One budget per year: the year's budget lines, committed once the Board approved the
+    activity's work plan."""
+    draft = activity.work_plan.status == WorkPlanStatus.DRAFT
+    status = BUDGET_INDICATIVE if draft else BUDGET_COMMITTED
+    for year, total in sorted(budgets.items()):
+        budget = etree.SubElement(node, "budget", type=BUDGET_ORIGINAL, status=status)
+        start = dt.date(year, 1, 1)
+        etree.SubElement(budget, "period-start", **{"iso-date": start.isoformat()})
+        etree.SubElement(budget, "period-end", **{"iso-date": f"{year}-12-31"})
+        _value(budget, total, start)
+
+
+def _transactions(node: etree._Element, spent: dict[int, Spent]) -> None:
+    """One expenditure per year, dated its last expense, net of refunds and corrections."""
+    for year, row in sorted(spent.items()):
+        transaction = etree.SubElement(node, "transaction")
+        etree.SubElement(transaction, "transaction-type", code=EXPENDITURE)
+        etree.SubElement(transaction, "transaction-date", **{"iso-date": row.last.isoformat()})
+        _value(transaction, row.total, row.last)
+        text = f"Expenditure of {year}: {row.count} expense(s) in EUR at the rates recorded"
+        if row.negative:
+            text += f", net of {row.negative} refund(s), credit note(s) or correction(s)"
+        _text(transaction, "description", text + ".")

@@ -8,8 +8,12 @@ classes at its end so that Django registers them in the app.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,8 +59,24 @@ class BudgetLine(models.Model):
         return f"{self.activity_id} {self.year} {self.category}: {self.amount_eur} EUR"
 
 
+class RateOrigin(models.TextChoices):
+    """Where an expense's rate to EUR comes from."""
+
+    EUR = "eur", _("Paid in EUR")
+    ECB = "ecb", _("European Central Bank reference rate")
+    RECORDED = "recorded", _("Recorded by staff")
+    # Rows written before the rate's origin was kept (or typed in the back office without it).
+    UNKNOWN = "unknown", _("Origin not recorded")
+
+
+def _not_blank(name: str) -> GreaterThan:
+    return GreaterThan(Length(Trim(name)), 0)
+
+
 class Expense(models.Model):
-    """A spending of an activity, in the currency paid, with the rate to EUR of that day."""
+    """A spending of an activity, in the currency paid, with the rate to EUR it used and where
+    that rate comes from. A negative amount (a refund, credit note, correction or reversal)
+    carries its reason and nets against the activity's spending."""
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="expenses"
@@ -70,12 +90,39 @@ class Expense(models.Model):
         decimal_places=8,
         help_text=_("EUR for one unit of the currency on the date, as recorded."),
     )
+    rate_origin = models.CharField(
+        _("origin of the rate"),
+        max_length=10,
+        choices=RateOrigin.choices,
+        default=RateOrigin.UNKNOWN,
+    )
+    rate_date = models.DateField(
+        _("date of the rate"),
+        null=True,
+        blank=True,
+        help_text=_("The day the rate was published for (the ECB's can be a few days before)."),
+    )
+    rate_source = models.CharField(
+        _("source of the rate"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who published the rate, e.g. a central bank or the bank statement."),
+    )
     amount_eur = models.DecimalField(
         _("amount (EUR)"), max_digits=14, decimal_places=2, editable=False
     )
     category = models.CharField(_("category"), max_length=20, choices=SpendCategory.choices)
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     document_reference = models.CharField(_("document reference"), max_length=100, blank=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Why the amount is negative (a refund, credit note, correction or reversal); "
+            "required then."
+        ),
+    )
     illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
 
@@ -88,7 +135,13 @@ class Expense(models.Model):
                 condition=models.Q(rate_to_eur__gt=0), name="expense_rate_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="expense_amount_positive"
+                condition=models.Q(amount__gte=0) | models.Q(_not_blank("reason")),
+                name="expense_negative_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(rate_origin=RateOrigin.RECORDED)
+                | models.Q(_not_blank("rate_source")),
+                name="expense_recorded_rate_has_source",
             ),
         ]
 
@@ -96,12 +149,20 @@ class Expense(models.Model):
         return f"{self.date} {self.amount} {self.currency}"
 
     def clean(self) -> None:
+        errors: dict[str, Any] = {}
         if len(self.currency) != 3 or not self.currency.isupper():
-            raise ValidationError(
-                {"currency": _("A currency is three capital letters (ISO 4217).")}
+            errors["currency"] = _("A currency is three capital letters (ISO 4217).")
+        elif self.currency == "EUR" and self.rate_to_eur != 1:
+            errors["rate_to_eur"] = _("An expense in EUR has the rate 1.")
+        if self.amount is not None and self.amount < 0 and not self.reason.strip():
+            errors["reason"] = _(
+                "A negative amount (a refund, credit note, correction or reversal) needs its "
+                "reason."
             )
-        if self.currency == "EUR" and self.rate_to_eur != 1:
-            raise ValidationError({"rate_to_eur": _("An expense in EUR has the rate 1.")})
+        if self.rate_origin == RateOrigin.RECORDED and not self.rate_source.strip():
+            errors["rate_source"] = _("A rate recorded by staff says where it comes from.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class FundingKind(models.TextChoices):

@@ -23,6 +23,7 @@ from metroscope.plan.accountability.ledger import (
     BudgetLine,
     CabinClass,
     Expense,
+    RateOrigin,
     SpendCategory,
     TravelMode,
     Trip,
@@ -41,19 +42,21 @@ def check_category(category: str) -> dict[str, str]:
     return {}
 
 
-def check_amount(amount: Any, field: str = "amount") -> dict[str, str]:
+def check_amount(amount: Any, field: str = "amount", *, negative: bool = False) -> dict[str, str]:
+    """A sum of money in cents; negative only where the caller accepts it (an expense)."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         return {field: _("Give the amount as a number, e.g. 1250.50.")}
-    if amount < 0:
-        return {
-            field: _(
-                "Negative amounts (refunds, credit notes) cannot be recorded yet: record the "
-                "expense net of the refund, or ask for credit notes to be enabled."
-            )
-        }
+    if amount < 0 and not negative:
+        return {field: _("A budget is 0 or more; record a cut by lowering the amount.")}
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         return {field: _("An amount has at most two decimals (cents).")}
     return {}
+
+
+def check_year(year: Any, example: int) -> dict[str, str]:
+    if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2200:
+        return {}
+    return {"year": _("Give the budget's year, e.g. %(year)s.") % {"year": example}}
 
 
 @transaction.atomic
@@ -71,10 +74,7 @@ def budget_line_record(
     activity = resolve_activity(activity_id)
     year = year or activity.work_plan.year
     errors = check_category(category) | check_amount(amount_eur, "amount_eur")
-    if not 1900 <= year <= 2200:
-        errors["year"] = _("Give the budget's year, e.g. %(year)s.") % {
-            "year": activity.work_plan.year
-        }
+    errors |= check_year(year, activity.work_plan.year)
     if errors:
         raise ValidationError(errors)
     line = BudgetLine.objects.filter(
@@ -86,55 +86,144 @@ def budget_line_record(
     return line
 
 
-@transaction.atomic
-def expense_record(
-    *,
-    user: Any,
-    activity_id: int,
-    date: dt.date,
-    amount: Decimal,
-    currency: str,
-    category: str,
-    supplier: str = "",
-    document_reference: str = "",
-) -> Expense:
-    """Record a spending of an activity; its EUR amount uses the ECB reference rate of its date
-    (rates.RATE_RULE), and a currency or date without a rate is refused."""
-    activity_staff_only(user)
-    activity = resolve_activity(activity_id)
-    currency = (currency or "").strip().upper()
-    errors = check_category(category) | check_amount(amount)
-    if not isinstance(date, dt.date):
+@dataclass(frozen=True)
+class ExpenseIn:
+    """An expense as typed: `rate` (EUR for one unit) and `rate_source` only where the ECB's
+    table has no rate for the currency on the date."""
+
+    date: Any
+    amount: Any
+    currency: str
+    category: str
+    supplier: str = ""
+    document_reference: str = ""
+    reason: str = ""
+    rate: Decimal | None = None
+    rate_source: str = ""
+
+
+@dataclass(frozen=True)
+class Rate:
+    to_eur: Decimal
+    origin: str
+    day: dt.date
+    source: str
+
+
+MAX_RATE = Decimal(10) ** 8  # Expense.rate_to_eur: 16 digits, 8 of them decimals
+
+
+def _no_ecb_rate(currency: str, day: dt.date) -> str:
+    """Why the shipped ECB table has no rate, with the dates it covers for the currency."""
+    covered = rates.coverage(currency)
+    if covered is None:
+        return _(
+            "The European Central Bank publishes no reference rate for %(currency)s: check the "
+            "code (ISO 4217), or record the rate and its source."
+        ) % {"currency": currency}
+    return _(
+        "There is no ECB reference rate for %(currency)s on %(date)s: the ECB table Metroscope "
+        "ships covers %(currency)s from %(first)s to %(last)s. Record the rate (EUR for one "
+        "%(currency)s on that date) and its source."
+    ) % {
+        "currency": currency,
+        "date": day.isoformat(),
+        "first": covered[0].isoformat(),
+        "last": covered[1].isoformat(),
+    }
+
+
+def _recorded_rate(data: ExpenseIn, currency: str, errors: dict[str, str]) -> Rate | None:
+    """The rate staff recorded where the ECB has none: both the rate and its source."""
+    rate, source = data.rate, (data.rate_source or "").strip()
+    if rate is None and not source:
+        field = "rate" if rates.coverage(currency) else "currency"
+        errors[field] = _no_ecb_rate(currency, data.date)
+        return None
+    if rate is None:
+        errors["rate"] = _("Give the rate: EUR for one %(currency)s on %(date)s.") % {
+            "currency": currency,
+            "date": data.date.isoformat(),
+        }
+    elif not rate.is_finite() or rate <= 0 or rate >= MAX_RATE:
+        errors["rate"] = _("A rate is a number above 0, e.g. 0.92 (EUR for one unit).")
+    elif rate.as_tuple().exponent < -8:  # type: ignore[operator]
+        errors["rate"] = _("A rate has at most eight decimals.")
+    if not source:
+        errors["rate_source"] = _(
+            "Say where the rate comes from, e.g. the central bank or the bank statement."
+        )
+    if rate is None or "rate" in errors or "rate_source" in errors:
+        return None
+    return Rate(rate, RateOrigin.RECORDED, data.date, source)
+
+
+def _rate(data: ExpenseIn, currency: str, errors: dict[str, str]) -> Rate | None:
+    """The ECB's reference rate of the date (or EUR's 1); else the rate staff recorded."""
+    given = data.rate is not None or bool((data.rate_source or "").strip())
+    if currency == "EUR":
+        if given:
+            errors["rate"] = _(
+                "An expense in EUR needs no rate: leave the rate and its source empty."
+            )
+            return None
+        return Rate(Decimal(1), RateOrigin.EUR, data.date, "")
+    try:
+        rate, day = rates.rate_to_eur(currency, data.date)
+    except rates.NoRate:
+        return _recorded_rate(data, currency, errors)
+    if given:
+        errors["rate"] = _(
+            "The European Central Bank's reference rate of %(day)s applies (%(rate)s EUR for one "
+            "%(currency)s): leave the rate and its source empty."
+        ) % {"day": day.isoformat(), "rate": f"{rate.normalize():f}", "currency": currency}
+        return None
+    return Rate(rate, RateOrigin.ECB, day, rates.ECB_SOURCE)
+
+
+def expense_values(data: ExpenseIn) -> dict[str, Any]:
+    """Check an expense field by field (every problem at once) and return the row's values,
+    its EUR amount at the rate used; a ValidationError names each field that is wrong."""
+    currency = (data.currency or "").strip().upper()
+    reason = (data.reason or "").strip()
+    errors = check_category(data.category) | check_amount(data.amount, negative=True)
+    if not errors.get("amount") and data.amount < 0 and not reason:
+        errors["reason"] = _(
+            "A negative amount (a refund, credit note, correction or reversal) needs its "
+            "reason, e.g. “refund of the cancelled hotel booking”."
+        )
+    if not isinstance(data.date, dt.date):
         errors["date"] = _("Give the date of the expense.")
     rate = None
     if len(currency) != 3 or not currency.isalpha():
         errors["currency"] = _("A currency is three letters (ISO 4217), e.g. EUR or USD.")
     elif "date" not in errors:
-        try:
-            rate, _day = rates.rate_to_eur(currency, date)
-        except rates.NoRate:
-            if currency not in rates.currencies():
-                errors["currency"] = _(
-                    "The European Central Bank publishes no reference rate for %(currency)s."
-                ) % {"currency": currency}
-            else:
-                errors["currency"] = _(
-                    "There is no ECB reference rate for %(currency)s on %(date)s (nor in the "
-                    "four days before): check the date, or record it in EUR."
-                ) % {"currency": currency, "date": date.isoformat()}
+        rate = _rate(data, currency, errors)
     if errors or rate is None:
         raise ValidationError(errors)
-    expense = Expense(
-        activity=activity,
-        date=date,
-        amount=amount,
-        currency=currency,
-        rate_to_eur=rate,
-        amount_eur=money.to_eur(amount, rate),
-        category=category,
-        supplier=supplier.strip(),
-        document_reference=document_reference.strip(),
-    )
+    return {
+        "date": data.date,
+        "amount": data.amount,
+        "currency": currency,
+        "rate_to_eur": rate.to_eur,
+        "rate_origin": rate.origin,
+        "rate_date": rate.day,
+        "rate_source": rate.source,
+        "amount_eur": money.to_eur(data.amount, rate.to_eur),
+        "category": data.category,
+        "supplier": (data.supplier or "").strip(),
+        "document_reference": (data.document_reference or "").strip(),
+        "reason": reason,
+    }
+
+
+@transaction.atomic
+def expense_record(*, user: Any, activity_id: int, data: ExpenseIn) -> Expense:
+    """Record a spending of an activity (or, negative with its reason, a refund, credit note,
+    correction or reversal); its EUR amount uses the rate rule of rates.RATE_RULE."""
+    activity_staff_only(user)
+    activity = resolve_activity(activity_id)
+    expense = Expense(activity=activity, **expense_values(data))
     audited_save(expense, user, "expense recorded")
     return expense
 
@@ -183,32 +272,36 @@ def resolve_place(text: str, field: str, resolver: MetroResolver) -> Place:
     return Place(found[0], found[1], found[2])
 
 
-@transaction.atomic
-def trip_record(
-    *,
-    user: Any,
-    activity_id: int,
-    origin: str,
-    destination: str,
-    mode: str,
-    passengers: int = 1,
-    cabin_class: str = "",
-    round_trip: bool = True,
-) -> Trip:
-    """Record a journey made for an activity; its emissions follow from the great-circle
-    distance between the two places and the emission factors (carbon.py)."""
-    activity_staff_only(user)
-    activity = resolve_activity(activity_id)
+@dataclass(frozen=True)
+class TripIn:
+    origin: str
+    destination: str
+    mode: str
+    passengers: Any = 1
+    cabin_class: str = ""
+    round_trip: bool = True
+
+
+def trip_values(data: TripIn, known: tuple[Place, ...] = ()) -> dict[str, Any]:
+    """Check a trip field by field (every problem at once) and return the row's values. A
+    place is resolved through the observatory's metros, unless its text names one of `known`
+    (the places an edited trip already has, kept as they are)."""
     errors: dict[str, Any] = {}
-    if mode not in TravelMode.values:
+    if data.mode not in TravelMode.values:
         errors["mode"] = _("Choose how they travelled.")
-    if cabin_class and cabin_class not in CabinClass.values:
+    if data.cabin_class and data.cabin_class not in CabinClass.values:
         errors["cabin_class"] = _("Choose a cabin class.")
+    passengers = data.passengers
     if not isinstance(passengers, int) or isinstance(passengers, bool) or passengers < 1:
         errors["passengers"] = _("A trip has at least one passenger.")
-    resolver = MetroResolver()
+    resolver: MetroResolver | None = None
     places: dict[str, Place] = {}
-    for field, text in (("origin", origin), ("destination", destination)):
+    for field, text in (("origin", data.origin), ("destination", data.destination)):
+        same = [p for p in known if p.name == (text or "").strip()]
+        if same:
+            places[field] = same[0]
+            continue
+        resolver = resolver or MetroResolver()
         try:
             places[field] = resolve_place(text, field, resolver)
         except ValidationError as exc:
@@ -218,18 +311,26 @@ def trip_record(
     if errors:
         raise ValidationError(errors)
     start, end = places["origin"], places["destination"]
-    trip = Trip(
-        activity=activity,
-        origin=start.name,
-        origin_latitude=start.latitude,
-        origin_longitude=start.longitude,
-        destination=end.name,
-        destination_latitude=end.latitude,
-        destination_longitude=end.longitude,
-        mode=mode,
-        cabin_class=cabin_class,
-        passengers=passengers,
-        round_trip=round_trip,
-    )
+    return {
+        "origin": start.name,
+        "origin_latitude": start.latitude,
+        "origin_longitude": start.longitude,
+        "destination": end.name,
+        "destination_latitude": end.latitude,
+        "destination_longitude": end.longitude,
+        "mode": data.mode,
+        "cabin_class": data.cabin_class,
+        "passengers": passengers,
+        "round_trip": data.round_trip,
+    }
+
+
+@transaction.atomic
+def trip_record(*, user: Any, activity_id: int, data: TripIn) -> Trip:
+    """Record a journey made for an activity; its emissions follow from the great-circle
+    distance between the two places and the emission factors (carbon.py)."""
+    activity_staff_only(user)
+    activity = resolve_activity(activity_id)
+    trip = Trip(activity=activity, **trip_values(data))
     audited_save(trip, user, "trip recorded")  # Trip.clean: a cabin class by air, only by air
     return trip

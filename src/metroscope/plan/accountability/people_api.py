@@ -175,6 +175,104 @@ def record_count(request: HttpRequest, payload: CountIn) -> Reply:
     )
 
 
+class PersonIn(Schema):
+    activity_id: int
+    name: str = Field("", description="may be left out; personal data")
+    gender: str = Field(..., description="female, male, another or not_stated")
+    role_category: str
+    member: str = Field("", description="the member's code, or empty")
+
+
+class SpeakerIn(PersonIn):
+    panel_id: int | None = Field(None, description="one of the activity's panels, or none")
+
+
+class PersonOut(Schema):
+    id: int
+    activity_id: int
+    name: str
+    gender: str
+    role_category: str
+    member: str | None
+    panel_id: int | None = None
+
+
+def person_out(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "activity_id": row.activity_id,
+        "name": row.name,
+        "gender": row.gender,
+        "role_category": row.role_category,
+        "member": row.member.code if row.member else None,
+        "panel_id": getattr(row, "panel_id", None),
+    }
+
+
+def _person(payload: PersonIn) -> dict[str, Any]:
+    return {
+        "activity_id": payload.activity_id,
+        "name": payload.name,
+        "gender": payload.gender,
+        "role_category": payload.role_category,
+        "member_code": payload.member,
+    }
+
+
+@router.post(
+    "/plan/participants",
+    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="Record one participant of an activity, person by person (staff)",
+)
+def record_participant(request: HttpRequest, payload: PersonIn) -> Reply:
+    return _written(
+        lambda: people_services.participant_create(user=request.user, **_person(payload)),
+        person_out,
+    )
+
+
+@router.post(
+    "/plan/speakers",
+    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="Record a speaker of an activity, on one of its panels or alone (staff)",
+)
+def record_speaker(request: HttpRequest, payload: SpeakerIn) -> Reply:
+    return _written(
+        lambda: people_services.speaker_create(
+            user=request.user, panel_id=payload.panel_id, **_person(payload)
+        ),
+        person_out,
+    )
+
+
+class PanelIn(Schema):
+    activity_id: int
+    title: str
+
+
+class PanelOut(Schema):
+    id: int
+    activity_id: int
+    title: str
+
+
+@router.post(
+    "/plan/panels",
+    response={201: PanelOut, 400: WriteError, 403: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="Add a panel to an activity (staff)",
+)
+def record_panel(request: HttpRequest, payload: PanelIn) -> Reply:
+    return _written(
+        lambda: people_services.panel_create(
+            user=request.user, activity_id=payload.activity_id, title=payload.title
+        ),
+        lambda panel: {"id": panel.pk, "activity_id": panel.activity_id, "title": panel.title},
+    )
+
+
 class RiskIn(Schema):
     title: str
     category: str

@@ -14,8 +14,12 @@ LOOKBACK_DAYS = 4
 RATE_PLACES = Decimal("0.00000001")  # Expense.rate_to_eur keeps 8 decimal places
 RATE_RULE = (
     "Rates to EUR are the European Central Bank's euro reference rates of the expense's date "
-    "(on a day without a rate, the last one published up to four days before)."
+    "(on a day without a rate, the last one published up to four days before); where the table "
+    "has none (a currency the ECB does not quote, or a date past the table), the rate staff "
+    "recorded with its source."
 )
+# What an expense converted at the ECB's rate keeps as the rate's source.
+ECB_SOURCE = "European Central Bank euro foreign exchange reference rate"
 
 
 class NoRate(Exception):
@@ -31,6 +35,12 @@ def _converter() -> Any:
 
 def currencies() -> set[str]:
     return {str(c) for c in _converter().currencies}
+
+
+def coverage(currency: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last dates the shipped table has a rate for the currency (None: never)."""
+    bounds = _converter().bounds.get(currency)
+    return None if bounds is None else (bounds.first_date, bounds.last_date)
 
 
 def rate_to_eur(currency: str, on: dt.date) -> tuple[Decimal, dt.date]:

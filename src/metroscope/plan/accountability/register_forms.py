@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from metroscope.members.models import Gender, Member
 from metroscope.plan.accountability.integrity import RiskCategory, RiskStatus
 from metroscope.plan.accountability.models import Activity
-from metroscope.plan.accountability.participation import ParticipantRole
+from metroscope.plan.accountability.participation import Panel, ParticipantRole
 from metroscope.plan.models import Outcome
 
 
@@ -24,21 +24,69 @@ def activity_field(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[typ
     )
 
 
-class ParticipantCountForm(forms.Form):
-    activity = activity_field()
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    role_category = forms.ChoiceField(label=_("Role category"), choices=ParticipantRole.choices)
-    member: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+def member_field() -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    return forms.ModelChoiceField(
         queryset=Member.objects.order_by("name"),
         label=_("Member"),
         required=False,
         to_field_name="code",
         empty_label=_("None (not a member's delegation)"),
     )
+
+
+class ParticipantCountForm(forms.Form):
+    activity = activity_field()
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    role_category = forms.ChoiceField(label=_("Role category"), choices=ParticipantRole.choices)
+    member = member_field()
     count = forms.IntegerField(
         label=_("Number of people"),
         help_text=_("Recording the same activity, gender, role and member again replaces it."),
     )
+
+
+class ParticipantForm(forms.Form):
+    """One person of an activity: the name may be left out, the gender may be “not stated”."""
+
+    activity = activity_field()
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Personal data: shown to the Secretariat and the member's officers only."),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    role_category = forms.ChoiceField(label=_("Role category"), choices=ParticipantRole.choices)
+    member = member_field()
+
+
+class PanelChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.activity.title} — {obj.title}"
+
+
+class SpeakerForm(ParticipantForm):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Personal data: shown to the Secretariat only."),
+    )
+    field_order = ["activity", "panel", "name", "gender", "role_category", "member"]
+    panel = PanelChoice(
+        queryset=Panel.objects.select_related("activity").order_by(
+            "-activity__start_date", "activity__title", "title"
+        ),
+        label=_("Panel"),
+        required=False,
+        empty_label=_("None (spoke alone, e.g. a keynote)"),
+        help_text=_("One of the chosen activity's panels."),
+    )
+
+
+class PanelForm(forms.Form):
+    activity = activity_field()
+    title = forms.CharField(label=_("Title of the panel"), max_length=300)
 
 
 class RiskForm(forms.Form):

@@ -18,14 +18,12 @@ from metroscope.members.models import Gender
 from metroscope.plan.accountability import (
     access,
     people_selectors,
-    people_services,
     register_charts,
     risk_selectors,
     risk_services,
 )
 from metroscope.plan.accountability.register_forms import (
     AcknowledgeForm,
-    ParticipantCountForm,
     RiskForm,
     apply_service,
 )
@@ -54,6 +52,9 @@ def people_page(request: HttpRequest) -> HttpResponse:
         else None,
         "own_member_only": members is not None,
         "records": records,
+        "speakers": list(people_selectors.speaker_records(year=year))
+        if access.access_people_records_for_user(request.user)
+        else None,
         "can_edit": access.access_registers_edit_for_user(request.user),
         "illustrative": overview.illustrative,
         # Sections other apps add (e.g. programs' urban leaders engaged in the year).
@@ -65,27 +66,6 @@ def people_page(request: HttpRequest) -> HttpResponse:
 def _staff(request: HttpRequest) -> None:
     if not access.access_registers_edit_for_user(request.user):
         raise PermissionDenied
-
-
-@login_required
-def participant_count_record(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    form = ParticipantCountForm(request.POST or None)
-
-    def write(data: dict[str, Any]) -> Any:
-        return people_services.participant_count_record(
-            user=request.user,
-            activity_id=data["activity"].pk,
-            gender=data["gender"],
-            role_category=data["role_category"],
-            member_code=data["member"].code if data["member"] else "",
-            count=data["count"],
-        )
-
-    if request.method == "POST" and apply_service(form, write) is not None:
-        messages.success(request, _("The participant count was recorded."))
-        return redirect("plan:people")
-    return render(request, "plan/people_record.html", {"form": form})
 
 
 def risks_page(request: HttpRequest) -> HttpResponse:

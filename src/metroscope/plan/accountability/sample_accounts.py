@@ -22,6 +22,7 @@ from metroscope.plan.accountability.ledger import (
     FundingKind,
     FundingSource,
     MembershipFee,
+    RateOrigin,
     SpendCategory,
     TravelMode,
     Trip,
@@ -33,6 +34,7 @@ SECRETARIAT = "barcelona-city"  # the Secretariat General sits in Barcelona
 # Made-up rates for the sample (EUR per unit); real expenses record the rate of their date.
 RATES = {"EUR": Decimal("1"), "USD": Decimal("0.92"), "KRW": Decimal("0.00069"),
          "CNY": Decimal("0.127"), "ZAR": Decimal("0.05")}  # fmt: skip
+RATE_SOURCE = "Made-up rate of the illustrative sample accounts"  # as migration 0006 marks them
 FEE_YEARS = (2021, 2022, 2023)
 RAIL_MAX_KM = 700.0
 MODELS = (BudgetLine, Expense, FundingSource, MembershipFee, Trip, *sample_registers.MODELS)
@@ -103,6 +105,9 @@ def _budget_and_expenses(activity: Activity, report: LoadReport) -> None:
                 "amount": amount,
                 "currency": currency,
                 "rate_to_eur": rate,
+                "rate_origin": RateOrigin.EUR if currency == "EUR" else RateOrigin.RECORDED,
+                "rate_date": day,
+                "rate_source": "" if currency == "EUR" else RATE_SOURCE,
                 "amount_eur": money.to_eur(amount, rate),
                 "category": category,
                 "supplier": f"Supplier {rng.randint(1, 40):02d} (illustrative)",
