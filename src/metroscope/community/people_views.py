@@ -18,6 +18,7 @@ from metroscope.community.access import (
     can_view_member_engagement,
     can_view_network_engagement,
 )
+from metroscope.community.charts import network_engagement_chart
 from metroscope.community.expert_forms import ExpertProfileForm, ExpertSearchForm
 from metroscope.community.models import Expert, ExpertKind, ExpertLanguage
 from metroscope.community.selectors import expert_directory
@@ -147,8 +148,9 @@ def member_engagement_page(request: HttpRequest, code: str) -> HttpResponse:
 def network_engagement_page(request: HttpRequest) -> HttpResponse:
     if not can_view_network_engagement(request.user):
         raise PermissionDenied
+    view = engagement.network_engagement()
     return render(
         request,
         "community/network_engagement.html",
-        {"view": engagement.network_engagement(), "rule": engagement.RULE},
+        {"view": view, "rule": engagement.RULE, "chart_spec": network_engagement_chart(view)},
     )
