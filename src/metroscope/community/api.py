@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
@@ -19,6 +20,7 @@ from metroscope.community.access import can_see_expert_contacts
 from metroscope.community.selectors import expert_directory
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
+from metroscope.exchange.needs import visible_needs
 
 router = Router(tags=["community"])
 
@@ -36,7 +38,12 @@ class ExpertOut(Schema):
     phone: str | None = None
 
 
-@router.get("/community/experts", response=list[ExpertOut], auth=django_auth)
+@router.get(
+    "/community/experts",
+    response=list[ExpertOut],
+    auth=[TokenAuth(), django_auth],
+    summary="Experts who opted in",
+)
 def experts_search(
     request: HttpRequest,
     q: str = "",
@@ -50,24 +57,75 @@ def experts_search(
     experts = expert_directory(
         q=q, theme=theme, challenge=challenge, topic=topic, language=language, region=region
     )
-    return [
-        ExpertOut(
-            id=e.pk,
-            name=e.name,
-            kind=e.kind,
-            affiliation=e.affiliation,
-            themes=[t.code for t in e.themes.all()],
-            challenges=[c.code for c in e.challenges.all()],
-            topics=e.topic_list,
-            languages=e.language_list,
-            email=e.email if contacts else None,
-            phone=e.phone if contacts else None,
-        )
-        for e in experts
-    ]
+    return [_expert_out(e, contacts) for e in experts]
+
+
+def _expert_out(e: Any, contacts: bool) -> ExpertOut:
+    return ExpertOut(
+        id=e.pk,
+        name=e.name,
+        kind=e.kind,
+        affiliation=e.affiliation,
+        themes=[t.code for t in e.themes.all()],
+        challenges=[c.code for c in e.challenges.all()],
+        topics=e.topic_list,
+        languages=e.language_list,
+        email=e.email if contacts else None,
+        phone=e.phone if contacts else None,
+    )
 
 
 AUTH = [TokenAuth(), django_auth]
+
+
+class ExpertSuggestionOut(ExpertOut):
+    score: int = Field(..., description="how many reasons: shared themes, challenges, topics")
+    reasons: list[str] = Field(..., description="why, in the language asked")
+    shared_themes: list[str]
+    shared_challenges: list[str]
+    matched_topics: list[str]
+
+
+def _names(objects: list[Any]) -> str:
+    return ", ".join(translated(o, "name")[0] for o in objects)
+
+
+def _reasons(row: selectors.ExpertSuggestion) -> list[str]:
+    """The need page's reasons, in the same words."""
+    reasons = []
+    if row.themes:
+        reasons.append(f"{_('Shares the plan themes:')} {_names(row.themes)}")
+    if row.challenges:
+        reasons.append(f"{_('Shares the plan challenges:')} {_names(row.challenges)}")
+    if row.match.topics:
+        reasons.append(f"{_('Knows the topics:')} {', '.join(row.match.topics)}")
+    return reasons
+
+
+@router.get(
+    "/needs/{need_id}/experts",
+    response=list[ExpertSuggestionOut],
+    auth=AUTH,
+    summary="Experts who can help with a need, each with why (as on the need's page)",
+)
+def need_experts(request: HttpRequest, need_id: int) -> list[ExpertSuggestionOut]:
+    # The need is read through the exchange's own rule: a need you may not see is not found.
+    need = visible_needs(request.user).prefetch_related("themes", "challenges").filter(pk=need_id)
+    found = need.first()
+    if found is None:
+        raise HttpError(404, f"no need {need_id}")
+    contacts = can_see_expert_contacts(request.user)
+    return [
+        ExpertSuggestionOut(
+            **_expert_out(row.expert, contacts).model_dump(),
+            score=row.match.score,
+            reasons=_reasons(row),
+            shared_themes=row.match.themes,
+            shared_challenges=row.match.challenges,
+            matched_topics=row.match.topics,
+        )
+        for row in selectors.need_experts(found)
+    ]
 
 
 class GroupOut(Schema):
