@@ -176,3 +176,45 @@ def test_the_survey_list_explains_what_staff_can_do_when_there_is_none(staff, of
     assert "There is no survey yet" in client_for(staff).get("/listening/surveys/").content.decode()
     page = client_for(officer_seoul).get("/listening/surveys/").content.decode()
     assert "No survey is open now" in page
+
+
+def test_a_per_member_survey_for_some_regions_takes_only_their_members(
+    officer_barcelona, officer_seoul
+):
+    """Regions chosen for a per-member survey are its audience: a member elsewhere neither
+    sees it (page, home, API) nor answers it (page, API, service)."""
+    from django.core.exceptions import PermissionDenied
+
+    from metroscope.members.models import Region
+
+    asia = make_survey(title_en="For Asia only")
+    asia.audience_regions.set(Region.objects.filter(code="asia"))
+    everyone = make_survey(title_en="For every region")
+    barcelona, seoul = (Member.objects.get(code=c) for c in ("barcelona-city", "seoul"))
+    raw = good_answers(asia)
+    with pytest.raises(PermissionDenied, match="not among them"):
+        services.survey_answer(
+            user=officer_barcelona, survey=asia, member=barcelona, raw=raw, language="en"
+        )
+    bcn, sel = client_for(officer_barcelona), client_for(officer_seoul)
+    for page in ("/listening/surveys/", "/listening/"):
+        assert "For Asia only" not in bcn.get(page).content.decode()
+        assert "For every region" in bcn.get(page).content.decode()
+        assert "For Asia only" in sel.get(page).content.decode()
+    assert [s["title"] for s in bcn.get("/api/v1/surveys").json()] == ["For every region"]
+    assert {s["title"] for s in sel.get("/api/v1/surveys").json()} == {
+        "For Asia only",
+        "For every region",
+    }
+    assert bcn.get(f"/listening/surveys/{asia.pk}/").status_code == 403
+    posted = bcn.post(
+        f"/api/v1/surveys/{asia.pk}/answers",
+        {"answers": {str(k): v for k, v in raw.items()}},
+        content_type="application/json",
+    )
+    assert posted.status_code == 403
+    assert not SurveyResponse.objects.filter(survey=asia).exists()
+    made = services.survey_answer(
+        user=officer_seoul, survey=asia, member=seoul, raw=raw, language="en"
+    )
+    assert made.member == seoul

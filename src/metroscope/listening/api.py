@@ -128,8 +128,9 @@ class SurveyOut(Schema):
 
 @router.get("/surveys", response=list[SurveyOut], summary="Surveys open now")
 def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
-    surveys = list(selectors.open_surveys().prefetch_related("questions__options"))
-    answered = selectors.answered_surveys(members_for(request.user))
+    members = members_for(request.user)
+    surveys = list(selectors.open_surveys(members).prefetch_related("questions__options"))
+    answered = selectors.answered_surveys(members)
     return [
         {
             "id": s.pk,
