@@ -283,4 +283,5 @@ def test_email_subjects_are_plain_text_never_html_escaped(officer_barcelona, sta
     subject, body = emails.render("answer", language, {"request": made, "message": message})
     assert written in subject
     assert "D'accord & merci." in body
-    assert "&#x27;" not in subject + body and "&amp;" not in subject + body
+    assert "&#x27;" not in subject + body
+    assert "&amp;" not in subject + body

@@ -189,7 +189,7 @@ def test_a_per_member_survey_for_some_regions_takes_only_their_members(
 
     asia = make_survey(title_en="For Asia only")
     asia.audience_regions.set(Region.objects.filter(code="asia"))
-    everyone = make_survey(title_en="For every region")
+    make_survey(title_en="For every region")
     barcelona, seoul = (Member.objects.get(code=c) for c in ("barcelona-city", "seoul"))
     raw = good_answers(asia)
     with pytest.raises(PermissionDenied, match="not among them"):

@@ -240,10 +240,14 @@ def test_a_rolled_back_attendance_logs_and_sends_nothing(
     event = make_event()
     reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+
+    def mark_then_fail() -> None:
         with transaction.atomic():
             services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
             raise RuntimeError("fails after marking")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        mark_then_fail()
     assert (mail.outbox, CertificateSending.objects.count()) == ([], 0)
     commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
     assert len(mail.outbox) == 1

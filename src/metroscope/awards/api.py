@@ -235,9 +235,7 @@ def _document_out(request: HttpRequest, document: Document) -> dict[str, Any]:
 def _readable_submission(request: HttpRequest, submission_id: int) -> Submission:
     """The submission if the caller may read it (its member's officers, staff, the jurors
     not conflicted on it); 404 otherwise, as if it did not exist."""
-    found = (
-        Submission.objects.select_related("edition", "member").filter(pk=submission_id).first()
-    )
+    found = Submission.objects.select_related("edition", "member").filter(pk=submission_id).first()
     if found is None or not access.may_read_submission(request.user, found):
         raise HttpError(404, f"no submission {submission_id}")
     return found

@@ -35,6 +35,19 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def event_of_activity(activity: Any) -> Event | None:
+    """The event an activity takes registrations through, with its confirmed and waiting
+    counts (one query); None when it takes none."""
+    return (
+        Event.objects.filter(activity=activity)
+        .annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waiting_count=Count("registrations", filter=Q(registrations__status="waiting")),
+        )
+        .first()
+    )
+
+
 def event_list(*, filters: EventFilters | None = None) -> QuerySet[Event]:
     """Events with their activity, sessions and confirmed/waiting counts, soonest first."""
     f = filters or EventFilters()
