@@ -218,3 +218,60 @@ def test_a_per_member_survey_for_some_regions_takes_only_their_members(
         user=officer_seoul, survey=asia, member=seoul, raw=raw, language="en"
     )
     assert made.member == seoul
+
+
+def test_staff_write_a_trilingual_survey_in_the_back_office(staff):
+    """The back office takes the three languages of every text, and the audience's roles
+    and languages as boxes to tick (stored as the lists the audience reads)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from metroscope.listening.models import Survey
+
+    client = client_for(staff)
+    assert client.get("/admin/listening/survey/add/").status_code == 200
+    today = timezone.localdate()
+    prefix = "questions"
+    answer = client.post(
+        "/admin/listening/survey/add/",
+        {
+            "title_en": "Member priorities",
+            "title_fr": "Priorités des membres",
+            "title_es": "Prioridades de los miembros",
+            "intro_en": "Tell us.",
+            "opens_at_0": str(today - dt.timedelta(days=1)),
+            "opens_at_1": "09:00:00",
+            "closes_at_0": str(today + dt.timedelta(days=30)),
+            "closes_at_1": "18:00:00",
+            "audience": "contact",
+            "audience_roles": ["manager", "political"],
+            "audience_languages": ["fr"],
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-0-order": "1",
+            f"{prefix}-0-kind": "scale",
+            f"{prefix}-0-text_en": "How satisfied are you?",
+            f"{prefix}-0-text_fr": "Êtes-vous satisfait ?",
+            f"{prefix}-0-text_es": "¿Está satisfecho?",
+            f"{prefix}-0-required": "on",
+            f"{prefix}-0-scale_min": "1",
+            f"{prefix}-0-scale_max": "5",
+        },
+    )
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    survey = Survey.objects.get()
+    assert (survey.title_fr, survey.title_es) == (
+        "Priorités des membres",
+        "Prioridades de los miembros",
+    )
+    assert survey.audience_roles == ["manager", "political"]
+    assert survey.audience_languages == ["fr"]
+    assert survey.questions.get().text_es == "¿Está satisfecho?"
+    assert survey.history.get().history_user == staff
+    change = client.get(f"/admin/listening/survey/{survey.pk}/change/")
+    form = change.context["adminform"].form
+    assert form["audience_roles"].value() == ["manager", "political"]  # ticked again
+    assert 'name="audience_roles" value="technical"' in change.content.decode()
