@@ -7,10 +7,12 @@ import os
 from functools import cache
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from metroscope.members.services import role_grant
 
@@ -45,6 +47,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             f"{item.nodeid} runs after the browser journey {_journey_ran[0]} in this process: "
             "the journeys flush the database, so they must run last (use --dist load)."
         )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page in French or Spanish leaves its language active in this thread (the locale
+    middleware does not put it back); the next test starts in the default language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
