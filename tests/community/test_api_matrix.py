@@ -12,19 +12,9 @@ import pytest
 from metroscope.community.models import Expert, ExpertKind
 from metroscope.community.services import expert_opt_in
 from metroscope.core import tokens
-from tests.conftest import client_for, make_user
+from tests.conftest import PERSONAS, client_for, persona_user
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ("anonymous", "officer_barcelona", "officer_seoul", "board_member", "staff", "plain")
-
-
-def user_for(request, persona: str):
-    if persona == "anonymous":
-        return None
-    if persona == "plain":
-        return make_user("plain")
-    return request.getfixturevalue(persona)
 
 
 def put(client, payload: dict):
@@ -49,7 +39,7 @@ def test_who_reads_the_directory_and_the_contacts(request, persona):
     expert_opt_in(
         name="Ana", kind=ExpertKind.PARTNER, consent=True, languages=["en"], email="ana@x.org"
     )
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     api, page, contacts = DIRECTORY[persona]
     answer = client.get("/api/v1/community/experts")
     assert answer.status_code == api
@@ -73,7 +63,7 @@ PROFILE = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_anyone_signed_in_opts_in_edits_and_withdraws_their_own_profile(request, persona):
-    user = user_for(request, persona)
+    user = persona_user(request, persona)
     client = client_for(user)
     if user is None:
         assert client.get("/api/v1/community/experts/me").status_code == 401

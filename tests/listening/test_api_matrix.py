@@ -12,20 +12,10 @@ import pytest
 from metroscope.listening import services
 from metroscope.listening.models import RequestMessage, SupportRequest, SurveyResponse
 from metroscope.members.models import Member
-from tests.conftest import BARCELONA, client_for, make_user
+from tests.conftest import BARCELONA, PERSONAS, client_for, persona_user
 from tests.listening.conftest import good_answers, make_survey
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ("anonymous", "officer_barcelona", "officer_seoul", "board_member", "staff", "plain")
-
-
-def user_for(request, persona: str):
-    if persona == "anonymous":
-        return None
-    if persona == "plain":
-        return make_user("plain")  # signed in, with no role
-    return request.getfixturevalue(persona)
 
 
 def post(client, url: str, payload: dict | None = None):
@@ -57,7 +47,7 @@ READ = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_reads_a_request_and_its_thread(request, asked, persona):
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     api, page = READ[persona]
     answer = client.get(f"/api/v1/requests/{asked.pk}")
     assert answer.status_code == api
@@ -83,7 +73,7 @@ WRITE = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_writes_on_a_request(request, asked, persona):
-    user = user_for(request, persona)
+    user = persona_user(request, persona)
     client = client_for(user)
     api = post(client, f"/api/v1/requests/{asked.pk}/messages", {"body": "Through the API"})
     page = client.post(f"/listening/requests/{asked.pk}/reply/", {"body": "Through the page"})
@@ -100,7 +90,7 @@ def test_who_writes_on_a_request(request, asked, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_staff_assign_and_close(request, asked, persona, staff):
-    user = staff if persona == "staff" else user_for(request, persona)
+    user = staff if persona == "staff" else persona_user(request, persona)
     client = client_for(user)
     allowed = persona == "staff"
     assign = post(client, f"/api/v1/requests/{asked.pk}/assign", {"assignee": staff.username})
@@ -139,7 +129,7 @@ def test_only_staff_assign_and_close(request, asked, persona, staff):
     ],
 )
 def test_who_asks_for_barcelona(request, persona, status):
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     answer = post(client, "/api/v1/requests", {"member": BARCELONA, "subject": "x", "body": "y"})
     assert answer.status_code == status
     assert SupportRequest.objects.exists() is (status == 201)
@@ -159,7 +149,7 @@ SURVEYS = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_sees_and_answers_a_survey(request, persona):
     survey = make_survey()
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     sees, status = SURVEYS[persona]
     listed = client.get("/api/v1/surveys")
     if sees is None:

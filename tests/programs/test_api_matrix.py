@@ -10,20 +10,10 @@ from django.test import Client
 
 from metroscope.programs import services
 from metroscope.programs.models import Feedback, Registration
-from tests.conftest import BARCELONA, client_for, make_user
+from tests.conftest import BARCELONA, PERSONAS, client_for, persona_user
 from tests.programs.conftest import make_contact, make_event
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ("anonymous", "officer_barcelona", "officer_seoul", "board_member", "staff", "plain")
-
-
-def user_for(request, persona: str):
-    if persona == "anonymous":
-        return None
-    if persona == "plain":
-        return make_user("plain")
-    return request.getfixturevalue(persona)
 
 
 def post(client: Client, url: str, payload: dict | None = None):
@@ -44,7 +34,7 @@ def held(officer_barcelona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_events_are_public_in_the_api_as_on_the_pages(request, held, persona):
     event, _reg = held
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     assert client.get("/api/v1/events").status_code == 200
     assert client.get(f"/api/v1/events/{event.pk}").json()["confirmed"] == 1
     assert client.get(f"/programs/events/{event.pk}/").status_code == 200
@@ -64,7 +54,7 @@ OWN = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_lists_and_cancels_a_registration(request, held, persona):
     _event, reg = held
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     listed, api_status, page_status = OWN[persona]
     mine = client.get("/api/v1/registrations")
     if listed is None:
@@ -96,7 +86,7 @@ CONTACT = {
 def test_who_registers_themselves_and_barcelonas_contact(request, persona):
     event = make_event(capacity=5)
     contact = make_contact(BARCELONA, given_name="Jordi")
-    client = client_for(user_for(request, persona))
+    client = client_for(persona_user(request, persona))
     url = f"/api/v1/events/{event.pk}/registrations"
     themselves = post(client, url, {"language": "en"})
     assert themselves.status_code == (401 if persona == "anonymous" else 201)
@@ -120,7 +110,7 @@ AFTER = {
 def test_who_gives_feedback_and_reads_the_certificate(request, held, persona, staff):
     event, reg = held
     services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
-    user = staff if persona == "staff" else user_for(request, persona)
+    user = staff if persona == "staff" else persona_user(request, persona)
     client = client_for(user)
     feedback, certificate, page = AFTER[persona]
     given = post(client, f"/api/v1/registrations/{reg.pk}/feedback", {"rating": 5})

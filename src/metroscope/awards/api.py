@@ -203,10 +203,15 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Any:
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc), "errors": {}})
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
-        return Reply(400, {"detail": detail, "errors": fields})
+        return _refused(exc)
     return Reply(201, _submission_out(made, 0))
+
+
+def _refused(exc: ValidationError) -> Reply:
+    """A service's refusal as a 400 with every problem under its field."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    return Reply(400, {"detail": detail, "errors": fields})
 
 
 # --- a submission's documents ------------------------------------------------------------------
@@ -275,9 +280,7 @@ def add_documents(
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc), "errors": {}})
     except ValidationError as exc:
-        fields = exc.message_dict
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
-        return Reply(400, {"detail": detail, "errors": fields})
+        return _refused(exc)
     return Reply(201, [_document_out(request, d) for d in stored])
 
 

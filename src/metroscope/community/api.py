@@ -109,7 +109,7 @@ class ExpertProfileIn(Schema):
 
 class ProfileErrors(Schema):
     detail: str
-    errors: dict[str, list[str]]
+    errors: dict[str, list[str]] = {}
 
 
 def _profile_out(e: Expert) -> dict[str, Any]:
@@ -147,10 +147,14 @@ def _form_data(payload: ExpertProfileIn) -> tuple[dict[str, Any], dict[str, list
     summary="Your own expert profile",
 )
 def my_profile(request: HttpRequest) -> Any:
+    return _profile_out(_own_profile(request))
+
+
+def _own_profile(request: HttpRequest) -> Expert:
     expert = Expert.objects.filter(user=request.user.pk).first()
     if expert is None:
-        return Reply(404, {"detail": _("You have no expert profile."), "errors": {}})
-    return _profile_out(expert)
+        raise HttpError(404, _("You have no expert profile."))
+    return expert
 
 
 @router.put(
@@ -177,9 +181,7 @@ def save_my_profile(request: HttpRequest, payload: ExpertProfileIn) -> Any:
     summary="Withdraw: you are no longer listed, at once",
 )
 def withdraw_my_profile(request: HttpRequest) -> Any:
-    expert = Expert.objects.filter(user=request.user.pk).first()
-    if expert is None:
-        return Reply(404, {"detail": _("You have no expert profile."), "errors": {}})
+    expert = _own_profile(request)
     if expert.listed:
         expert = services.expert_withdraw(expert=expert)
     return _profile_out(expert)
