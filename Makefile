@@ -24,7 +24,9 @@ setup: $(STAMP)
 run: setup
 	@$(BIN)/metroscope ensure_admin --url http://$(HOST):$(PORT)
 	@echo "Metroscope is serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/gunicorn metroscope.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	@# links in e-mails and PDFs point at the address served, unless METROSCOPE_SITE_URL says otherwise
+	METROSCOPE_SITE_URL="$${METROSCOPE_SITE_URL:-http://$(HOST):$(PORT)}" \
+	  exec $(BIN)/gunicorn metroscope.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we may)
 browser:

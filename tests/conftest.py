@@ -104,6 +104,18 @@ def admin_user(db):
     return make_user("administrator", ("administrator", ""))
 
 
+# The permission matrices' personas: the shared ones, and "plain", signed in with no role.
+PERSONAS = ("anonymous", "officer_barcelona", "officer_seoul", "board_member", "staff", "plain")
+
+
+def persona_user(request: pytest.FixtureRequest, persona: str):
+    if persona == "anonymous":
+        return None
+    if persona == "plain":
+        return make_user("plain")
+    return request.getfixturevalue(persona)
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

@@ -53,14 +53,14 @@ def test_an_open_edition_offers_the_form_to_officers(officer_barcelona):
 def test_the_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     client = client_for(None)
     client.get("/awards/")
-    with django_assert_max_num_queries(3):  # editions, past results, winners
+    with django_assert_max_num_queries(4):  # editions, past results, winners, finalists
         assert client.get("/awards/").status_code == 200
 
 
 def test_the_edition_page_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     client = client_for(None)
     client.get("/awards/2018/")
-    with django_assert_max_num_queries(3):  # edition, results with solutions, winners
+    with django_assert_max_num_queries(4):  # edition, results, winners, finalists
         assert client.get("/awards/2018/").status_code == 200
 
 

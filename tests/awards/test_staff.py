@@ -201,3 +201,29 @@ def test_published_solutions_are_published_and_public(judging, staff):
     [made] = services.winners_publish(user=staff, edition=judging["edition"])
     assert made.solution.status == SolutionStatus.PUBLISHED
     assert client_for(None).get(f"/exchange/solutions/{made.solution.slug}/").status_code == 200
+
+
+def test_winners_and_finalists_stay_private_until_published(judging, staff, officer_seoul):
+    """Saving the shortlist and the winners while the jury works shows nothing to the public
+    (nor to the officers): the edition's pages name them once the winners are published."""
+    edition, barcelona, seoul = (
+        judging["edition"],
+        judging["subs"][BARCELONA],
+        judging["subs"][SEOUL],
+    )
+    _select(staff, edition, [barcelona.pk, seoul.pk], [barcelona.pk])
+    for path in (f"/awards/{edition.year}/", "/awards/"):
+        html = client_for(None).get(path).content.decode()
+        assert barcelona.title not in html, path
+        assert seoul.title not in html, path
+        # Seoul's officer sees their own submission, not that Barcelona won
+        assert barcelona.title not in client_for(officer_seoul).get(path).content.decode()
+    services.winners_publish(user=staff, edition=edition)
+    html = client_for(None).get(f"/awards/{edition.year}/").content.decode()
+    winners = html.split('id="new-winners-h"', 1)[1].split("</section>", 1)[0]
+    finalists = html.split('id="new-finalists-h"', 1)[1].split("</section>", 1)[0]
+    assert barcelona.title in winners
+    assert seoul.title not in winners
+    assert seoul.title in finalists
+    assert barcelona.title not in finalists
+    assert barcelona.member.name in client_for(None).get("/awards/").content.decode()

@@ -266,3 +266,46 @@ def test_query_counts_do_not_grow_with_the_data(busy, staff, django_assert_num_q
 
 MEMBER_PAGE_QUERIES = 11
 NETWORK_PAGE_QUERIES = 11
+
+
+def test_the_network_chart_has_the_tables_numbers(busy):
+    from metroscope.community.charts import network_engagement_chart, network_engagement_rows
+
+    view = network_engagement(today=TODAY)
+    rows = network_engagement_rows(view)
+    assert len(rows) == 2 * len(view.regions)
+    by_region = {(r["category"], r["series"]): r["count"] for r in rows}
+    region = next(g for g in view.regions if g.region.pk == busy.country.region_id)
+    assert by_region[(region.region.name, "Engaged")] == region.engaged >= 1
+    assert by_region[(region.region.name, "Not engaged")] == len(region.quiet)
+    assert sum(by_region.values()) == Member.objects.count()
+    assert sum(r["count"] for r in rows if r["series"] == "Engaged") == view.engaged
+    spec = network_engagement_chart(view)
+    assert spec["data"]["values"] == rows
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Engaged", "Not engaged"]
+    assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+    assert "description" in spec
+
+
+@pytest.mark.django_db
+def test_the_network_page_draws_the_chart_with_its_table_and_local_scripts(busy, staff):
+    import json
+    import re
+
+    html = client_for(staff).get("/es/community/engagement/").content.decode()
+    found = re.search(
+        r'<script id="network-engagement-chart-spec" type="application/json">(.*?)</script>',
+        html,
+        re.S,
+    )
+    assert found is not None
+    spec = json.loads(found.group(1))
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Con implicación", "Sin implicación"]
+    assert 'src="/static/vendor/vega.min.js"' in html
+    # the table beside it holds the same numbers, for those who do not see the chart
+    for row in spec["data"]["values"]:
+        if row["series"] == "Con implicación":
+            region = next(
+                g for g in network_engagement().regions if g.region.name_es == row["category"]
+            )
+            assert f'data-engaged="{region.region.code}">{row["count"]}<' in html

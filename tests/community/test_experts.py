@@ -222,3 +222,87 @@ def test_need_page_shows_experts_who_can_help_and_why(officer_barcelona):
     with CaptureQueriesContext(connection) as after:
         client.get(f"/exchange/needs/{need.pk}/")
     assert len(after) == len(before)
+
+
+def _need_for_experts(status: str = "open") -> tuple[Need, Theme, Challenge]:
+    theme, challenge = Theme.objects.first(), Challenge.objects.first()
+    need = Need.objects.create(
+        member=Member.objects.get(code="seoul"),
+        title="Cheaper social housing near transit",
+        status=status,
+    )
+    need.themes.add(theme)
+    need.challenges.add(challenge)
+    return need, theme, challenge
+
+
+@pytest.mark.django_db
+def test_needs_api_lists_the_pages_experts_with_why(officer_barcelona, board_member):
+    """GET /api/v1/needs/{id}/experts: the experts the need's page lists, in its order, each
+    with the page's reasons (in the language asked) and contacts under the directory's rule."""
+    need, theme, challenge = _need_for_experts()
+    _expert("Ana", languages=["en"], themes=[theme], email="ana@example.org")
+    _expert("Bo", languages=["es"], topics=["social housing"], challenges=[challenge])
+    _expert("Cy", languages=["en"], topics=["ports"])
+    withdrawn = _expert("Di", languages=["en"], themes=[theme], challenges=[challenge])
+    expert_withdraw(expert=withdrawn)
+    url = f"/api/v1/needs/{need.pk}/experts"
+    rows = client_for(officer_barcelona).get(url).json()
+    assert [r["name"] for r in rows] == ["Bo", "Ana"]  # as on the page: two reasons first
+    bo, ana = rows
+    assert (bo["score"], bo["matched_topics"], bo["shared_challenges"]) == (
+        2,
+        ["social housing"],
+        [challenge.code],
+    )
+    assert bo["reasons"] == [
+        f"Shares the plan challenges: {challenge.name}",
+        "Knows the topics: social housing",
+    ]
+    assert ana["reasons"] == [f"Shares the plan themes: {theme.name}"]
+    assert ana["shared_themes"] == [theme.code]
+    assert ana["email"] == "ana@example.org"  # an officer sees contacts
+    html = client_for(officer_barcelona).get(f"/exchange/needs/{need.pk}/").content.decode()
+    panel = html[html.index('id="need-experts"') :]
+    assert [panel.index(n) for n in ("Bo", "Ana")] == sorted(panel.index(n) for n in ("Bo", "Ana"))
+    for reason in bo["reasons"] + ana["reasons"]:
+        assert reason in panel
+    # the Board sees who, not how to reach them; in Spanish, the reasons are in Spanish
+    board = client_for(board_member).get(url + "?lang=es").json()
+    assert board[1]["email"] is None
+    assert board[1]["reasons"] == [f"Comparte los temas del plan: {theme.name_es}"]
+
+
+@pytest.mark.django_db
+def test_needs_api_experts_follow_the_needs_visibility(officer_barcelona, officer_seoul, staff):
+    from metroscope.core import tokens
+
+    need, theme, _challenge = _need_for_experts(status="closed")
+    _expert("Ana", languages=["en"], themes=[theme])
+    url = f"/api/v1/needs/{need.pk}/experts"
+    assert client_for(None).get(url).status_code == 401
+    # a closed need is seen by its member's officers and staff only, as on the pages
+    assert client_for(officer_barcelona).get(url).status_code == 404
+    assert client_for(officer_barcelona).get(f"/exchange/needs/{need.pk}/").status_code == 404
+    assert [r["name"] for r in client_for(officer_seoul).get(url).json()] == ["Ana"]
+    assert client_for(staff).get(url).status_code == 200
+    assert client_for(staff).get("/api/v1/needs/999999/experts").status_code == 404
+    _token, plain = tokens.issue(officer_seoul)
+    bearer = client_for(None).get(url, HTTP_AUTHORIZATION=f"Bearer {plain}")
+    assert bearer.status_code == 200
+
+
+@pytest.mark.django_db
+def test_needs_api_experts_query_count_is_pinned(staff, django_assert_num_queries):
+    need, theme, challenge = _need_for_experts()
+    _expert("Ana", languages=["en"], themes=[theme])
+    client = client_for(staff)
+    url = f"/api/v1/needs/{need.pk}/experts"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(4):
+        _expert(f"More {i}", languages=["en"], themes=[theme], challenges=[challenge])
+    with CaptureQueriesContext(connection) as after:
+        assert len(client.get(url).json()) == 5
+    assert len(after) == len(before)

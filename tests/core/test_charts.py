@@ -50,3 +50,31 @@ def test_ranking_bars_and_value_map_are_valid_specs():
     )
     assert world["layer"][0]["data"]["url"].startswith("/static/")
     assert world["layer"][1]["encoding"]["size"]["field"] == "value"
+
+
+def test_stacked_count_bars_keep_the_rows_order_and_whole_counts():
+    from metroscope.core.charts import stacked_count_bars
+
+    rows = [
+        {"category": "Europe", "series": "Yes", "count": 3, "order": 0},
+        {"category": "Europe", "series": "No", "count": 1, "order": 1},
+        {"category": "Africa", "series": "Yes", "count": 0, "order": 0},
+    ]
+    spec = stacked_count_bars(
+        rows,
+        category_title="Region",
+        series_title="Engaged",
+        series_order=["Yes", "No"],
+        colours=["#111111", "#222222"],
+        value_title="Members",
+        description="d",
+    )
+    assert spec["data"]["values"] == rows
+    assert spec["encoding"]["y"]["sort"] is None  # the rows' order: regions as listed
+    assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
+    assert "stack" not in spec["encoding"]["x"]  # counts, not shares
+    assert spec["encoding"]["color"]["scale"] == {
+        "domain": ["Yes", "No"],
+        "range": ["#111111", "#222222"],
+    }
+    assert spec["encoding"]["order"]["field"] == "order"

@@ -55,3 +55,19 @@ def test_every_plan_text_has_french_and_spanish():
     for model, fields in checks:
         for obj in model.objects.all():
             assert missing_translations(obj, fields) == [], (model.__name__, obj.pk)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "16 December 2026"), ("fr", "16 décembre 2026"), ("es", "16 de diciembre de 2026")],
+)
+def test_long_date_is_written_as_each_language_writes_it(language, expected):
+    import datetime as dt
+
+    from django.utils import translation
+
+    from metroscope.core.templatetags.metroscope import long_date
+
+    with translation.override(language):
+        assert long_date(dt.date(2026, 12, 16)) == expected
+        assert long_date(None) == ""

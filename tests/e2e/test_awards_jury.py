@@ -84,3 +84,24 @@ def test_a_juror_scores(page: Page):
     expect(page.get_by_test_id(f"mean-{barcelona.pk}")).to_have_text("7.55")
     expect(page.get_by_test_id(f"rank-{barcelona.pk}")).to_contain_text("1")
     assert_accessible(page)
+
+    # the choice stays the Secretariat's until the winners are published
+    page.get_by_label(f"Shortlist {barcelona.title}").check()
+    page.get_by_label(f"Shortlist {seoul.title}").check()
+    page.get_by_label(f"{barcelona.title} wins").check()
+    page.get_by_role("button", name="Save the shortlist and the winners").click()
+    expect(page.locator(".messages [role=status]")).to_contain_text("are saved")
+    sign_out(page)
+    page.goto(f"/awards/{edition.year}/")
+    expect(page.get_by_text(barcelona.title)).to_have_count(0)
+    expect(page.get_by_text(seoul.title)).to_have_count(0)
+
+    sign_in(page, "staff")
+    page.goto(f"/awards/{edition.year}/ranking/")
+    page.get_by_role("button", name="Publish the winners to the exchange").click()
+    expect(page.locator(".messages [role=status]")).to_contain_text("1 winner is published")
+    sign_out(page)
+    page.goto(f"/awards/{edition.year}/")
+    expect(page.get_by_role("link", name=barcelona.title)).to_be_visible()  # to the exchange
+    expect(page.get_by_test_id("finalists")).to_contain_text(seoul.title)
+    assert_accessible(page)

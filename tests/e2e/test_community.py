@@ -111,6 +111,12 @@ def test_staff_and_the_officer_read_engagement(page: Page):
         "members not engaged in the last 12 months"
     )
     expect(page.get_by_role("link", name=barcelona.name, exact=True)).to_have_count(0)
+    chart = page.locator("#network-engagement-chart")
+    expect(chart).to_have_attribute("data-ready", "1")
+    expect(chart.locator("svg").first).to_be_visible()
+    expect(chart.locator("g.mark-rect path")).to_have_count(10)  # 5 regions × 2 bars
+    europe = page.get_by_test_id("network-regions").get_by_role("row", name=re.compile("Europe"))
+    expect(europe.locator("td").nth(1)).not_to_have_text("0")  # Barcelona is engaged
     assert_accessible(page)
     quiet = page.locator("table[data-testid^=quiet-] a").first
     name = quiet.inner_text()

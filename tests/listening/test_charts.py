@@ -33,6 +33,9 @@ def test_option_counts_chart_keeps_the_option_order_and_one_colour_per_group():
         description="d",
     )
     assert spec["encoding"]["y"]["sort"] == ["A", "B"]
+    # "A" was chosen by nobody: it keeps its place on the axis, with no bar
+    assert spec["encoding"]["y"]["scale"]["domain"] == ["A", "B"]
+    assert spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
     assert spec["encoding"]["color"]["scale"]["domain"] == ["Africa", "Europe"]
     assert len(spec["encoding"]["color"]["scale"]["range"]) == 2
     assert spec["data"]["values"] == rows

@@ -153,3 +153,24 @@ def test_invitation_links_start_with_the_site_url(per_contact, settings):
     body = next(m.body for m in mail.outbox if m.to == ["ana@example.org"])
     link = f"https://metroscope.example.org/es/listening/surveys/{per_contact.pk}/invited/"
     assert f"{link}{ana.token}/" in body
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_invitation_and_reminder_subjects_are_plain_text(per_contact, language):
+    """A survey title with an apostrophe or an ampersand reaches the inbox as written."""
+    for code in ("en", "fr", "es"):
+        setattr(per_contact, f"title_{code}", f"L'avenir & nous ({code})")
+    per_contact.save()
+    invitation = SurveyInvitation.objects.create(
+        survey=per_contact,
+        member=Member.objects.get(code="barcelona-city"),
+        contact=Contact.objects.get(email="ana@example.org"),
+        email="ana@example.org",
+        language=language,
+        token=f"t-{language}",
+    )
+    for kind in ("invitation", "reminder"):
+        message = invitations.render(invitation, kind)
+        assert f"L'avenir & nous ({language})" in message.subject, message.subject
+        assert "&#x27;" not in message.subject + message.body
+        assert "&amp;" not in message.subject + message.body

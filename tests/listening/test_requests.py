@@ -268,3 +268,20 @@ def test_the_listening_home_says_who_it_is_for(request, persona, shows_nav):
     page = client_for(request.getfixturevalue(persona)).get("/listening/").content.decode()
     assert ('href="/listening/requests/"' in page) is shows_nav
     assert client_for(None).get("/listening/").status_code == 302
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_email_subjects_are_plain_text_never_html_escaped(officer_barcelona, staff, language):
+    """Subjects are plain text like the bodies: an apostrophe or an ampersand a member
+    writes reaches the inbox as written, not as &#x27; or &amp;."""
+    written = "Données sur l'air & l'eau <PM2.5>"
+    made = ask(officer_barcelona, subject=written)
+    subject, body = emails.render("new_request", language, {"request": made})
+    assert written in subject
+    assert written in body
+    message = services.request_reply(user=staff, request=made, body="D'accord & merci.")
+    subject, body = emails.render("answer", language, {"request": made, "message": message})
+    assert written in subject
+    assert "D'accord & merci." in body
+    assert "&#x27;" not in subject + body
+    assert "&amp;" not in subject + body

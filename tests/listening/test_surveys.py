@@ -176,3 +176,102 @@ def test_the_survey_list_explains_what_staff_can_do_when_there_is_none(staff, of
     assert "There is no survey yet" in client_for(staff).get("/listening/surveys/").content.decode()
     page = client_for(officer_seoul).get("/listening/surveys/").content.decode()
     assert "No survey is open now" in page
+
+
+def test_a_per_member_survey_for_some_regions_takes_only_their_members(
+    officer_barcelona, officer_seoul
+):
+    """Regions chosen for a per-member survey are its audience: a member elsewhere neither
+    sees it (page, home, API) nor answers it (page, API, service)."""
+    from django.core.exceptions import PermissionDenied
+
+    from metroscope.members.models import Region
+
+    asia = make_survey(title_en="For Asia only")
+    asia.audience_regions.set(Region.objects.filter(code="asia"))
+    make_survey(title_en="For every region")
+    barcelona, seoul = (Member.objects.get(code=c) for c in ("barcelona-city", "seoul"))
+    raw = good_answers(asia)
+    with pytest.raises(PermissionDenied, match="not among them"):
+        services.survey_answer(
+            user=officer_barcelona, survey=asia, member=barcelona, raw=raw, language="en"
+        )
+    bcn, sel = client_for(officer_barcelona), client_for(officer_seoul)
+    for page in ("/listening/surveys/", "/listening/"):
+        assert "For Asia only" not in bcn.get(page).content.decode()
+        assert "For every region" in bcn.get(page).content.decode()
+        assert "For Asia only" in sel.get(page).content.decode()
+    assert [s["title"] for s in bcn.get("/api/v1/surveys").json()] == ["For every region"]
+    assert {s["title"] for s in sel.get("/api/v1/surveys").json()} == {
+        "For Asia only",
+        "For every region",
+    }
+    assert bcn.get(f"/listening/surveys/{asia.pk}/").status_code == 403
+    posted = bcn.post(
+        f"/api/v1/surveys/{asia.pk}/answers",
+        {"answers": {str(k): v for k, v in raw.items()}},
+        content_type="application/json",
+    )
+    assert posted.status_code == 403
+    assert not SurveyResponse.objects.filter(survey=asia).exists()
+    made = services.survey_answer(
+        user=officer_seoul, survey=asia, member=seoul, raw=raw, language="en"
+    )
+    assert made.member == seoul
+
+
+def test_staff_write_a_trilingual_survey_in_the_back_office(staff):
+    """The back office takes the three languages of every text, and the audience's roles
+    and languages as boxes to tick (stored as the lists the audience reads)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from metroscope.listening.models import Survey
+
+    client = client_for(staff)
+    assert client.get("/admin/listening/survey/add/").status_code == 200
+    today = timezone.localdate()
+    prefix = "questions"
+    answer = client.post(
+        "/admin/listening/survey/add/",
+        {
+            "title_en": "Member priorities",
+            "title_fr": "Priorités des membres",
+            "title_es": "Prioridades de los miembros",
+            "intro_en": "Tell us.",
+            "opens_at_0": str(today - dt.timedelta(days=1)),
+            "opens_at_1": "09:00:00",
+            "closes_at_0": str(today + dt.timedelta(days=30)),
+            "closes_at_1": "18:00:00",
+            "audience": "contact",
+            "audience_roles": ["manager", "political"],
+            "audience_languages": ["fr"],
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-0-order": "1",
+            f"{prefix}-0-kind": "scale",
+            f"{prefix}-0-text_en": "How satisfied are you?",
+            f"{prefix}-0-text_fr": "Êtes-vous satisfait ?",
+            f"{prefix}-0-text_es": "¿Está satisfecho?",
+            f"{prefix}-0-required": "on",
+            f"{prefix}-0-scale_min": "1",
+            f"{prefix}-0-scale_max": "5",
+        },
+    )
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    survey = Survey.objects.get()
+    assert (survey.title_fr, survey.title_es) == (
+        "Priorités des membres",
+        "Prioridades de los miembros",
+    )
+    assert survey.audience_roles == ["manager", "political"]
+    assert survey.audience_languages == ["fr"]
+    assert survey.questions.get().text_es == "¿Está satisfecho?"
+    assert survey.history.get().history_user == staff
+    change = client.get(f"/admin/listening/survey/{survey.pk}/change/")
+    form = change.context["adminform"].form
+    assert form["audience_roles"].value() == ["manager", "political"]  # ticked again
+    assert 'name="audience_roles" value="technical"' in change.content.decode()

@@ -31,15 +31,29 @@ def attended(language: str, *, type: str = "training"):
     return reg
 
 
+MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
+    "diciembre",
+}
+DATES = {"en": "{d} {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}"}
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "phrase"),
     [
         ("en", "Certificate of attendance", "attended the training"),
+        ("fr", "Attestation de participation", "a participé à la formation"),
         ("es", "Certificado de asistencia", "asistió a la formación"),
     ],
 )
 def test_the_certificate_is_in_the_attendees_language(language, heading, phrase):
     reg = attended(language)
+    start = reg.event.activity.start_date
+    written = DATES[language].format(
+        d=start.day, m=MONTHS[language].split()[start.month - 1], y=start.year
+    )
     response = client_for(reg.user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -48,6 +62,7 @@ def test_the_certificate_is_in_the_attendees_language(language, heading, phrase)
     assert phrase in text
     assert "Ana García" in text
     assert reg.event.title in " ".join(text.split())
+    assert written in " ".join(text.split())  # the dates as the language writes them
 
 
 def test_no_certificate_before_attendance_is_recorded():

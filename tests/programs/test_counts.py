@@ -65,3 +65,29 @@ def test_attended_people_are_counted_by_gender_member_region_and_year(
     assert selectors.speaker_counts(year=year).by_gender == {"female": 1, "male": 1}
     only_two = selectors.participant_counts(events=two.__class__.objects.filter(pk=two.pk))
     assert only_two.total == 1
+
+
+@pytest.mark.django_db
+def test_the_staff_page_names_the_counts_in_the_readers_language(officer_barcelona):
+    """The event's registrations page shows labels, never codes: "Femme", "Barcelona (city)",
+    "Europe", in French for a French reader; and when each certificate was e-mailed."""
+    from tests.conftest import client_for
+
+    staff = make_user("staff", ("secretariat", ""))
+    ana = make_contact(BARCELONA, gender="female", role_category="political", email="ana@x.org")
+    event = make_event(capacity=5)
+    reg = services.registration_create(
+        actor=officer_barcelona, event=event, language="es", contact=ana
+    )
+    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    make_speaker(event, gender="male")
+    body = client_for(staff).get(f"/fr/programs/events/{event.pk}/registrations/").content.decode()
+    counts = body.split('id="counts-h"', 1)[1]
+    for label in ("Femme : 1", "Représentant politique : 1", "Barcelona (city) : 1"):
+        assert label.replace(" : ", ": ") in counts, label
+    for code in (">female:", ">political:", f">{BARCELONA}:", ">europe:"):
+        assert code not in counts
+    speakers = body.split('id="speakers-h"', 1)[1]
+    assert "Homme: 1" in speakers
+    assert "—: 1" in speakers  # a speaker of no member
+    assert "ana@x.org" in body.split('id="counts-h"', 1)[0]  # certificate e-mailed to

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.test import override_settings
 
 from metroscope.programs import emails, services
-from metroscope.programs.models import Registration
-from tests.conftest import make_user
+from metroscope.programs.models import CertificateSending, Registration
+from tests.conftest import client_for, make_user
 from tests.programs.conftest import make_contact, make_event
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +188,98 @@ def test_marking_attendance_again_does_not_resend_the_certificate(commit):
     commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
     commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_certificate_email_is_sent_once_per_registration_and_logged(commit, language):
+    staff = make_user("staff", ("secretariat", ""))
+    other_staff = make_user("other-staff", ("secretariat", ""))
+    event = make_event()
+    reg = commit(services.registration_create, actor=ana(language), event=event, language=language)
+    mail.outbox.clear()
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    # unmarked by mistake, then marked again by someone else: no second e-mail
+    commit(services.attendance_mark, actor=other_staff, event=event, attended=[])
+    commit(services.attendance_mark, actor=other_staff, event=event, attended=[reg.pk])
+    (message,) = mail.outbox
+    assert EXPECTED["certificate"][language][0] in message.subject
+    log = CertificateSending.objects.get()
+    assert (log.registration_id, log.email, log.language, log.sent_by) == (
+        reg.pk,
+        "ana@example.org",
+        language,
+        staff,
+    )
+    # a direct second trigger finds the log too, and the certificate stays downloadable
+    assert commit(services.certificate_announce, actor=staff, registration=reg) is None
+    assert len(mail.outbox) == 1
+    for _time in range(2):
+        response = client_for(reg.user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+        assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
+def test_a_registration_without_an_address_logs_nothing_and_sends_later(commit):
+    staff = make_user("staff", ("secretariat", ""))
+    event = make_event()
+    user = make_user("noaddress")
+    reg = commit(services.registration_create, actor=user, event=event, language="en")
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    assert (mail.outbox, CertificateSending.objects.count()) == ([], 0)
+    user.email = "found@example.org"
+    user.save()
+    commit(services.attendance_mark, actor=staff, event=event, attended=[])
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    assert [m.to for m in mail.outbox] == [["found@example.org"]]
+    assert CertificateSending.objects.get().email == "found@example.org"
+
+
+def test_a_rolled_back_attendance_logs_and_sends_nothing(
+    commit, django_capture_on_commit_callbacks
+):
+    staff = make_user("staff", ("secretariat", ""))
+    event = make_event()
+    reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
+    mail.outbox.clear()
+
+    def mark_then_fail() -> None:
+        with transaction.atomic():
+            services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+            raise RuntimeError("fails after marking")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        mark_then_fail()
+    assert (mail.outbox, CertificateSending.objects.count()) == ([], 0)
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    assert len(mail.outbox) == 1
+
+
+def test_the_migration_logs_certificates_sent_before_the_log(commit):
+    """programs.0002 backfills the log for trainings already attended, so that marking them
+    again after the upgrade sends nothing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    backfill = import_module(
+        "metroscope.programs.migrations.0002_certificate_sending"
+    ).log_certificates_already_sent
+    staff = make_user("staff", ("secretariat", ""))
+    event = make_event()
+    reg = commit(services.registration_create, actor=ana("es"), event=event, language="es")
+    quiet = commit(
+        services.registration_create, actor=make_user("noaddress"), event=event, language="en"
+    )
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk, quiet.pk])
+    CertificateSending.objects.all().delete()  # as before the log existed
+    backfill(apps, None)
+    log = CertificateSending.objects.get()  # nobody e-mailed the one without an address
+    assert (log.registration_id, log.email, log.language) == (reg.pk, "ana@example.org", "es")
+    first_marked = reg.history.filter(attended=True).earliest("history_date").history_date
+    assert log.sent_at == first_marked
+    mail.outbox.clear()
+    commit(services.attendance_mark, actor=staff, event=event, attended=[])
+    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    assert mail.outbox == []
 
 
 def test_an_unknown_kind_is_refused(commit, event):

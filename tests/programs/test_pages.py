@@ -90,3 +90,45 @@ def test_an_anonymous_visitor_is_asked_to_sign_in():
     body = Client().get(f"/programs/events/{event.pk}/").content.decode()
     assert "Sign in to register." in body
     assert Client().post(f"/programs/events/{event.pk}/register/").status_code == 302
+
+
+def test_an_events_activity_page_leads_to_its_registrations():
+    """One page away: the plan's activity shows its places and links the event's page; staff
+    also reach the registrations and attendance, or open registrations for a training that
+    takes none yet (the back office's form, with the activity chosen)."""
+    from metroscope.plan.accountability.models import Activity
+
+    staff = make_user("staff", ("secretariat", ""))
+    event = make_event(capacity=3)
+    services.registration_create(actor=make_user("ana"), event=event, language="en")
+    page = f"/plan/activities/{event.activity_id}/"
+    html = Client().get(page).content.decode()
+    panel = html.split('data-testid="activity-event"', 1)[1].split("</section>", 1)[0]
+    assert "1 of 3 places taken" in panel
+    assert f'href="/programs/events/{event.pk}/"' in panel
+    assert "/registrations/" not in panel
+    staff_html = client_for(staff).get(page).content.decode()
+    assert f'href="/programs/events/{event.pk}/registrations/"' in staff_html
+    fr = Client().get(f"/fr{page}").content.decode()
+    assert "1 sur 3 places prises" in fr
+
+    unopened = Activity.objects.create(
+        work_plan=event.activity.work_plan,
+        code="test-unopened",
+        title="A training",
+        type="training",
+    )
+    assert (
+        'data-testid="activity-event"'
+        not in Client().get(f"/plan/activities/{unopened.pk}/").content.decode()
+    )
+    staff_html = client_for(staff).get(f"/plan/activities/{unopened.pk}/").content.decode()
+    assert f'href="/admin/programs/event/add/?activity={unopened.pk}"' in staff_html
+    other = Activity.objects.create(
+        work_plan=event.activity.work_plan,
+        code="test-publication",
+        title="A report",
+        type="publication",
+    )
+    staff_html = client_for(staff).get(f"/plan/activities/{other.pk}/").content.decode()
+    assert 'data-testid="activity-event"' not in staff_html

@@ -7,16 +7,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.awards import access, selectors, services
-from metroscope.awards.models import Edition, EditionStatus, Juror, Submission
+from metroscope.awards.models import Document, Edition, EditionStatus, Juror, Submission
 from metroscope.core.tokens import TokenAuth
+from metroscope.exchange import attachments
 from metroscope.members.models import Member
 
 router = Router(tags=["awards"])
@@ -198,7 +203,96 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Any:
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc), "errors": {}})
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
-        return Reply(400, {"detail": detail, "errors": fields})
+        return _refused(exc)
     return Reply(201, _submission_out(made, 0))
+
+
+def _refused(exc: ValidationError) -> Reply:
+    """A service's refusal as a 400 with every problem under its field."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    return Reply(400, {"detail": detail, "errors": fields})
+
+
+# --- a submission's documents ------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+def _document_out(request: HttpRequest, document: Document) -> dict[str, Any]:
+    return {
+        "id": document.pk,
+        "name": document.name,
+        "content_type": document.content_type,
+        "size": document.size,
+        "url": request.build_absolute_uri(
+            reverse("api-v1:award_document", kwargs={"document_id": document.pk})
+        ),
+    }
+
+
+def _readable_submission(request: HttpRequest, submission_id: int) -> Submission:
+    """The submission if the caller may read it (its member's officers, staff, the jurors
+    not conflicted on it); 404 otherwise, as if it did not exist."""
+    found = Submission.objects.select_related("edition", "member").filter(pk=submission_id).first()
+    if found is None or not access.may_read_submission(request.user, found):
+        raise HttpError(404, f"no submission {submission_id}")
+    return found
+
+
+@router.get(
+    "/awards/submissions/{submission_id}/documents",
+    response={200: list[DocumentOut], 404: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="A submission's documents",
+)
+def list_documents(request: HttpRequest, submission_id: int) -> list[dict[str, Any]]:
+    submission = _readable_submission(request, submission_id)
+    return [_document_out(request, d) for d in submission.documents.order_by("pk")]
+
+
+@router.post(
+    "/awards/submissions/{submission_id}/documents",
+    response={201: list[DocumentOut], 400: WriteError, 403: WriteError, 404: WriteError},
+    auth=[TokenAuth(), django_auth],
+    summary="Add images or PDF documents to your member's submission (multipart upload)",
+)
+@decorate_view(attachments.size_limited)
+def add_documents(
+    request: HttpRequest,
+    submission_id: int,
+    documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    submission = _readable_submission(request, submission_id)
+    too_large = [attachments.too_large_message(n) for n in attachments.refused_for_size(request)]
+    if too_large:
+        return Reply(400, {"detail": " ".join(too_large), "errors": {"documents": too_large}})
+    try:
+        stored = services.documents_add(
+            user=request.user, submission=submission, documents=documents or []
+        )
+    except PermissionDenied as exc:
+        return Reply(403, {"detail": str(exc), "errors": {}})
+    except ValidationError as exc:
+        return _refused(exc)
+    return Reply(201, [_document_out(request, d) for d in stored])
+
+
+@router.get(
+    "/awards/documents/{document_id}",
+    auth=[TokenAuth(), django_auth],
+    url_name="award_document",
+    summary="Download one document of a submission",
+)
+def download_document(request: HttpRequest, document_id: int) -> FileResponse:
+    try:
+        found = access.document_to_read(request.user, document_id)
+    except Http404:
+        raise HttpError(404, _("No such document.")) from None
+    return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.name)

@@ -21,15 +21,22 @@ from metroscope.awards.models import (
 
 
 def public_editions() -> QuerySet[Edition]:
+    """Editions past their preparation, with their real past results and, once the winners
+    are published (never before: the jury's choice is the Secretariat's until then), the
+    winners and the other finalists of the submissions made through Metroscope."""
+    announced = Submission.objects.filter(edition__status=EditionStatus.PUBLISHED).select_related(
+        "member", "solution"
+    )
     return Edition.objects.exclude(status=EditionStatus.DRAFT).prefetch_related(
         Prefetch(
             "past_results",
             queryset=PastResult.objects.select_related("solution").order_by("result", "city"),
         ),
+        Prefetch("submissions", queryset=announced.filter(winner=True), to_attr="winning"),
         Prefetch(
             "submissions",
-            queryset=Submission.objects.filter(winner=True).select_related("member", "solution"),
-            to_attr="winning",
+            queryset=announced.filter(shortlisted=True, winner=False).order_by("title"),
+            to_attr="finalists",
         ),
     )
 

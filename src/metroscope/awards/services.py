@@ -39,21 +39,25 @@ MAX_DOCUMENTS = 10
 COLLECTION = "guangzhou-award"
 
 
+def call_open(edition: Edition, today: Any = None) -> bool:
+    """The call is open and today is inside its dates."""
+    today = today or timezone.localdate()
+    return bool(
+        edition.status == EditionStatus.OPEN
+        and edition.opens_on is not None
+        and edition.closes_on is not None
+        and edition.opens_on <= today <= edition.closes_on
+    )
+
+
 def eligibility_problems(
     *, edition: Edition, member: Member, data: Mapping[str, str], today: Any = None
 ) -> dict[str, list[str]]:
     """The stated rules, each failure under the field it concerns: the call is open and today
     is inside its dates; the initiative, description and impact are given; one submission per
     city (member) per edition."""
-    today = today or timezone.localdate()
     problems: dict[str, list[str]] = {}
-    inside = (
-        edition.status == EditionStatus.OPEN
-        and edition.opens_on is not None
-        and edition.closes_on is not None
-        and edition.opens_on <= today <= edition.closes_on
-    )
-    if not inside:
+    if not call_open(edition, today):
         problems.setdefault("__all__", []).append(_("The call of this edition is not open today."))
     for name in REQUIRED:
         if not str(data.get(name) or "").strip():
@@ -132,6 +136,14 @@ def submission_create(
         **{name: str(data[name]).strip() for name in REQUIRED},
     )
     _saved(submission, user, "submission made")
+    _documents_store(submission, checked, user)
+    return submission
+
+
+def _documents_store(
+    submission: Submission, checked: Sequence[tuple[Any, attachments.CheckedFile]], user: Any
+) -> list[Document]:
+    """All the checked files or none: when one fails, those stored before it are removed."""
     stored: list[Document] = []
     try:
         for upload, found in checked:
@@ -140,7 +152,42 @@ def submission_create(
         for document in stored:
             document.file.storage.delete(document.file.name)
         raise
-    return submission
+    return stored
+
+
+@transaction.atomic
+def documents_add(*, user: Any, submission: Submission, documents: Sequence[Any]) -> list[Document]:
+    """More documents for a submission, by the rules of the submission page: an officer of
+    its member, while the edition's call is open, at most MAX_DOCUMENTS in all, each checked
+    by its content; all or nothing, every refusal under the field it concerns."""
+    if not Member.objects.filter(pk=submission.member_id, officers__user=user).exists():
+        raise PermissionDenied(
+            _("Only the officers of %(member)s add documents to its submission.")
+            % {"member": submission.member.name}
+        )
+    edition = Edition.objects.select_for_update().get(pk=submission.edition_id)
+    problems: dict[str, list[str]] = {}
+    if not call_open(edition):
+        problems["__all__"] = [
+            _("The call of this edition is closed: its submissions no longer change.")
+        ]
+    if not documents:
+        problems["documents"] = [_("Send at least one image or PDF document.")]
+    already = submission.documents.count()
+    if already + len(documents) > MAX_DOCUMENTS:
+        problems.setdefault("documents", []).append(
+            _("A submission has at most %(count)s documents; this one has %(already)s.")
+            % {"count": MAX_DOCUMENTS, "already": already}
+        )
+    checked: list[tuple[Any, attachments.CheckedFile]] = []
+    if not problems.get("documents"):
+        try:
+            checked = _checked_documents(documents)
+        except ValidationError as exc:
+            problems.update(exc.message_dict)
+    if problems:
+        raise ValidationError(problems)
+    return _documents_store(submission, checked, user)
 
 
 def assignments(juror: Juror) -> list[Submission]:

@@ -328,6 +328,10 @@ class RegionGroup:
     members: int
     quiet: list[QuietMember]
 
+    @property
+    def engaged(self) -> int:
+        return self.members - len(self.quiet)
+
 
 @dataclass
 class NetworkEngagement:
@@ -342,6 +346,10 @@ class NetworkEngagement:
     @property
     def quiet(self) -> int:
         return sum(len(g.quiet) for g in self.regions)
+
+    @property
+    def engaged(self) -> int:
+        return self.members - self.quiet
 
 
 def network_engagement(*, today: dt.date | None = None) -> NetworkEngagement:

@@ -6,12 +6,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from metroscope.community import selectors
 from metroscope.community.access import can_see_expert_contacts, can_view_member_engagement
-from metroscope.community.models import Expert
-from metroscope.community.selectors import experts_for
-from metroscope.plan.models import Challenge, Theme
-
-NEED_EXPERTS_SHOWN = 5
 
 
 def need_experts(*, request: Any, need: Any, **_: Any) -> str:
@@ -20,25 +16,9 @@ def need_experts(*, request: Any, need: Any, **_: Any) -> str:
     the need page itself and the experts directory."""
     if not request.user.is_authenticated:
         return ""
-    themes = {t.code for t in need.themes.all()}
-    challenges = {c.code for c in need.challenges.all()}
-    matches = experts_for(
-        themes=themes, challenges=challenges, text=f"{need.title} {need.description}"
-    )[:NEED_EXPERTS_SHOWN]
-    if not matches:
+    rows = selectors.need_experts(need)
+    if not rows:
         return ""
-    experts = Expert.objects.in_bulk([m.id for m in matches])
-    theme_names = {t.code: t for t in Theme.objects.filter(code__in=themes)}
-    challenge_names = {c.code: c for c in Challenge.objects.filter(code__in=challenges)}
-    rows = [
-        {
-            "match": m,
-            "expert": experts[m.id],
-            "themes": [theme_names[c] for c in m.themes],
-            "challenges": [challenge_names[c] for c in m.challenges],
-        }
-        for m in matches
-    ]
     return render_to_string(
         "community/_need_experts.html",
         {"rows": rows, "contacts": can_see_expert_contacts(request.user)},

@@ -18,11 +18,11 @@ from metroscope.community.access import (
     can_view_member_engagement,
     can_view_network_engagement,
 )
+from metroscope.community.charts import network_engagement_chart
 from metroscope.community.expert_forms import ExpertProfileForm, ExpertSearchForm
-from metroscope.community.models import Expert, ExpertKind, ExpertLanguage
+from metroscope.community.models import Expert, ExpertLanguage
 from metroscope.community.selectors import expert_directory
-from metroscope.community.services import expert_opt_in, expert_withdraw
-from metroscope.core.roles import is_secretariat
+from metroscope.community.services import expert_profile_save, expert_withdraw
 from metroscope.members.models import Member, Region
 from metroscope.plan.models import Challenge, Theme
 
@@ -55,16 +55,6 @@ def experts_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _kind_of(user: object) -> str:
-    """Staff are Secretariat staff; a member's officer is a member official; anyone else
-    signs up as a partner."""
-    if is_secretariat(user):
-        return ExpertKind.STAFF
-    if user.officer_assignments.exists():  # type: ignore[attr-defined]
-        return ExpertKind.OFFICIAL
-    return ExpertKind.PARTNER
-
-
 @login_required
 def my_expert_profile(request: HttpRequest) -> HttpResponse:
     expert = Expert.objects.filter(user=request.user.pk).first()
@@ -90,23 +80,7 @@ def my_expert_profile(request: HttpRequest) -> HttpResponse:
         }
     form = ExpertProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        expert_opt_in(
-            name=data["name"],
-            kind=expert.kind if expert is not None else _kind_of(request.user),
-            consent=data["consent"],
-            languages=data["languages"],
-            topics=data["topics"],
-            themes=data["themes"],
-            challenges=data["challenges"],
-            regions=data["regions"],
-            expert=expert,
-            user=request.user,
-            affiliation=data["affiliation"],
-            email=data["email"],
-            phone=data["phone"],
-            bio=data["bio"],
-        )
+        expert_profile_save(user=request.user, data=form.cleaned_data)
         messages.success(request, _("Your expert profile is saved and listed."))
         return redirect("community:my_expert")
     return render(
@@ -147,8 +121,9 @@ def member_engagement_page(request: HttpRequest, code: str) -> HttpResponse:
 def network_engagement_page(request: HttpRequest) -> HttpResponse:
     if not can_view_network_engagement(request.user):
         raise PermissionDenied
+    view = engagement.network_engagement()
     return render(
         request,
         "community/network_engagement.html",
-        {"view": engagement.network_engagement(), "rule": engagement.RULE},
+        {"view": view, "rule": engagement.RULE, "chart_spec": network_engagement_chart(view)},
     )

@@ -20,6 +20,7 @@ from metroscope.community.models import (
     Post,
 )
 from metroscope.exchange import markdown
+from metroscope.plan.models import Challenge, Theme
 from metroscope.programs.models import Event
 from metroscope.programs.selectors import is_upcoming
 
@@ -86,6 +87,43 @@ def experts_for(
         language=language,
         text=text,
     )
+
+
+NEED_EXPERTS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ExpertSuggestion:
+    """A listed expert who can help with an Exchange need, with why: the need's plan themes
+    and challenges they share, and their topics found in the need's words."""
+
+    expert: Expert
+    match: Match
+    themes: list[Theme]
+    challenges: list[Challenge]
+
+
+def need_experts(need: Any, *, limit: int = NEED_EXPERTS_SHOWN) -> list[ExpertSuggestion]:
+    """The experts the need's page lists (and the API gives), best overlap first."""
+    themes = {t.code for t in need.themes.all()}
+    challenges = {c.code for c in need.challenges.all()}
+    matches = experts_for(
+        themes=themes, challenges=challenges, text=f"{need.title} {need.description}"
+    )[:limit]
+    if not matches:
+        return []
+    experts = listed_experts().in_bulk([m.id for m in matches])
+    theme_names = {t.code: t for t in Theme.objects.filter(code__in=themes)}
+    challenge_names = {c.code: c for c in Challenge.objects.filter(code__in=challenges)}
+    return [
+        ExpertSuggestion(
+            expert=experts[m.id],
+            match=m,
+            themes=[theme_names[c] for c in m.themes],
+            challenges=[challenge_names[c] for c in m.challenges],
+        )
+        for m in matches
+    ]
 
 
 # --- groups ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from metroscope.community import access
 from metroscope.community.models import (
     Expert,
+    ExpertKind,
     ExpertLanguage,
     Group,
     GroupDocument,
@@ -21,6 +22,7 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
+from metroscope.core.roles import is_secretariat
 from metroscope.exchange import attachments
 from metroscope.members.models import Contact
 from metroscope.programs.models import Event
@@ -65,6 +67,39 @@ def expert_opt_in(
     expert.challenges.set(challenges)
     expert.regions.set(regions)
     return expert
+
+
+def expert_kind_of(user: Any) -> str:
+    """Staff are Secretariat staff; a member's officer is a member official; anyone else
+    signs up as a partner."""
+    if is_secretariat(user):
+        return ExpertKind.STAFF
+    if user.officer_assignments.exists():
+        return ExpertKind.OFFICIAL
+    return ExpertKind.PARTNER
+
+
+@transaction.atomic
+def expert_profile_save(*, user: Any, data: dict[str, Any]) -> Expert:
+    """A signed-in person's own expert profile, from the checked fields of the profile form
+    (the page and the API): created on opting in, changed afterwards; consent required."""
+    expert = Expert.objects.filter(user=user.pk).first()
+    return expert_opt_in(
+        name=data["name"],
+        kind=expert.kind if expert is not None else expert_kind_of(user),
+        consent=data["consent"],
+        languages=data["languages"],
+        topics=data["topics"],
+        themes=data["themes"],
+        challenges=data["challenges"],
+        regions=data["regions"],
+        expert=expert,
+        user=user,
+        affiliation=data["affiliation"],
+        email=data["email"],
+        phone=data["phone"],
+        bio=data["bio"],
+    )
 
 
 @transaction.atomic

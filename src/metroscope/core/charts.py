@@ -127,6 +127,52 @@ def stacked_share_bar(
     }
 
 
+def stacked_count_bars(
+    rows: Sequence[dict[str, Any]],
+    *,
+    category_title: str,
+    series_title: str,
+    series_order: Sequence[str],
+    colours: Sequence[str],
+    value_title: str,
+    description: str,
+    height: int = 200,
+) -> dict[str, Any]:
+    """One horizontal bar per category (in the rows' order), split into the counts of each
+    series, stacked in `series_order`. Rows: `category`, `series`, `count`, `order` (the
+    series' index). Counts are whole numbers: the axis has no fractional ticks."""
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "description": description,
+        "width": "container",
+        "height": height,
+        "data": {"values": list(rows)},
+        "mark": "bar",
+        "encoding": {
+            "y": {"field": "category", "type": "nominal", "title": category_title, "sort": None},
+            "x": {
+                "field": "count",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": {"format": "d", "tickMinStep": 1},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": series_title,
+                "scale": {"domain": list(series_order), "range": list(colours)},
+            },
+            "order": {"field": "order", "type": "quantitative"},
+            "tooltip": [
+                {"field": "category", "type": "nominal", "title": category_title},
+                {"field": "series", "type": "nominal", "title": series_title},
+                {"field": "count", "type": "quantitative", "title": value_title},
+            ],
+        },
+        "config": {"view": {"stroke": None}, "font": "system-ui, sans-serif"},
+    }
+
+
 def _value_tip(title: str, value_format: str) -> dict[str, Any]:
     return {"field": "value", "type": "quantitative", "title": title, "format": value_format}
 

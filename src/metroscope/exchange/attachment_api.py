@@ -3,12 +3,10 @@ checks of the solution's page (services.add_attachment / remove_attachment): ima
 documents recognised by their content, too large a file refused while it is received."""
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja.decorators import decorate_view
@@ -23,18 +21,6 @@ from metroscope.exchange.api import AttachmentOut, WriteError, attachment_out
 from metroscope.exchange.models import Attachment, Solution
 
 router = Router(tags=["exchange"], auth=[TokenAuth(), django_auth])
-
-
-def _size_limited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Put the size check first among the upload handlers before the authentication's CSRF
-    check reads the body, as the page does."""
-
-    @wraps(run)
-    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        attachments.limit_uploads(request)
-        return run(request, *args, **kwargs)
-
-    return limited
 
 
 def _solution(request: HttpRequest, slug: str) -> Solution:
@@ -60,7 +46,7 @@ def list_attachments(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response={201: AttachmentOut, 403: WriteError, 404: WriteError, 422: WriteError},
     summary="Add an image or a PDF document to a solution you may edit (multipart upload)",
 )
-@decorate_view(_size_limited)
+@decorate_view(attachments.size_limited)
 def upload_attachment(
     request: HttpRequest,
     slug: str,

@@ -7,8 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
+from metroscope.listening.audience import audience_members
 from metroscope.listening.models import SupportRequest, Survey
 from metroscope.members.models import Member
 
@@ -47,13 +49,14 @@ def access_request_for_staff(user: Any, pk: int) -> SupportRequest:
 
 
 def access_member_for_answer(user: Any, survey: Survey, code: str | None = None) -> Member:
-    """The member an officer answers a survey for; with several, `code` picks one."""
-    members = members_for(user)
+    """The member an officer answers a survey for, among theirs in the survey's audience (its
+    regions); with several, `code` picks one."""
+    members = members_for(user).filter(pk__in=audience_members(survey).values("pk"))
     if code:
         members = members.filter(code=code)
     member = members.first()
     if member is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("This survey is not addressed to your member."))
     return member
 
 

@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from metroscope.listening.models import Option, Question, SupportRequest, Survey
+from metroscope.members.models import RoleCategory
+
+
+class SurveyAdminForm(forms.ModelForm):
+    """The audience's roles and languages as boxes to tick, not JSON to type."""
+
+    audience_roles = forms.MultipleChoiceField(
+        label=_("role categories of the audience"),
+        choices=RoleCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Per-contact surveys only; none chosen: every role."),
+    )
+    audience_languages = forms.MultipleChoiceField(
+        label=_("languages of the audience"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Per-contact surveys only; none chosen: every language."),
+    )
+
+    # No Meta: the admin builds the form of every field of the survey on this one.
+
+    def clean_audience_roles(self) -> list[str]:
+        return list(self.cleaned_data.get("audience_roles") or [])
+
+    def clean_audience_languages(self) -> list[str]:
+        return list(self.cleaned_data.get("audience_languages") or [])
 
 
 class QuestionInline(TranslationStackedInline):
+    """Choices of a question are added on the question's own page ("Change" link), once the
+    survey is saved."""
+
     model = Question
     extra = 1
     show_change_link = True
@@ -22,7 +56,8 @@ class OptionInline(TranslationStackedInline):
 
 @admin.register(Survey)
 class SurveyAdmin(SimpleHistoryAdmin, TranslationAdmin):
-    list_display = ("title", "opens_at", "closes_at")
+    form = SurveyAdminForm
+    list_display = ("title", "opens_at", "closes_at", "audience")
     inlines = [QuestionInline]
 
 

@@ -17,10 +17,11 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core.i18n import translated
+from metroscope.core.roles import is_secretariat
 from metroscope.core.tokens import TokenAuth
 from metroscope.listening import analytics, selectors, services
 from metroscope.listening.access import members_for, visible_requests
-from metroscope.listening.models import RequestCategory, SupportRequest, Survey
+from metroscope.listening.models import RequestCategory, RequestMessage, SupportRequest, Survey
 
 router = Router(tags=["listening"], auth=[TokenAuth(), django_auth])
 
@@ -100,6 +101,97 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     return Reply(201, _request_out(visible_requests(request.user).get(pk=made.pk)))
 
 
+class MessageOut(Schema):
+    id: int
+    author: str
+    from_secretariat: bool
+    body: str
+    created_at: datetime
+
+
+class RequestDetailOut(RequestOut):
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str = Field(..., description="the answer (staff) or a follow-up (the member's officers)")
+
+
+class AssignIn(Schema):
+    assignee: str | None = Field(None, description="a staff user's name; null: nobody")
+
+
+def _message_out(message: RequestMessage) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "author": message.author.get_username(),
+        "from_secretariat": message.from_secretariat,
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
+def _visible_request(request: HttpRequest, request_id: int) -> SupportRequest:
+    """A request the caller may read (their member's; staff: any); 404 for any other."""
+    found = visible_requests(request.user).filter(pk=request_id).first()
+    if found is None:
+        raise HttpError(404, f"no request {request_id} of yours")
+    return found
+
+
+def _detail_out(item: SupportRequest) -> dict[str, Any]:
+    thread = item.messages.select_related("author")
+    return {**_request_out(item), "messages": [_message_out(m) for m in thread]}
+
+
+@router.get(
+    "/requests/{request_id}", response=RequestDetailOut, summary="One request with its thread"
+)
+def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    return _detail_out(_visible_request(request, request_id))
+
+
+@router.post(
+    "/requests/{request_id}/messages",
+    response={201: MessageOut},
+    summary="Answer a request (staff) or follow it up (its member's officers)",
+)
+def post_message(request: HttpRequest, request_id: int, payload: MessageIn) -> Any:
+    found = _visible_request(request, request_id)
+    try:
+        made = services.request_reply(user=request.user, request=found, body=payload.body)
+    except PermissionDenied as exc:  # e.g. the Board: it reads no request
+        raise HttpError(403, str(exc) or "you may not write on this request") from exc
+    return Reply(201, _message_out(made))
+
+
+@router.post(
+    "/requests/{request_id}/assign", response=RequestOut, summary="Assign a request (staff)"
+)
+def assign_request(request: HttpRequest, request_id: int, payload: AssignIn) -> dict[str, Any]:
+    found = _visible_request(request, request_id)
+    assignee = None
+    if payload.assignee:
+        assignee = services.staff_users().filter(username=payload.assignee).first()
+        if assignee is None:
+            raise HttpError(400, f"{payload.assignee!r} is not one of the Secretariat's staff")
+    try:
+        services.request_assign(user=request.user, request=found, assignee=assignee)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return _request_out(_visible_request(request, request_id))
+
+
+@router.post("/requests/{request_id}/close", response=RequestOut, summary="Close a request (staff)")
+def close_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    found = _visible_request(request, request_id)
+    try:
+        services.request_close(user=request.user, request=found)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return _request_out(_visible_request(request, request_id))
+
+
 class OptionOut(Schema):
     id: int
     label: str
@@ -128,8 +220,15 @@ class SurveyOut(Schema):
 
 @router.get("/surveys", response=list[SurveyOut], summary="Surveys open now")
 def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
-    surveys = list(selectors.open_surveys().prefetch_related("questions__options"))
-    answered = selectors.answered_surveys(members_for(request.user))
+    # As the surveys page: its officers see their members' surveys, the Secretariat every
+    # open one, anyone else none.
+    members = members_for(request.user)
+    staff = is_secretariat(request.user)
+    if not staff and not members.exists():
+        return []
+    found = selectors.open_surveys(None if staff else members)
+    surveys = list(found.prefetch_related("questions__options"))
+    answered = selectors.answered_surveys(members)
     return [
         {
             "id": s.pk,

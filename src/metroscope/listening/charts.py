@@ -59,7 +59,8 @@ def option_counts_by(
     description: str,
 ) -> dict[str, Any]:
     """One bar per option (or scale value), stacked by the respondents' groups (regions,
-    roles or genders); rows are {"option", "group", "count"}."""
+    roles or genders); rows are {"option", "group", "count"}. Every option has its place on
+    the axis, chosen or not, and the count axis has whole numbers only."""
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "description": description,
@@ -67,13 +68,21 @@ def option_counts_by(
         "data": {"values": list(rows)},
         "mark": "bar",
         "encoding": {
+            # every option on the axis, in its order, also those nobody chose
             "y": {
                 "field": "option",
                 "type": "nominal",
                 "title": option_title,
                 "sort": list(options),
+                "scale": {"domain": list(options)},
             },
-            "x": {"field": "count", "type": "quantitative", "title": "n", "stack": "zero"},
+            "x": {
+                "field": "count",
+                "type": "quantitative",
+                "title": "n",
+                "stack": "zero",
+                "axis": {"format": "d", "tickMinStep": 1},  # counts: no fractional ticks
+            },
             "color": {
                 "field": "group",
                 "type": "nominal",

@@ -42,9 +42,17 @@ def request_times(requests: QuerySet[SupportRequest]) -> list[analytics.RequestT
     ]
 
 
-def open_surveys() -> QuerySet[Survey]:
+def open_surveys(members: QuerySet[Member] | None = None) -> QuerySet[Survey]:
+    """Per-member surveys open now; with `members`, only those whose audience includes one
+    of them (a survey with no region chosen is for every region)."""
     now = timezone.now()
-    return Survey.objects.filter(opens_at__lte=now, closes_at__gt=now, audience=Audience.MEMBER)
+    surveys = Survey.objects.filter(opens_at__lte=now, closes_at__gt=now, audience=Audience.MEMBER)
+    if members is None:
+        return surveys
+    regions = members.values("country__region")
+    return surveys.filter(
+        Q(audience_regions__isnull=True) | Q(audience_regions__in=regions)
+    ).distinct()
 
 
 def answered_surveys(members: QuerySet[Member]) -> dict[int, list[str]]:

@@ -16,6 +16,7 @@ from metroscope.exchange.models import Need
 from metroscope.exchange.needs import NeedInput, save_need
 from metroscope.listening import emails
 from metroscope.listening.access import members_for
+from metroscope.listening.audience import audience_members
 from metroscope.listening.models import (
     Answer,
     AnswerTagging,
@@ -145,6 +146,14 @@ def survey_answer(
     if survey.audience != Audience.MEMBER:
         raise PermissionDenied(
             _("Each invited contact answers this survey through the link of their invitation.")
+        )
+    if not audience_members(survey).filter(pk=member.pk).exists():
+        raise PermissionDenied(
+            _("This survey is for the members of %(regions)s: %(member)s is not among them.")
+            % {
+                "regions": ", ".join(str(r) for r in survey.audience_regions.all()),
+                "member": member.name,
+            }
         )
     once = _("%(member)s has already answered this survey: each member answers once.") % {
         "member": member.name

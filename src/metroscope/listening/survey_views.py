@@ -30,7 +30,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     members = access.members_for(request.user)
     if not staff and not members.exists():
         raise PermissionDenied
-    surveys = Survey.objects.all() if staff else selectors.open_surveys()
+    surveys = Survey.objects.all() if staff else selectors.open_surveys(members)
     return render(
         request,
         "listening/surveys.html",

@@ -29,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "involved": staff or members.exists(),
             "requests": access.visible_requests(request.user)[:10],
-            "surveys": selectors.open_surveys(),
+            "surveys": selectors.open_surveys(None if staff else members),
         },
     )
 

@@ -7,7 +7,14 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
-from metroscope.programs.models import Event, Feedback, Registration, Session, Speaker
+from metroscope.programs.models import (
+    CertificateSending,
+    Event,
+    Feedback,
+    Registration,
+    Session,
+    Speaker,
+)
 
 
 class SessionInline(TranslationTabularInline):
@@ -44,3 +51,19 @@ class RegistrationAdmin(SimpleHistoryAdmin):
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("registration", "rating", "created_at")
     readonly_fields = ("registration", "rating", "comment", "created_at")
+
+
+@admin.register(CertificateSending)
+class CertificateSendingAdmin(admin.ModelAdmin):
+    """The log of "certificate ready" e-mails: written by the services only."""
+
+    list_display = ("registration", "email", "language", "sent_at", "sent_by")
+    list_filter = ("language",)
+    search_fields = ("registration__name", "email")
+    readonly_fields = ("registration", "email", "language", "sent_at", "sent_by")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
@@ -15,6 +16,7 @@ from ninja.security import django_auth
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.programs import access, selectors, services
+from metroscope.programs.certificates import NoCertificate, certificate_check, certificate_pdf
 from metroscope.programs.models import Event, Registration
 
 router = Router(tags=["programs"])
@@ -107,6 +109,9 @@ class RegistrationOut(Schema):
     waiting_position: int | None
     attended: bool
     created_at: dt.datetime
+    certificate: str | None = Field(
+        None, description="the certificate of attendance (PDF): attended trainings only"
+    )
 
 
 class RegistrationIn(Schema):
@@ -115,8 +120,18 @@ class RegistrationIn(Schema):
     gender: str = Field("not_stated", description="yours, when registering yourself")
 
 
-def _registration_out(reg: Registration) -> dict[str, Any]:
+def _certificate_url(request: HttpRequest, reg: Registration) -> str | None:
+    try:
+        certificate_check(reg)
+    except NoCertificate:
+        return None
+    path = reverse("api-v1:registration_certificate", kwargs={"registration_id": reg.pk})
+    return request.build_absolute_uri(path)
+
+
+def _registration_out(reg: Registration, request: HttpRequest) -> dict[str, Any]:
     return {
+        "certificate": _certificate_url(request, reg),
         "id": reg.pk,
         "event": reg.event_id,
         "name": reg.name,
@@ -133,7 +148,7 @@ def _registration_out(reg: Registration) -> dict[str, Any]:
     "/registrations", response=list[RegistrationOut], summary="Your registrations", auth=AUTH
 )
 def list_registrations(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_registration_out(r) for r in selectors.own_registrations(user=request.user)]
+    return [_registration_out(r, request) for r in selectors.own_registrations(user=request.user)]
 
 
 @router.post(
@@ -163,7 +178,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
         raise HttpError(409, str(exc)) from exc
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return Reply(201, _registration_out(made))
+    return Reply(201, _registration_out(made, request))
 
 
 @router.post(
@@ -173,12 +188,72 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
     auth=AUTH,
 )
 def cancel_registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
-    found = access.visible_registrations(request.user).filter(pk=registration_id).first()
-    if found is None:
-        raise HttpError(404, "no such registration of yours")
+    found = _own(request, registration_id)
     try:
         services.registration_cancel(actor=request.user, registration=found)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     found.refresh_from_db()
-    return _registration_out(found)
+    return _registration_out(found, request)
+
+
+def _own(request: HttpRequest, registration_id: int) -> Registration:
+    """A registration the caller may act on, as on the pages (staff: any); 404 otherwise."""
+    found = access.visible_registrations(request.user).filter(pk=registration_id).first()
+    if found is None:
+        raise HttpError(404, "no such registration of yours")
+    return found
+
+
+class FeedbackIn(Schema):
+    rating: int = Field(..., description="1 to 5")
+    comment: str = ""
+
+
+class FeedbackOut(Schema):
+    registration: int
+    rating: int
+    comment: str
+    created_at: dt.datetime
+
+
+@router.post(
+    "/registrations/{registration_id}/feedback",
+    response={201: FeedbackOut},
+    summary="Give feedback on an event you took part in (once)",
+    auth=AUTH,
+)
+def give_feedback(request: HttpRequest, registration_id: int, payload: FeedbackIn) -> Any:
+    found = _own(request, registration_id)
+    try:
+        made = services.feedback_give(
+            actor=request.user, registration=found, rating=payload.rating, comment=payload.comment
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return Reply(
+        201,
+        {
+            "registration": found.pk,
+            "rating": made.rating,
+            "comment": made.comment,
+            "created_at": made.created_at,
+        },
+    )
+
+
+@router.get(
+    "/registrations/{registration_id}/certificate",
+    summary="The certificate of attendance (PDF) of an attended training",
+    url_name="registration_certificate",
+    auth=AUTH,
+)
+def get_certificate(request: HttpRequest, registration_id: int) -> HttpResponse:
+    found = _own(request, registration_id)
+    try:
+        pdf = certificate_pdf(found)
+    except NoCertificate as exc:
+        raise HttpError(400, str(exc)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{found.pk}.pdf"'
+    return response

@@ -18,3 +18,4 @@ class ProgramsConfig(AppConfig):
         register_source("plan.participants", "programs.attended", selectors.plan_participant_rows)
         register_source("plan.speakers", "programs.speakers", selectors.plan_speaker_rows)
         register_panel("plan.people", "programs.urban_leaders", panels.urban_leaders)
+        register_panel("plan.activity", "programs.event", panels.activity_event)

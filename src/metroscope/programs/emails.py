@@ -60,8 +60,13 @@ def render(registration: Registration, kind: str, **extra: Any) -> EmailMessage 
     return EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
+def queue(message: EmailMessage) -> None:
+    """Send when the current transaction commits (at once outside one)."""
+    transaction.on_commit(message.send)
+
+
 def notify(registration: Registration, kind: str, **extra: Any) -> None:
     """Render now, send when the current transaction commits (at once outside one)."""
     message = render(registration, kind, **extra)
     if message is not None:
-        transaction.on_commit(message.send)
+        queue(message)

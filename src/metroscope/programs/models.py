@@ -216,6 +216,35 @@ class Registration(models.Model):
         return f"contact:{self.contact_id}" if self.contact_id else f"user:{self.user_id}"
 
 
+class CertificateSending(models.Model):
+    """The log of the "certificate ready" e-mail of a training's registration: sent once per
+    registration (the one-to-one key refuses a second), whoever marks the attendance again
+    later. The certificate itself stays downloadable at any time."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate_sending"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField(_("sent to"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("certificate e-mail")
+        verbose_name_plural = _("certificate e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.email} · {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class Feedback(models.Model):
     registration = models.OneToOneField(
         Registration, on_delete=models.CASCADE, related_name="feedback"

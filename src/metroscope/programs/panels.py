@@ -1,6 +1,7 @@
 """What events and learning add to lower floors' pages and figures (see core.panels and
-core.sources): the plan's people count who attended or spoke at events, and its people page
-shows the urban leaders engaged in the year."""
+core.sources): the plan's people count who attended or spoke at events, its people page
+shows the urban leaders engaged in the year, and an event's or a training's activity page
+leads to its registrations (or, for staff, to opening them)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from metroscope.core.roles import is_secretariat
 from metroscope.plan.models import HeadlineFigure
 from metroscope.programs import selectors
+from metroscope.programs.models import EVENT_TYPES
 
 PLAN_FIGURE = "urban_leaders_engaged_per_year"
 
@@ -28,5 +31,22 @@ def urban_leaders(*, request: Any, year: int | None, **_: Any) -> str:
     return render_to_string(
         "programs/_urban_leaders.html",
         {"engaged": selectors.engaged_people(year=year), "quoted": quoted},
+        request=request,
+    )
+
+
+def activity_event(*, request: Any, activity: Any, **_: Any) -> str:
+    """On an activity of type event or training: its registrations (places taken, the
+    event's page; for staff, the registrations and attendance page), or for staff, when it
+    takes none yet, the way to open them in the back office (two queries)."""
+    if activity.type not in EVENT_TYPES:
+        return ""
+    staff = request.user.is_authenticated and is_secretariat(request.user)
+    event = selectors.event_of_activity(activity)
+    if event is None and not staff:
+        return ""
+    return render_to_string(
+        "programs/_activity_event.html",
+        {"event": event, "activity": activity, "staff": staff},
         request=request,
     )

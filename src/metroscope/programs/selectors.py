@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from metroscope.members.models import RoleCategory
+from metroscope.core.i18n import translated
+from metroscope.members.models import Gender, Member, Region, RoleCategory
 from metroscope.programs.analytics import Breakdown, PersonRow, breakdown
 from metroscope.programs.models import (
     Event,
@@ -32,6 +33,19 @@ class EventFilters:
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def event_of_activity(activity: Any) -> Event | None:
+    """The event an activity takes registrations through, with its confirmed and waiting
+    counts (one query); None when it takes none."""
+    return (
+        Event.objects.filter(activity=activity)
+        .annotate(
+            confirmed_count=Count("registrations", filter=Q(registrations__status="confirmed")),
+            waiting_count=Count("registrations", filter=Q(registrations__status="waiting")),
+        )
+        .first()
+    )
 
 
 def event_list(*, filters: EventFilters | None = None) -> QuerySet[Event]:
@@ -102,9 +116,9 @@ def own_registrations(*, user: Any, event: Event | None = None) -> QuerySet[Regi
 
 
 def event_registrations(*, event: Event) -> QuerySet[Registration]:
-    return event.registrations.select_related("member", "contact", "user").order_by(
-        "status", "created_at", "pk"
-    )
+    return event.registrations.select_related(
+        "member", "contact", "user", "certificate_sending"
+    ).order_by("status", "created_at", "pk")
 
 
 def waiting_position(registration: Registration) -> int | None:
@@ -162,6 +176,39 @@ def speaker_counts(*, year: int | None = None, events: QuerySet[Event] | None = 
         "pk", "gender", "role_category", "member__code", "member__country__region__code"
     )
     return breakdown(_row(f"speaker:{pk}", g, r, m, reg) for pk, g, r, m, reg in values)
+
+
+@dataclass(frozen=True)
+class LabelledBreakdown:
+    """A Breakdown for people to read: each key replaced by its label in the current
+    language (gender, role category, member's name, region's name), "" kept as "—"."""
+
+    total: int
+    by_gender: list[tuple[str, int]]
+    by_role: list[tuple[str, int]]
+    by_member: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
+
+
+def labelled(counts: Breakdown) -> LabelledBreakdown:
+    """Two queries (the members' and regions' names) whatever the number of people."""
+    genders = {str(k): str(v) for k, v in Gender.choices}
+    roles = {str(k): str(v) for k, v in RoleCategory.choices}
+    members = dict(Member.objects.filter(code__in=counts.by_member).values_list("code", "name"))
+    regions = {
+        r.code: translated(r, "name")[0] for r in Region.objects.filter(code__in=counts.by_region)
+    }
+
+    def named(found: dict[str, int], names: dict[str, str]) -> list[tuple[str, int]]:
+        return [(names.get(k, k) if k else "—", n) for k, n in found.items()]
+
+    return LabelledBreakdown(
+        total=counts.total,
+        by_gender=named(counts.by_gender, genders),
+        by_role=named(counts.by_role, roles),
+        by_member=named(counts.by_member, members),
+        by_region=named(counts.by_region, regions),
+    )
 
 
 URBAN_LEADER_ROLES = (RoleCategory.POLITICAL, RoleCategory.MANAGER)

@@ -1,6 +1,7 @@
 """Writes of events and learning: registration within capacity (the waiting list past it,
 also when two arrive at once), cancellation with promotion, attendance, feedback. Each
-change of a person's place, and a training's certificate, is e-mailed once it commits."""
+change of a person's place is e-mailed once it commits; a training's "certificate ready" once
+per registration, logged (CertificateSending)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from metroscope.core.roles import is_secretariat
 from metroscope.members.models import Contact, Gender, Member
 from metroscope.programs import emails
 from metroscope.programs.access import may_register_contact
-from metroscope.programs.models import Event, Feedback, Registration, RegistrationStatus
+from metroscope.programs.models import (
+    CertificateSending,
+    Event,
+    Feedback,
+    Registration,
+    RegistrationStatus,
+)
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 
@@ -171,8 +178,31 @@ def attendance_mark(*, actor: Any, event: Event, attended: Iterable[int]) -> int
             reg.attended = reg.pk in wanted
             reg.save(update_fields=["attended"])
             if reg.attended and event.is_training:  # newly attended: the certificate is ready
-                emails.notify(reg, emails.CERTIFICATE)
+                certificate_announce(actor=actor, registration=reg)
     return len(wanted)
+
+
+def certificate_announce(*, actor: Any, registration: Registration) -> CertificateSending | None:
+    """E-mail that the certificate is ready, once per registration: the sending is logged,
+    and a second trigger (attendance unmarked and marked again) finds the log and sends
+    nothing. None when nothing is sent (already sent, or nobody has an address)."""
+    if CertificateSending.objects.filter(registration=registration).exists():
+        return None
+    message = emails.render(registration, emails.CERTIFICATE)
+    if message is None:
+        return None
+    try:
+        with transaction.atomic():
+            logged = CertificateSending.objects.create(
+                registration=registration,
+                sent_by=actor if getattr(actor, "pk", None) else None,
+                email=message.to[0],
+                language=registration.language,
+            )
+    except IntegrityError:  # logged meanwhile by another request: that one sends
+        return None
+    emails.queue(message)
+    return logged
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
             "confirmed": [r for r in regs if r.status == RegistrationStatus.CONFIRMED],
             "waiting": [r for r in regs if r.status == RegistrationStatus.WAITING],
             "cancelled": [r for r in regs if r.status == RegistrationStatus.CANCELLED],
-            "participants": selectors.participant_counts(events=events),
-            "speakers": selectors.speaker_counts(events=events),
+            "participants": selectors.labelled(selectors.participant_counts(events=events)),
+            "speakers": selectors.labelled(selectors.speaker_counts(events=events)),
         },
     )

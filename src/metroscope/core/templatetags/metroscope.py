@@ -1,4 +1,5 @@
-"""Template helpers: translated content with a visible English fallback, language links."""
+"""Template helpers: translated content with a visible English fallback, language links, long
+dates as each language writes them."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import translate_url
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from metroscope.core.i18n import translated
@@ -36,3 +38,13 @@ def tr(obj: Any, field: str) -> SafeString:
 def url_in_language(context: dict[str, Any], language: str) -> str:
     request = context["request"]
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter(expects_localtime=True)
+def long_date(value: Any) -> str:
+    """A day written out in the active language: 16 December 2026, 16 décembre 2026,
+    16 de diciembre de 2026 (the format is translated like any string); "" for no date."""
+    if not value:
+        return ""
+    # Translators: a date format of Django's `date` filter (j: day, F: month's name, Y: year).
+    return date_format(value, pgettext("long date format", "j F Y"))

@@ -7,7 +7,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from metroscope.core.charts import PALETTE, VEGA_LITE_SCHEMA, stacked_share_bar
+from metroscope.core.charts import (
+    PALETTE,
+    VEGA_LITE_SCHEMA,
+    stacked_count_bars,
+    stacked_share_bar,
+)
 from metroscope.core.i18n import translated
 from metroscope.plan.accountability import carbon, money
 from metroscope.plan.accountability.ledger import FundingKind
@@ -150,33 +155,17 @@ def matrix_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def engagement_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """Members reached and never reached, one bar per region. Rows: region, status, count."""
+    """Members reached and never reached, one bar per region. Rows: see engagement_rows."""
     reached, never = _("Reached"), _("Never reached")
-    return {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": _("Members reached by the activities, per region"),
-        "width": "container",
-        "height": 200,
-        "data": {"values": list(rows)},
-        "mark": "bar",
-        "encoding": {
-            "y": {"field": "region", "type": "nominal", "title": _("Region"), "sort": None},
-            "x": {"field": "count", "type": "quantitative", "title": _("Members")},
-            "color": {
-                "field": "status",
-                "type": "nominal",
-                "title": _("Members"),
-                "scale": {"domain": [reached, never], "range": [PALETTE[0], "#c4ccd4"]},
-            },
-            "order": {"field": "order", "type": "quantitative"},
-            "tooltip": [
-                {"field": "region", "type": "nominal", "title": _("Region")},
-                {"field": "status", "type": "nominal", "title": _("Members")},
-                {"field": "count", "type": "quantitative", "title": _("Members")},
-            ],
-        },
-        "config": {"view": {"stroke": None}, "font": "system-ui, sans-serif"},
-    }
+    return stacked_count_bars(
+        rows,
+        category_title=_("Region"),
+        series_title=_("Members"),
+        series_order=[reached, never],
+        colours=[PALETTE[0], "#c4ccd4"],
+        value_title=_("Members"),
+        description=_("Members reached by the activities, per region"),
+    )
 
 
 def matrix_rows(view: Any) -> list[dict[str, Any]]:
@@ -201,11 +190,11 @@ def engagement_rows(view: Any) -> list[dict[str, Any]]:
     rows = []
     for row in view.engagement.regions:
         region = str(names.get(row.region, row.region))
-        rows.append({"region": region, "status": _("Reached"), "count": row.reached, "order": 0})
+        rows.append({"category": region, "series": _("Reached"), "count": row.reached, "order": 0})
         rows.append(
             {
-                "region": region,
-                "status": _("Never reached"),
+                "category": region,
+                "series": _("Never reached"),
                 "count": row.members - row.reached,
                 "order": 1,
             }

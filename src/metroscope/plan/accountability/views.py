@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from metroscope.core.panels import render_panels
 from metroscope.plan import models as framework
 from metroscope.plan import selectors as plan_selectors
 from metroscope.plan.accountability import access, accounts, iati, progress, selectors
@@ -76,6 +77,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts": money,
         "illustrative": money.illustrative,
         "show_expenses": access.access_expense_lines_for_user(request.user),
+        # Higher floors add sections, e.g. the programs' registrations of an event.
+        "panels": render_panels("plan.activity", request=request, activity=activity),
     }
     return render(request, "plan/activity.html", context)
 
