@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -108,10 +109,24 @@ class DataSnapshot:
     def restore(self) -> None:
         connection.ensure_connection()
         if self.sqlite is not None:
-            self.sqlite.backup(connection.connection)
+            self._backup_back()
         else:
             self._restore_written()
         MetroVersion.objects.filter(pk=1).update(token=secrets.randbits(62))
+
+    def _backup_back(self) -> None:
+        # The live server's thread shares the in-memory database; a request the closed page
+        # left running still holds a statement, and SQLite refuses to overwrite a database
+        # in use: wait for it (a few seconds at most) before giving up.
+        assert self.sqlite is not None
+        for attempt in range(50):
+            try:
+                self.sqlite.backup(connection.connection)
+                return
+            except sqlite3.OperationalError as exc:
+                if "in use" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def _restore_written(self) -> None:
         quote = connection.ops.quote_name
@@ -205,8 +220,15 @@ def page(browser: Browser, live_server, open_data) -> Iterator[Page]:
 AXE = Axe()
 
 
+# No htmx request in flight and no transition running (a swapped region fades back from
+# `.htmx-request`'s opacity for 0.2 s: checked mid-fade, its text fails colour contrast).
+SETTLED = """() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+    && document.getAnimations().every(a => a.playState !== 'running')"""
+
+
 def assert_accessible(page: Page) -> None:
-    """No serious or critical axe violation on the page as it is now."""
+    """No serious or critical axe violation on the page once it has settled."""
+    page.wait_for_function(SETTLED)
     results = AXE.run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
     details = "\n".join(
