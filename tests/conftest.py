@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from metroscope.members.services import role_grant
+from metroscope.plan.accountability import ledger_version
 
 PASSWORD = "correct-horse-battery-staple"
 BARCELONA = "barcelona-city"
@@ -51,6 +52,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
     with django_db_blocker.unblock():
         call_command("load_open_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _plan_figures_from_the_database():
+    """Each test starts without the plan's per-process figures (ledger_version), so what it
+    asserts, query counts included, does not depend on the tests that ran before."""
+    ledger_version.clear()
 
 
 @cache
