@@ -214,8 +214,17 @@ def _people_overview(
     speakers_by_activity = people.split_by((s[0], s[3], 1) for s in chosen_speakers)
     by_panel = people.split_by((s[2], s[3], 1) for s in chosen_speakers if s[2])
     ids = set(by_activity) | set(speakers_by_activity)
-    activities = Activity.objects.filter(pk__in=ids).select_related("work_plan")
-    panels = Panel.objects.filter(pk__in=set(by_panel)).select_related("activity")
+    # thousands of rows: only the fields the tables show (no JSON fields decoded)
+    activities = (
+        Activity.objects.filter(pk__in=ids)
+        .select_related("work_plan")
+        .only("title", "start_date", "work_plan__year")
+    )
+    panels = (
+        Panel.objects.filter(pk__in=set(by_panel))
+        .select_related("activity")
+        .only("title", "activity__title", "activity__start_date")
+    )
     return PeopleOverview(
         year=year,
         years=years,
