@@ -32,10 +32,10 @@ def money_page(request: HttpRequest) -> HttpResponse:
         # every line stays reachable, a page at a time; the totals above sum them all
         "expenses": paginate(
             request,
-            accounts.expenses(year=year),
+            accounts.expense_keys(year=year),
             per_page=100,
-            count=overview.expenses,
             anchor="expense-lines",
+            fetch=accounts.expenses_by_key,
         )
         if show_expenses
         else None,
