@@ -1012,9 +1012,8 @@ def _table(results: dict[str, dict[str, Any]]) -> tuple[list[str], dict[str, boo
         for d in dbs:
             p = results[d]["pages"][name]
             verdict[f"{d} {name} p95"] = p["p95"] < FLOORS["p95_ms"]
-            cells.append(
-                f"{p['p50']:.0f} / {p['p95']:.0f} ms ({p['queries']}; {p['after_write_ms']:.0f} ms)"
-            )
+            after = "—" if p["after_write_ms"] is None else f"{p['after_write_ms']:.0f} ms"
+            cells.append(f"{p['p50']:.0f} / {p['p95']:.0f} ms ({p['queries']}; {after})")
         lines.append(f"| `{first[name]['url']}` | " + " | ".join(cells) + " | p95 < 150 ms |")
     lines += [
         "",

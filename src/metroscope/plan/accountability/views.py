@@ -3,8 +3,6 @@ Staff edit through activity_views.py (and the admin)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -50,7 +48,9 @@ def work_plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, filters: selectors.ActivityFilters, facets: Any) -> Pager:
+def _page(
+    request: HttpRequest, filters: selectors.ActivityFilters, facets: selectors.Facets
+) -> Pager:
     """One page of the activities (every one reachable, a page at a time); the counts above
     the table are over all of them."""
     activities = selectors.activities(filters=filters)
