@@ -29,20 +29,19 @@ import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from common import percentiles, recreate_database, time_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 RESULTS = BENCH_DIR / "search-results.json"
 SQLITE_FILE = BENCH_DIR / "search-bench.sqlite3"
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 # `--pg-database` names another (e.g. one's own on a shared server); workers get it in the env
 PG_DATABASE = os.environ.get("SEARCH_BENCH_PG_DATABASE", "metroscope_search_bench")
 DATABASE_URLS = {
@@ -319,19 +318,8 @@ def _marker(database: str) -> Path:
 
 
 def _recreate(database: str) -> None:
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     _marker(database).unlink(missing_ok=True)
-    if database == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        name = sql.Identifier(PG_DATABASE)
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    recreate_database(database, sqlite_file=SQLITE_FILE, pg_database=PG_DATABASE)
 
 
 def _build(database: str, count: int) -> dict[str, float]:
@@ -380,22 +368,6 @@ def _reindex() -> dict[str, float]:
     return timings
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
-
-
-def _time(func: Callable[[], Any], rounds: int) -> list[float]:
-    func()  # warm-up
-    out = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        func()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
 def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
     from django.db.models import Q
 
@@ -405,8 +377,8 @@ def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
     per_query: dict[str, Any] = {}
     plain, filtered, baseline = [], [], []
     for q in QUERIES:
-        a = _time(lambda q=q: search.search(q), rounds)
-        b = _time(lambda q=q: search.search(q, FILTERS), rounds)
+        a = time_rounds(lambda q=q: search.search(q), rounds)
+        b = time_rounds(lambda q=q: search.search(q, FILTERS), rounds)
 
         def icontains(q: str = q) -> None:
             found = Solution.objects.filter(
@@ -416,7 +388,7 @@ def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
             list(found.order_by("-published_at", "-pk")[:20])
             found.count()
 
-        c = _time(icontains, baseline_rounds)
+        c = time_rounds(icontains, baseline_rounds)
         plain += a
         filtered += b
         baseline += c
@@ -424,9 +396,9 @@ def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
         per_query[q] = {
             "matches": top.total,
             "matches_filtered": search.search(q, FILTERS, per_page=1).total,
-            "plain": _percentiles(a),
-            "filtered": _percentiles(b),
-            "icontains": _percentiles(c),
+            "plain": percentiles(a),
+            "filtered": percentiles(b),
+            "icontains": percentiles(c),
             "top10": [[h.solution.slug, h.score] for h in top.hits],
         }
         say(
@@ -434,13 +406,13 @@ def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
             f"filtered {per_query[q]['filtered']['p50']:.1f} ms, "
             f"icontains {per_query[q]['icontains']['p50']:.0f} ms"
         )
-    browse = _time(lambda: search.search(""), rounds)
+    browse = time_rounds(lambda: search.search(""), rounds)
     return {
         "queries": per_query,
-        "plain": _percentiles(plain),
-        "filtered": _percentiles(filtered),
-        "icontains": _percentiles(baseline),
-        "browse_all": _percentiles(browse),
+        "plain": percentiles(plain),
+        "filtered": percentiles(filtered),
+        "icontains": percentiles(baseline),
+        "browse_all": percentiles(browse),
     }
 
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from metroscope.members.services import role_grant
+from metroscope.plan.accountability import ledger_version
 
 PASSWORD = "correct-horse-battery-staple"
 BARCELONA = "barcelona-city"
@@ -62,6 +63,13 @@ def _default_language() -> Iterator[None]:
     worker runs saw French labels (an order-dependent failure seen under pytest-xdist)."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _plan_figures_from_the_database():
+    """Each test starts without the plan's per-process figures (ledger_version), so what it
+    asserts, query counts included, does not depend on the tests that ran before."""
+    ledger_version.clear()
 
 
 @cache

@@ -133,7 +133,9 @@ def test_empty_apis_are_not_illustrative(client):
     assert client.get("/api/v1/plan/carbon").json()["trips"] == 0
 
 
-@pytest.mark.parametrize(("url", "queries"), [("/plan/money/", 9), ("/plan/carbon/", 7)])
+# when the figures are computed (the first request after a write); tests/plan/
+# test_dashboard_queries.py pins them with many more rows, and once the process has them
+@pytest.mark.parametrize(("url", "queries"), [("/plan/money/", 11), ("/plan/carbon/", 11)])
 def test_accounts_pages_query_counts_are_pinned(
     client, sample, django_assert_num_queries, url, queries
 ):
@@ -143,5 +145,5 @@ def test_accounts_pages_query_counts_are_pinned(
 
 def test_money_page_for_staff_query_count_is_pinned(staff, sample, django_assert_num_queries):
     user_client = client_for(staff)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(20):
         assert user_client.get("/plan/money/").status_code == 200

@@ -44,7 +44,7 @@ def test_unknown_filter_values_are_ignored(client):
 
 
 def test_activities_list_query_count_is_pinned(client, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get("/plan/activities/", {"year": 2021})
 
 
@@ -92,7 +92,7 @@ def test_plan_page_links_the_accountability_pages(client):
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [("/plan/progress/", 8), ("/plan/work-plans/", 1), ("/plan/work-plans/2020/", 5)],
+    [("/plan/progress/", 11), ("/plan/work-plans/", 3), ("/plan/work-plans/2020/", 7)],
 )
 def test_other_accountability_pages_query_counts_are_pinned(
     client, django_assert_num_queries, url, queries

@@ -49,8 +49,8 @@ def test_engagement_counts_every_member_once(client):
 
 
 def test_dashboard_query_counts_are_pinned(client, django_assert_num_queries):
-    client.get("/plan/matrix/")  # warm caches (sessions, plan)
-    with django_assert_num_queries(8):
+    # when the figures are computed; test_dashboard_queries.py pins them with many more rows
+    with django_assert_num_queries(11):
         assert client.get("/plan/matrix/").status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):  # whether activities are made up: known already
         assert client.get("/plan/engagement/").status_code == 200

@@ -235,6 +235,7 @@ from metroscope.plan.accountability.ledger import (  # noqa: E402, F401
     MembershipFee,
     Trip,
 )
+from metroscope.plan.accountability.ledger_version import LedgerVersion  # noqa: E402, F401
 from metroscope.plan.accountability.models import (  # noqa: E402, F401
     Activity,
     ResultIndicator,

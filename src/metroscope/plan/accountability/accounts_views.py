@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from metroscope.plan.accountability import access, accounts, charts
+from metroscope.core.paging import paginate
+from metroscope.plan.accountability import access, accounts, charts, selectors
 from metroscope.plan.accountability.ledger import FundingKind
 
 
@@ -23,9 +24,22 @@ def money_page(request: HttpRequest) -> HttpResponse:
     context = {
         "overview": overview,
         "mix_spec": charts.funding_mix_chart(overview.mix),
-        "member_fees": list(accounts.member_fees(year=year)) if show_fees else None,
-        "expenses": list(accounts.expenses(year=year)) if show_expenses else None,
-        "illustrative": overview.illustrative,
+        "member_fees": paginate(
+            request, accounts.member_fees(year=year), param="fees", per_page=200, anchor="fees"
+        )
+        if show_fees
+        else None,
+        # every line stays reachable, a page at a time; the totals above sum them all
+        "expenses": paginate(
+            request,
+            accounts.expense_keys(year=year),
+            per_page=100,
+            anchor="expense-lines",
+            fetch=accounts.expenses_by_key,
+        )
+        if show_expenses
+        else None,
+        "illustrative": overview.illustrative or selectors.illustrative_activities(),
         "kinds": dict(FundingKind.choices),
         "show_report_link": show_fees,  # the fees' readers (Board, Secretariat) are the report's
     }
@@ -36,7 +50,8 @@ def carbon_page(request: HttpRequest) -> HttpResponse:
     overview = accounts.carbon_overview(year=_year(request))
     context = {
         "overview": overview,
+        "savings": paginate(request, overview.savings, per_page=100, anchor="online-savings"),
         "chart_spec": charts.emissions_chart(overview.by_year),
-        "illustrative": overview.illustrative,
+        "illustrative": overview.illustrative or selectors.illustrative_activities(),
     }
     return render(request, "plan/carbon.html", context)

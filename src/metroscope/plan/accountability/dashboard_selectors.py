@@ -6,17 +6,20 @@ activities and expenses here, solutions through the Exchange's (floor 3) selecto
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from metroscope.exchange import selectors as exchange_selectors
 from metroscope.members.models import Member, Region
 from metroscope.plan import models as framework
 from metroscope.plan import selectors as plan_selectors
-from metroscope.plan.accountability import dashboards
+from metroscope.plan.accountability import accounts, dashboards, ledger_version
 from metroscope.plan.accountability.ledger import Expense
 from metroscope.plan.accountability.models import Activity
 
@@ -25,16 +28,23 @@ def _years_q(years: Iterable[int] | None, lookup: str) -> Q:
     return Q() if years is None else Q(**{f"{lookup}__in": list(years)})
 
 
+def dates_in(years: Iterable[int] | None, lookup: str = "date") -> Q:
+    """Dates in any of the years, as ranges (an index serves them; `__year__in` makes the
+    database compute each row's year)."""
+    if years is None:
+        return Q()
+    ranges = [
+        Q(**{f"{lookup}__gte": dt.date(year, 1, 1), f"{lookup}__lte": dt.date(year, 12, 31)})
+        for year in sorted(set(years))
+    ]
+    return reduce(operator.or_, ranges) if ranges else Q(pk__in=[])
+
+
 def spending_by_activity(*, years: Iterable[int] | None) -> dict[int, Decimal]:
-    """EUR spent per activity, expenses counted by the year of their date (one query)."""
-    rows = (
-        Expense.objects.filter(_years_q(years, "date__year"))
-        .order_by()
-        .values("activity_id")
-        .annotate(total=Sum("amount_eur"))
-        .values_list("activity_id", "total")
-    )
-    return {pk: total or Decimal(0) for pk, total in rows}
+    """EUR spent per activity, expenses counted by the year of their date (one query, summed
+    exactly in cents by the database)."""
+    rows = accounts.by_activity(Expense.objects.filter(dates_in(years)))
+    return {pk: total for pk, total, _flag, _n in rows}
 
 
 @dataclass
@@ -49,17 +59,30 @@ class MatrixView:
 
 
 def opportunity_matrix(*, plan: framework.StrategicPlan, years: Iterable[int] | None) -> MatrixView:
-    """Challenges × themes with activities, spending and solutions per cell (six queries)."""
-    years = None if years is None else list(years)
+    """Challenges × themes with activities, spending and solutions per cell. The Exchange's
+    solutions are read on every request (one query) and are part of the key; the rest is
+    computed once per version of the plan's data (six queries)."""
+    years = None if years is None else sorted(set(years))
+    solution_rows = tuple(
+        exchange_selectors.published()
+        .order_by()
+        .values_list("pk", "themes__code", "challenges__code")
+    )
+    key = (plan.pk, None if years is None else tuple(years), solution_rows)
+    return ledger_version.cached(
+        "opportunity_matrix", key, lambda: _opportunity_matrix(plan, years, solution_rows)
+    )
+
+
+def _opportunity_matrix(
+    plan: framework.StrategicPlan,
+    years: list[int] | None,
+    solution_rows: tuple[tuple[int, str | None, str | None], ...],
+) -> MatrixView:
     challenges = list(plan_selectors.plan_items(plan=plan, model=framework.Challenge))
     themes = list(plan_selectors.plan_items(plan=plan, model=framework.Theme))
     activity_rows = (
         Activity.objects.filter(_years_q(years, "work_plan__year"))
-        .order_by()
-        .values_list("pk", "themes__code", "challenges__code")
-    )
-    solution_rows = (
-        exchange_selectors.published()
         .order_by()
         .values_list("pk", "themes__code", "challenges__code")
     )
@@ -73,7 +96,7 @@ def opportunity_matrix(*, plan: framework.StrategicPlan, years: Iterable[int] | 
     )
     in_cells = {pk for row in grid for cell in row for pk in cell.activities}
     with_solutions = {pk for row in grid for cell in row for pk in cell.solutions}
-    illustrative = Expense.objects.filter(_years_q(years, "date__year"), illustrative=True)
+    illustrative = Expense.objects.filter(dates_in(years), illustrative=True)
     return MatrixView(
         challenges=challenges,
         themes=themes,
@@ -85,22 +108,42 @@ def opportunity_matrix(*, plan: framework.StrategicPlan, years: Iterable[int] | 
     )
 
 
+SHOWN_PER_MEMBER = 5  # activities named on a member's row; a link lists them all
+
+
 @dataclass
 class EngagementView:
     engagement: dashboards.Engagement
     regions: list[Region]
-    activity_titles: dict[int, str]
+    activity_titles: dict[int, str]  # of the activities named on the members' rows
+    codes: dict[int, str] = field(default_factory=dict)  # member pk → code, for the links
 
 
 def member_engagement(*, years: Iterable[int] | None) -> EngagementView:
-    """Activities per member and region, and the members never reached (four queries)."""
-    years = None if years is None else list(years)
+    """Activities per member and region, and the members never reached. The members and
+    regions (another app's tables) are read on every request (two queries) and are part of the
+    key; the links to activities are read once per version of the plan's data."""
+    years = None if years is None else sorted(set(years))
     regions = list(Region.objects.order_by("order", "name"))
-    members = Member.objects.order_by("name").values_list("pk", "name", "country__region__code")
-    links = Activity.members.through.objects.filter(
-        _years_q(years, "activity__work_plan__year")
-    ).values_list("activity_id", "member_id")
-    result = dashboards.engagement(members=members, regions=[r.code for r in regions], links=links)
-    touched = {a for row in result.members for a in row.activities}
-    titles = dict(Activity.objects.filter(pk__in=touched).values_list("pk", "title"))
-    return EngagementView(engagement=result, regions=regions, activity_titles=titles)
+    members = tuple(
+        Member.objects.order_by("name").values_list("pk", "name", "country__region__code", "code")
+    )
+    key = (None if years is None else tuple(years), tuple(r.code for r in regions), members)
+
+    def compute() -> tuple[dashboards.Engagement, dict[int, str]]:
+        links = Activity.members.through.objects.filter(
+            _years_q(years, "activity__work_plan__year")
+        ).values_list("activity_id", "member_id")
+        result = dashboards.engagement(
+            members=[m[:3] for m in members], regions=[r.code for r in regions], links=links
+        )
+        named = {a for row in result.members for a in row.activities[:SHOWN_PER_MEMBER]}
+        return result, dict(Activity.objects.filter(pk__in=named).values_list("pk", "title"))
+
+    result, titles = ledger_version.cached("member_engagement", key, compute)
+    return EngagementView(
+        engagement=result,
+        regions=regions,
+        activity_titles=titles,
+        codes={pk: code for pk, *_, code in members},
+    )

@@ -6,7 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from metroscope.plan import selectors as plan_selectors
-from metroscope.plan.accountability import access, charts, dashboard_selectors, dashboards
+from metroscope.plan.accountability import (
+    access,
+    charts,
+    dashboard_selectors,
+    dashboards,
+    selectors,
+)
 from metroscope.plan.accountability.models import WorkPlan
 
 
@@ -31,7 +37,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
         "years": _years(),
         "chart_spec": charts.matrix_chart(charts.matrix_rows(view)),
         "rule": dashboards.MATRIX_RULE,
-        "illustrative": view.illustrative,
+        "illustrative": view.illustrative or selectors.illustrative_activities(),
         "show_report_link": access.access_board_report_for_user(request.user),
     }
     return render(request, "plan/matrix.html", context)
@@ -47,6 +53,8 @@ def engagement_page(request: HttpRequest) -> HttpResponse:
         "region_names": {r.code: r.name for r in view.regions},
         "chart_spec": charts.engagement_chart(charts.engagement_rows(view)),
         "rule": dashboards.ENGAGEMENT_RULE,
+        "illustrative": selectors.illustrative_activities(),
+        "shown": f":{dashboard_selectors.SHOWN_PER_MEMBER}",
         "show_report_link": access.access_board_report_for_user(request.user),
     }
     return render(request, "plan/engagement.html", context)

@@ -128,6 +128,14 @@ class Expense(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+        # the expense lines page by date; an activity's lines; the (rare) illustrative rows
+        indexes = [
+            models.Index(fields=["date", "id"], name="expense_date_id"),
+            models.Index(fields=["activity", "date", "id"], name="expense_activity_date"),
+            models.Index(
+                fields=["id"], condition=models.Q(illustrative=True), name="expense_illustrative"
+            ),
+        ]
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         constraints = [

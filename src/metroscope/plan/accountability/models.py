@@ -207,6 +207,9 @@ class Activity(models.Model):
     )
     figures = models.TextField(_("figures reported by the source"), blank=True)
     source_url = models.URLField(_("source"), max_length=500, blank=True)
+    # Made up (benchmark or sample data), not one of Metropolis's activities: every page that
+    # shows activities carries the "illustrative figures" label while such rows exist.
+    illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords(m2m_fields=[outcomes, themes, challenges, factors, members])
 
     class Meta:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
@@ -60,8 +60,10 @@ class PeopleOut(Schema):
     participants: SplitOut
     speakers: SplitOut
     by_role_category: list[KeyedSplitOut]
-    by_activity: list[KeyedSplitOut]
-    panels: list[KeyedSplitOut]
+    by_activity: list[KeyedSplitOut] = Field(description="a page: `offset`, `limit`")
+    by_activity_total: int
+    panels: list[KeyedSplitOut] = Field(description="a page: `offset`, `limit`")
+    panels_total: int
     by_member: list[MemberSplitOut] | None = Field(
         None, description="the Board and the Secretariat: every member; an officer: their own"
     )
@@ -83,9 +85,19 @@ def _reader(request: HttpRequest) -> Any:
     return request.user
 
 
+LIST_LIMIT = 100  # rows of `by_activity` and `panels` per answer unless `limit` says
+MAX_LIST_LIMIT = 1000
+
+
 @router.get("/plan/people", response=PeopleOut, summary="People of the plan by gender")
-def plan_people(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def plan_people(
+    request: HttpRequest,
+    year: int | None = None,
+    limit: int = Query(LIST_LIMIT, ge=1, le=MAX_LIST_LIMIT),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
     overview = people_selectors.people_overview(year=year)
+    window = slice(offset, offset + limit)
     user = _reader(request)
     members = access.access_people_members_for_user(user) if user is not None else set()
     by_member = None
@@ -101,11 +113,13 @@ def plan_people(request: HttpRequest, year: int | None = None) -> dict[str, Any]
         "participants": split_out(overview.participants),
         "speakers": split_out(overview.speakers),
         "by_role_category": [
-            split_out(s, key=label)
+            split_out(s, key=str(label))
             for label, s in overview.by_role  # label in the language
         ],
-        "by_activity": [split_out(s, key=str(a.pk)) for a, s, _sp in overview.by_activity],
-        "panels": [split_out(p.split, key=p.panel.title) for p in overview.panels],
+        "by_activity": [split_out(s, key=str(a.pk)) for a, s, _sp in overview.by_activity[window]],
+        "by_activity_total": len(overview.by_activity),
+        "panels": [split_out(p.split, key=p.panel.title) for p in overview.panels[window]],
+        "panels_total": len(overview.panels),
         "by_member": by_member,
     }
 

@@ -5,20 +5,26 @@ Apps on higher floors add people through core.sources (programs: who attended or
 event, which is an activity): PARTICIPANT_SOURCE providers return Row tuples, SPEAKER_SOURCE
 providers SpeakerRow tuples. The rule against counting anyone twice: an activity whose
 participants (or speakers) staff recorded here keeps those figures, and the rows other apps
-give for it are left out (counted in `left_out`)."""
+give for it are left out (counted in `left_out`).
+
+The rows recorded here are grouped in the database (one row per activity, gender, role, member)
+and the figures computed once per version of the plan's data and process (ledger_version); the
+rows other apps add, the statutory bodies' mandates and the members' regions are read on every
+request and are part of the key (or applied after), since writing them does not change that
+version."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from metroscope.core.sources import collect
 from metroscope.members.models import Mandate, Member, Region
-from metroscope.plan.accountability import people
+from metroscope.plan.accountability import ledger_version, people
 from metroscope.plan.accountability.models import Activity, WorkPlan
 from metroscope.plan.accountability.participation import (
     Panel,
@@ -50,10 +56,12 @@ class Merged:
         return sum(n for y, n in self.left_out.items() if year is None or y == year)
 
 
-def _merge(own: list[Any], slot: str, count: Callable[[Any], int]) -> Merged:
+def _merge(
+    own: list[Any], others: Iterable[tuple[str, Any]], count: Callable[[Any], int]
+) -> Merged:
     recorded = {row[0] for row in own}
     merged = Merged(rows=list(own))
-    for _name, rows in collect(slot):
+    for _name, rows in others:
         for row in rows:
             if row[0] in recorded:
                 merged.left_out[row[1]] = merged.left_out.get(row[1], 0) + count(row)
@@ -63,33 +71,55 @@ def _merge(own: list[Any], slot: str, count: Callable[[Any], int]) -> Merged:
     return merged
 
 
-def participants_merged() -> Merged:
-    """Participants recorded as counts and person by person, as count rows (two queries),
-    plus those other apps add (one query each)."""
+def _own_participants() -> list[Row]:
+    """Participants recorded here, as count rows grouped in the database (two queries)."""
     year = "activity__work_plan__year"
-    rows: list[Row] = list(
-        ParticipantCount.objects.values_list(
-            "activity_id", year, "gender", "role_category", "member_id", "count", "illustrative"
+    keys = ("activity_id", year, "gender", "role_category", "member_id", "illustrative")
+    counts = (
+        ParticipantCount.objects.order_by()
+        .values(*keys)
+        .annotate(n=Sum("count"))
+        .values_list(*keys[:5], "n", "illustrative")
+    )
+    persons = (
+        Participant.objects.order_by()
+        .values(*keys)
+        .annotate(n=Count("pk"))
+        .values_list(*keys[:5], "n", "illustrative")
+    )
+    return [(*row[:5], int(row[5]), bool(row[6])) for row in [*counts, *persons]]  # type: ignore[misc]
+
+
+def _own_speakers() -> list[SpeakerRow]:
+    return list(
+        Speaker.objects.values_list(
+            "activity_id", "activity__work_plan__year", "panel_id", "gender", "illustrative"
         )
     )
-    for pk, y, gender, role, member, flag in Participant.objects.values_list(
-        "activity_id", year, "gender", "role_category", "member_id", "illustrative"
-    ):
-        rows.append((pk, y, gender, role, member, 1, flag))
-    return _merge(rows, PARTICIPANT_SOURCE, lambda r: int(r[5]))
+
+
+Others = tuple[tuple[str, tuple[Any, ...]], ...]
+
+
+def _others(slot: str) -> Others:
+    """What other apps give for a slot, as a hashable key (their queries run every time)."""
+    return tuple((name, tuple(map(tuple, rows))) for name, rows in collect(slot))
+
+
+def participants_merged(others: Others | None = None) -> Merged:
+    """Participants recorded as counts and person by person (read once per version of the
+    data), plus those other apps add (one query each)."""
+    own = ledger_version.cached("participant_rows", None, _own_participants)
+    return _merge(own, _others(PARTICIPANT_SOURCE) if others is None else others, lambda r: r[5])
 
 
 def participant_rows() -> list[Row]:
     return participants_merged().rows
 
 
-def speakers_merged() -> Merged:
-    own: list[SpeakerRow] = list(
-        Speaker.objects.values_list(
-            "activity_id", "activity__work_plan__year", "panel_id", "gender", "illustrative"
-        )
-    )
-    return _merge(own, SPEAKER_SOURCE, lambda r: 1)
+def speakers_merged(others: Others | None = None) -> Merged:
+    own = ledger_version.cached("speaker_rows", None, _own_speakers)
+    return _merge(own, _others(SPEAKER_SOURCE) if others is None else others, lambda r: 1)
 
 
 @dataclass
@@ -105,7 +135,7 @@ class PeopleOverview:
     balance: list[people.Balance]
     participants: Split
     speakers: Split
-    by_role: list[tuple[str, Split]]
+    by_role: list[tuple[Any, Split]]  # (label, lazily in the page's language)
     by_activity: list[tuple[Activity, Split, Split]]
     panels: list[PanelRow]
     illustrative: bool
@@ -125,9 +155,9 @@ def _split(rows: Iterable[tuple[str, int]]) -> Split:
     return split
 
 
-def _by_region(rows: list[Row]) -> list[tuple[Region, Split]]:
-    """Participants by the region of their member (one query); those of no member apart."""
-    counts = people.split_by((r[4], r[2], r[5]) for r in rows if r[4] is not None)
+def _by_region(counts: dict[object, Split]) -> list[tuple[Region, Split]]:
+    """Participants (per member id) by the region of their member (one query); those of no
+    member apart."""
     members = Member.objects.filter(pk__in=set(counts)).select_related("country__region")
     regions: dict[int, tuple[Region, Split]] = {}
     for member in members:
@@ -140,14 +170,38 @@ def _by_region(rows: list[Row]) -> list[tuple[Region, Split]]:
 
 def people_overview(*, year: int | None) -> PeopleOverview:
     """Gender balance per year of participants, speakers and statutory bodies (every year),
-    and the chosen year's participants by role, region, activity and panel (eight queries,
-    and one for each app adding people)."""
-    merged = participants_merged()
+    and the chosen year's participants by role, region, activity and panel. Computed once per
+    version of the plan's data, year, mandates and other apps' rows; the regions of the
+    members (another app's table) are applied on every request (three queries, and one for
+    each app adding people; eight more when the figures are computed)."""
+    participants, speakers = _others(PARTICIPANT_SOURCE), _others(SPEAKER_SOURCE)
+    mandates = tuple(Mandate.objects.values_list("start_date", "end_date", "gender"))
+    key = (year, participants, speakers, mandates)
+    overview = ledger_version.cached(
+        "people_overview",
+        key,
+        lambda: _people_overview(year, participants, speakers, mandates),
+    )
+    by_member = ledger_version.cached(
+        "people_by_member",
+        key,
+        lambda: people.split_by(
+            (r[4], r[2], r[5])
+            for r in participants_merged(participants).rows
+            if r[4] is not None and (year is None or r[1] == year)
+        ),
+    )
+    return replace(overview, by_region=_by_region(by_member))
+
+
+def _people_overview(
+    year: int | None, participants: Others, speaker_rows: Others, mandates: tuple[Any, ...]
+) -> PeopleOverview:
+    merged = participants_merged(participants)
     rows = merged.rows
-    merged_speakers = speakers_merged()
+    merged_speakers = speakers_merged(speaker_rows)
     speakers = merged_speakers.rows
     years = sorted(WorkPlan.objects.values_list("year", flat=True))
-    mandates = Mandate.objects.values_list("start_date", "end_date", "gender")
     balance = people.gender_balance(
         [(people.PARTICIPANTS, r[1], r[2], r[5]) for r in rows]
         + [(people.SPEAKERS, s[1], s[3], 1) for s in speakers]
@@ -160,22 +214,30 @@ def people_overview(*, year: int | None) -> PeopleOverview:
     speakers_by_activity = people.split_by((s[0], s[3], 1) for s in chosen_speakers)
     by_panel = people.split_by((s[2], s[3], 1) for s in chosen_speakers if s[2])
     ids = set(by_activity) | set(speakers_by_activity)
-    activities = Activity.objects.filter(pk__in=ids).select_related("work_plan")
-    panels = Panel.objects.filter(pk__in=set(by_panel)).select_related("activity")
+    # thousands of rows: only the fields the tables show (no JSON fields decoded)
+    activities = (
+        Activity.objects.filter(pk__in=ids)
+        .select_related("work_plan")
+        .only("title", "start_date", "work_plan__year")
+    )
+    panels = (
+        Panel.objects.filter(pk__in=set(by_panel))
+        .select_related("activity")
+        .only("title", "activity__title", "activity__start_date")
+    )
     return PeopleOverview(
         year=year,
         years=years,
         balance=balance,
         participants=_split((r[2], r[5]) for r in chosen),
         speakers=_split((s[3], 1) for s in chosen_speakers),
-        by_role=[(str(label), roles[v]) for v, label in ParticipantRole.choices if v in roles],
+        by_role=[(label, roles[v]) for v, label in ParticipantRole.choices if v in roles],
         by_activity=[
             (a, by_activity.get(a.pk, Split()), speakers_by_activity.get(a.pk, Split()))
-            for a in activities.order_by("start_date", "title")
+            for a in activities.order_by("start_date", "title", "pk")
         ],
-        panels=[PanelRow(p, by_panel[p.pk]) for p in panels.order_by("activity__start_date")],
+        panels=[PanelRow(p, by_panel[p.pk]) for p in panels.order_by("activity__start_date", "pk")],
         illustrative=any(r[6] for r in rows) or any(s[4] for s in speakers),
-        by_region=_by_region(chosen),
         participants_left_out=merged.left_out_in(year),
         speakers_left_out=merged_speakers.left_out_in(year),
     )
@@ -192,20 +254,38 @@ def member_participation(
     *, members: set[int] | None, year: int | None
 ) -> list[MemberParticipation]:
     """Participants by member (None: every member; a set: only those), with the number of
-    activities each took part in (two or three queries)."""
+    activities each took part in (two queries, and one for each app adding people)."""
     if members is not None and not members:
         return []
-    splits: dict[int, Split] = defaultdict(Split)
-    activities: dict[int, set[int]] = defaultdict(set)
-    for pk, y, gender, _role, member, count, _flag in participant_rows():
-        if member is None or (members is not None and member not in members):
-            continue
-        if year is not None and y != year:
-            continue
-        splits[member].add(gender, count)
-        activities[member].add(pk)
+    others = _others(PARTICIPANT_SOURCE)
+
+    def compute() -> tuple[dict[int, Split], dict[int, int]]:
+        splits: dict[int, Split] = defaultdict(Split)
+        activities: dict[int, set[int]] = defaultdict(set)
+        for pk, y, gender, _role, member, count, _flag in participants_merged(others).rows:
+            if member is None or (members is not None and member not in members):
+                continue
+            if year is not None and y != year:
+                continue
+            splits[member].add(gender, count)
+            activities[member].add(pk)
+        return dict(splits), {m: len(a) for m, a in activities.items()}
+
+    key = (None if members is None else frozenset(members), year, others)
+    splits, activities = ledger_version.cached("member_participation", key, compute)
     found = Member.objects.filter(pk__in=set(splits)).order_by("name")
-    return [MemberParticipation(m, len(activities[m.pk]), splits[m.pk]) for m in found]
+    return [MemberParticipation(m, activities[m.pk], splits[m.pk]) for m in found]
+
+
+def participant_record_ids(*, members: set[int] | None, year: int | None) -> list[int]:
+    """The keys of participant_records in its order, once per version of the data (the
+    page shows them a page at a time)."""
+    key = (None if members is None else frozenset(members), year)
+    return ledger_version.cached(
+        "participant_record_ids",
+        key,
+        lambda: list(participant_records(members=members, year=year).values_list("pk", flat=True)),
+    )
 
 
 def participant_records(*, members: set[int] | None, year: int | None) -> QuerySet[Participant]:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metroscope.core.paging import paginate
 from metroscope.core.panels import render_panels
 from metroscope.members.models import Gender
 from metroscope.plan.accountability import (
@@ -21,7 +22,9 @@ from metroscope.plan.accountability import (
     register_charts,
     risk_selectors,
     risk_services,
+    selectors,
 )
+from metroscope.plan.accountability.participation import Participant
 from metroscope.plan.accountability.register_forms import (
     AcknowledgeForm,
     RiskForm,
@@ -41,9 +44,20 @@ def people_page(request: HttpRequest) -> HttpResponse:
     sees_members = members is None or bool(members)
     records = None
     if access.access_people_records_for_user(request.user) or (members and members is not None):
-        records = list(people_selectors.participant_records(members=members, year=year))
+        records = paginate(
+            request,
+            people_selectors.participant_record_ids(members=members, year=year),
+            param="records",
+            per_page=100,
+            anchor="participant-records",
+            fetch=Participant.objects.select_related("activity", "member").in_bulk,
+        )
     context = {
         "overview": overview,
+        "by_activity": paginate(
+            request, overview.by_activity, param="activities", anchor="by-activity"
+        ),
+        "panel_rows": paginate(request, overview.panels, param="panels", anchor="panels"),
         "chart_spec": register_charts.gender_balance_chart(overview.balance),
         "groups": register_charts.group_labels(),
         "genders": Gender.choices,
@@ -56,7 +70,7 @@ def people_page(request: HttpRequest) -> HttpResponse:
         if access.access_people_records_for_user(request.user)
         else None,
         "can_edit": access.access_registers_edit_for_user(request.user),
-        "illustrative": overview.illustrative,
+        "illustrative": overview.illustrative or selectors.illustrative_activities(),
         # Sections other apps add (e.g. programs' urban leaders engaged in the year).
         "panels": render_panels("plan.people", request=request, year=year),
     }
@@ -74,10 +88,11 @@ def risks_page(request: HttpRequest) -> HttpResponse:
     overview = risk_selectors.risk_overview()
     context = {
         "overview": overview,
+        "register": paginate(request, overview.risks, param="risks", anchor="risk-register"),
         "chart_spec": register_charts.heat_map_chart(overview.cells),
         "policies": risk_selectors.policies(user=request.user),
         "can_edit": access.access_registers_edit_for_user(request.user),
-        "illustrative": overview.illustrative,
+        "illustrative": overview.illustrative or selectors.illustrative_activities(),
         "show_report_link": True,  # the risk register's readers are the Board report's
     }
     return render(request, "plan/risks.html", context)

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from metroscope.plan import models as framework
+from metroscope.plan.accountability import ledger_version
 from metroscope.plan.accountability import risks as scoring
 from metroscope.plan.accountability.integrity import (
     PolicyAcknowledgement,
@@ -36,7 +37,13 @@ class RiskOverview:
 
 
 def risk_overview() -> RiskOverview:
-    """Every risk, and the heat map of those not closed (three queries)."""
+    """Every risk, and the heat map of those not closed (three queries when the data changed
+    since the process last read them, else none: the risks, their activities and outcomes are
+    the plan's tables)."""
+    return ledger_version.cached("risk_overview", None, _risk_overview)
+
+
+def _risk_overview() -> RiskOverview:
     register = list(risk_register())
     live = [(r.likelihood, r.impact) for r in register if r.status != RiskStatus.CLOSED]
     cells = scoring.heat_map(live)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
 
 from metroscope.members.models import Member
 from metroscope.plan import models as framework
-from metroscope.plan.accountability import progress
+from metroscope.plan.accountability import ledger_version, progress
 from metroscope.plan.accountability.models import (
     Activity,
     ActivityStatus,
@@ -23,6 +24,7 @@ from metroscope.plan.accountability.models import (
 )
 
 NOT_SCREENED = "none"
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ActivityFilters:
     challenge: str = ""
     program: str = ""
     gender_marker: str = ""  # "0", "1", "2" or "none" (not screened)
+    member: str = ""  # a member's code: the activities it is involved in
 
     @classmethod
     def from_params(cls, params: Any) -> ActivityFilters:
@@ -54,6 +57,7 @@ class ActivityFilters:
             gender_marker=marker
             if marker in {NOT_SCREENED, *(str(v) for v in GenderMarker.values)}
             else "",
+            member=str(params.get("member", "")).strip(),
         )
 
     def as_q(self) -> Q:
@@ -74,7 +78,17 @@ class ActivityFilters:
             q &= Q(gender_marker__isnull=True)
         elif self.gender_marker:
             q &= Q(gender_marker=int(self.gender_marker))
+        if self.member:
+            q &= Q(members__code=self.member)
         return q
+
+
+def illustrative_activities() -> bool:
+    """Whether some activities are made up (benchmark or sample rows): the pages that show
+    activities then carry the "illustrative figures" label. Once per version of the data."""
+    return ledger_version.cached(
+        "illustrative_activities", None, Activity.objects.filter(illustrative=True).exists
+    )
 
 
 def work_plans() -> QuerySet[WorkPlan]:
@@ -96,12 +110,21 @@ def activities(*, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
 class Facets:
     total: int
     by_year: list[tuple[int, int]]
-    by_type: list[tuple[str, str, int]]
-    by_status: list[tuple[str, str, int]]
+    by_type: list[tuple[str, StrOrPromise, int]]  # labels lazy: the page's language
+    by_status: list[tuple[str, StrOrPromise, int]]
+    illustrative: bool = False  # some of the activities are made up (benchmark, sample)
+
+
+def facets_for(filters: ActivityFilters) -> Facets:
+    """The facets of the activities matching `filters`, once per version of the data."""
+    return ledger_version.cached(
+        "activity_facets", filters, lambda: activity_facets(activities(filters=filters))
+    )
 
 
 def activity_facets(qs: QuerySet[Activity]) -> Facets:
-    """Counts of the listed activities by year, type and status (three grouped queries)."""
+    """Counts of the listed activities by year, type and status, and whether any is made up
+    (four queries)."""
     years = Counter(
         {
             row["work_plan__year"]: row["n"]
@@ -115,10 +138,9 @@ def activity_facets(qs: QuerySet[Activity]) -> Facets:
     return Facets(
         total=sum(years.values()),
         by_year=sorted(years.items()),
-        by_type=[(v, str(label), types[v]) for v, label in ActivityType.choices if v in types],
-        by_status=[
-            (v, str(label), statuses[v]) for v, label in ActivityStatus.choices if v in statuses
-        ],
+        by_type=[(v, label, types[v]) for v, label in ActivityType.choices if v in types],
+        by_status=[(v, label, statuses[v]) for v, label in ActivityStatus.choices if v in statuses],
+        illustrative=qs.filter(illustrative=True).exists(),
     )
 
 
@@ -212,8 +234,16 @@ class LineNode:
 def progress_tree(
     *, plan: framework.StrategicPlan, on: dt.date, years: list[int] | None = None
 ) -> list[LineNode]:
-    """Line → axis → outcome with activity counts and outcome results (five queries); with
-    `years`, only the activities of those years' work plans are counted."""
+    """Line → axis → outcome with activity counts and outcome results (eight queries, once per
+    version of the plan's data and day); with `years`, only the activities of those years'
+    work plans are counted."""
+    key = (plan.pk, on, None if years is None else tuple(years))
+    return ledger_version.cached("progress_tree", key, lambda: _progress_tree(plan, on, years))
+
+
+def _progress_tree(
+    plan: framework.StrategicPlan, on: dt.date, years: list[int] | None
+) -> list[LineNode]:
     lines = list(
         framework.ActionLine.objects.filter(plan=plan)
         .order_by("order")

@@ -7,7 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from metroscope.core.paging import Pager, paginate
 from metroscope.core.panels import render_panels
+from metroscope.members.models import Member
 from metroscope.plan import models as framework
 from metroscope.plan import selectors as plan_selectors
 from metroscope.plan.accountability import access, accounts, iati, progress, selectors
@@ -18,9 +20,15 @@ from metroscope.plan.accountability.models import (
     WorkPlan,
 )
 
+PAGE_SIZE = 50  # activities per page of a list
+
 
 def work_plan_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "plan/work_plans.html", {"work_plans": selectors.work_plans()})
+    context = {
+        "work_plans": selectors.work_plans(),
+        "illustrative": selectors.illustrative_activities(),
+    }
+    return render(request, "plan/work_plans.html", context)
 
 
 def work_plan_detail(request: HttpRequest, year: int) -> HttpResponse:
@@ -28,26 +36,38 @@ def work_plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     if work_plan is None:
         raise Http404
     filters = selectors.ActivityFilters(year=year)
-    activities = selectors.activities(filters=filters)
+    facets = selectors.facets_for(filters)
     return render(
         request,
         "plan/work_plan.html",
         {
             "work_plan": work_plan,
-            "activities": activities,
-            "facets": selectors.activity_facets(activities),
+            "activities": _page(request, filters, facets),
+            "facets": facets,
+            "illustrative": facets.illustrative,
         },
     )
 
 
+def _page(
+    request: HttpRequest, filters: selectors.ActivityFilters, facets: selectors.Facets
+) -> Pager:
+    """One page of the activities (every one reachable, a page at a time); the counts above
+    the table are over all of them."""
+    activities = selectors.activities(filters=filters)
+    return paginate(request, activities, per_page=PAGE_SIZE, count=facets.total, anchor="list")
+
+
 def activity_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ActivityFilters.from_params(request.GET)
-    activities = selectors.activities(filters=filters)
+    facets = selectors.facets_for(filters)
     plan = plan_selectors.current_plan()
     context = {
         "filters": filters,
-        "activities": activities,
-        "facets": selectors.activity_facets(activities),
+        "activities": _page(request, filters, facets),
+        "facets": facets,
+        "illustrative": facets.illustrative,
+        "member": Member.objects.filter(code=filters.member).first() if filters.member else None,
         "years": list(WorkPlan.objects.order_by("year").values_list("year", flat=True)),
         "types": ActivityType.choices,
         "statuses": ActivityStatus.choices,
@@ -68,6 +88,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if activity is None:
         raise Http404
     money = accounts.activity_accounts(activity=activity)
+    show_expenses = access.access_expense_lines_for_user(request.user)
+    if show_expenses:
+        money.expenses = paginate(
+            request,
+            money.expenses,
+            param="expenses",
+            per_page=50,
+            count=money.expense_count,
+            anchor="activity-expenses",
+        )
     context = {
         "activity": activity,
         "results": selectors.results(list(activity.indicators.all()), on=timezone.localdate()),
@@ -76,7 +106,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.access_activity_edit_for_user(request.user),
         "accounts": money,
         "illustrative": money.illustrative,
-        "show_expenses": access.access_expense_lines_for_user(request.user),
+        "show_expenses": show_expenses,
         # Higher floors add sections, e.g. the programs' registrations of an event.
         "panels": render_panels("plan.activity", request=request, activity=activity),
     }
@@ -88,9 +118,13 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
     if plan is None:
         raise Http404
     tree = selectors.progress_tree(plan=plan, on=timezone.localdate())
-    return render(
-        request, "plan/progress.html", {"plan": plan, "tree": tree, "rule": progress.RULE}
-    )
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "rule": progress.RULE,
+        "illustrative": selectors.illustrative_activities(),
+    }
+    return render(request, "plan/progress.html", context)
 
 
 def iati_download(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,8 @@ import django.db.models.lookups
 from django.db import migrations, models
 from django.db.models import F
 
+from metroscope.plan.accountability.ledger_version import drop_triggers, install_triggers
+
 # As sample_accounts writes them (kept here: a migration does not import the app's code).
 SAMPLE_RATE_SOURCE = "Made-up rate of the illustrative sample accounts"
 
@@ -21,13 +23,22 @@ def mark_rate_origins(apps, schema_editor):
     )
 
 
+def reinstall_expense_triggers(apps, schema_editor):
+    """SQLite alters a table by rebuilding it, which drops its triggers (0005's, that give the
+    plan's data a new version on every write): put them back, in either direction."""
+    table = apps.get_model("plan", "Expense")._meta.db_table
+    drop_triggers(schema_editor, [table])
+    install_triggers(schema_editor, [table])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plan', '0004_people_risks'),
+        ('plan', '0005_ledger_version_and_indexes'),
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, reinstall_expense_triggers),
         migrations.RemoveConstraint(
             model_name='expense',
             name='expense_amount_positive',
@@ -81,4 +92,5 @@ class Migration(migrations.Migration):
             model_name='expense',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('rate_origin', 'recorded'), _negated=True), django.db.models.lookups.GreaterThan(django.db.models.functions.text.Length(django.db.models.functions.text.Trim('rate_source')), 0), _connector='OR'), name='expense_recorded_rate_has_source'),
         ),
+        migrations.RunPython(reinstall_expense_triggers, migrations.RunPython.noop),
     ]

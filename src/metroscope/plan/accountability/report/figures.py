@@ -11,10 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet
 
 from metroscope.plan.accountability import accounts, carbon, money
-from metroscope.plan.accountability.ledger import BudgetLine, Expense, FundingSource, Trip
+from metroscope.plan.accountability.aggregates import Cents, euros
+from metroscope.plan.accountability.dashboard_selectors import dates_in
+from metroscope.plan.accountability.ledger import BudgetLine, Expense, FundingSource
 from metroscope.plan.accountability.models import Activity
 
 ZERO = Decimal(0)
@@ -42,13 +44,16 @@ class Finances:
     illustrative: bool
 
 
-def activities(years: list[int]) -> list[Activity]:
-    return list(
-        Activity.objects.filter(work_plan__year__in=years)
-        .select_related("work_plan", "axis__line", "program")
+def _activities() -> QuerySet[Activity]:
+    return (
+        Activity.objects.select_related("work_plan", "axis__line", "program")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("work_plan__year", "start_date", "title", "pk")
     )
+
+
+def activities(years: list[int]) -> list[Activity]:
+    return list(_activities().filter(work_plan__year__in=years))
 
 
 def finances(years: list[int]) -> Finances:
@@ -58,13 +63,14 @@ def finances(years: list[int]) -> Finances:
         .order_by()
         .values_list("activity_id", "amount_eur", "illustrative")
     )
-    spent = list(
-        Expense.objects.filter(date__year__in=years)
+    spent = [
+        (pk, category, flag, euros(cents), n)
+        for pk, category, flag, cents, n in Expense.objects.filter(dates_in(years))
         .order_by()
         .values("activity_id", "category", "illustrative")
-        .annotate(total=Sum("amount_eur"), n=Count("pk"))
-        .values_list("activity_id", "category", "illustrative", "total", "n")
-    )
+        .annotate(cents=Cents("amount_eur"), n=Count("pk"))
+        .values_list("activity_id", "category", "illustrative", "cents", "n")
+    ]
     places = accounts.activity_places()
     per: dict[int, ActivityMoney] = {}
     touched = {pk for pk, *_ in budgets} | {pk for pk, *_ in spent}
@@ -140,13 +146,13 @@ class Carbon:
 
 def travel(years: list[int]) -> Carbon:
     """Emissions of every year (for the path from the baseline), detailed for the years."""
-    places = accounts.activity_places()
-    trips = list(Trip.objects.select_related("activity__work_plan"))
-    outs = accounts.trip_outs(trips, places)
-    chosen = [(t, o) for t, o in zip(trips, outs, strict=True) if o.trip.year in years]
+    table = accounts.trip_emissions()
+    outs = [out for _trip, out in table]
+    chosen = [(t, o) for t, o in table if o.trip.year in years]
+    objects = Activity.objects.select_related("work_plan").in_bulk({t[0] for t, _ in chosen})
     per: dict[int, CarbonRow] = {}
     for trip, out in chosen:
-        row = per.setdefault(trip.activity_id, CarbonRow(trip.activity))
+        row = per.setdefault(trip[0], CarbonRow(objects[trip[0]]))
         row.trips += 1
         row.kg_co2e += out.kg_co2e or 0.0
     target = accounts.carbon_target()
@@ -159,6 +165,54 @@ def travel(years: list[int]) -> Carbon:
         trips=len(chosen),
         uncovered=carbon.uncovered(o for _, o in chosen),
         target=target,
-        illustrative=any(t.illustrative for t, _ in chosen),
+        illustrative=any(t[-1] for t, _ in chosen),
         savings=[(a, kg) for a, kg in overview.savings if a.work_plan.year in years],
+    )
+
+
+@dataclass
+class AnnexRow:
+    """One activity of the annex: what the report's totals sum for it."""
+
+    activity: Activity
+    in_period: bool  # its work plan is of one of the report's years
+    budget_eur: Decimal = ZERO
+    actual_eur: Decimal = ZERO
+    expenses: int = 0
+    trips: int = 0
+    kg_co2e: float = 0.0
+    avoided_kg: float | None = None  # held online: the estimated saving
+
+
+@dataclass
+class Annex:
+    rows: list[AnnexRow]
+    activities: int  # rows whose work plan is of the report's years
+    avoided_kg: float
+
+
+def annex(activities: list[Activity], money: Finances, travel: Carbon) -> Annex:
+    """Every activity of the years, and any other whose budget lines, expenses or trips the
+    report counts (an expense dated in the year of another year's activity), each with the
+    figures the totals sum: one table instead of one per total."""
+    rows = {a.pk: AnnexRow(a, in_period=True) for a in activities}
+    for m in money.rows:
+        row = rows.setdefault(m.activity.pk, AnnexRow(m.activity, in_period=False))
+        row.budget_eur, row.actual_eur, row.expenses = m.budget_eur, m.actual_eur, m.expenses
+    for c in travel.rows:
+        row = rows.setdefault(c.activity.pk, AnnexRow(c.activity, in_period=False))
+        row.trips, row.kg_co2e = c.trips, c.kg_co2e
+    for activity, kg in travel.savings:
+        row = rows.setdefault(activity.pk, AnnexRow(activity, in_period=False))
+        row.avoided_kg = kg
+    others = [pk for pk, r in rows.items() if not r.in_period]
+    for other in _activities().filter(pk__in=others) if others else []:
+        rows[other.pk].activity = other  # with its axis and member count, like the others
+    ordered = [rows[a.pk] for a in activities] + sorted(
+        (r for r in rows.values() if not r.in_period), key=lambda r: r.activity.pk
+    )
+    return Annex(
+        rows=ordered,
+        activities=len(activities),
+        avoided_kg=sum(r.avoided_kg or 0.0 for r in ordered),
     )

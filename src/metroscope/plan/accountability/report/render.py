@@ -65,9 +65,13 @@ def report_html(scope: Scope) -> str:
             illustrative = illustrative or bool(context.get("illustrative"))
             parts.append({"section": section, "html": render_to_string(section.template, context)})
         cached = scope.cache
-        illustrative = illustrative or any(
-            getattr(cached.get(key), "illustrative", False)
-            for key in ("finances", "funding", "carbon")
+        illustrative = (
+            illustrative
+            or any(
+                getattr(cached.get(key), "illustrative", False)
+                for key in ("finances", "funding", "carbon")
+            )
+            or any(a.illustrative for a in cached.get("activities", []))
         )
         return render_to_string(
             "plan/report/report.html",

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.templatetags.static import static
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.core import chart_render
@@ -28,8 +30,9 @@ from metroscope.plan.accountability import (
     selectors,
 )
 from metroscope.plan.accountability.ledger import FundingKind, SpendCategory
-from metroscope.plan.accountability.models import ActivityStatus, ActivityType
-from metroscope.plan.accountability.report import figures
+from metroscope.plan.accountability.models import ActivityStatus
+from metroscope.plan.accountability.report import figures, listing
+from metroscope.plan.templatetags.plan_accounts import tonnes
 
 
 @dataclass
@@ -89,10 +92,71 @@ def plan_progress(scope: Scope) -> dict[str, Any]:
 
 
 def activity_list(scope: Scope) -> dict[str, Any]:
+    """The annex: every activity with the money and travel the totals sum for it, one line
+    each (listing.py says why)."""
+    money = scope.get("finances", figures.finances)
+    travel_ = scope.get("carbon", figures.travel)
+    data = figures.annex(scope.get("activities", figures.activities), money, travel_)
+    statuses = dict(ActivityStatus.choices)
+    columns = [
+        listing.Column(gettext("No."), 6),
+        listing.Column(gettext("Year"), 5),
+        listing.Column(gettext("Activity"), 56),
+        listing.Column(gettext("Status"), 10),
+        listing.Column(gettext("Axis"), 6),
+        listing.Column(gettext("Members"), 8, right=True),
+        listing.Column(gettext("Budget (EUR)"), 14, right=True),
+        listing.Column(gettext("Spent (EUR)"), 15, right=True),
+        listing.Column(gettext("Expenses"), 8, right=True),
+        listing.Column(gettext("Trips"), 6, right=True),
+        listing.Column(gettext("kg CO2e"), 10, right=True),
+        listing.Column(gettext("t CO2e avoided (estimate)"), 10, right=True),
+    ]
+    rows = []
+    for row in data.rows:
+        a = row.activity
+        label = f"#{a.pk}"
+        text = listing.line(
+            columns,
+            [
+                label,
+                f"{a.work_plan.year}{'' if row.in_period else '*'}",
+                a.title,
+                statuses.get(a.status, a.status),
+                a.axis.code if a.axis else "—",
+                a.member_count,  # type: ignore[attr-defined]  # annotated by figures
+                floatformat(row.budget_eur, "2g"),
+                floatformat(row.actual_eur, "2g"),
+                row.expenses,
+                row.trips,
+                floatformat(row.kg_co2e, "0g"),
+                "" if row.avoided_kg is None else tonnes(row.avoided_kg),
+            ],
+        )
+        rows.append((a.pk, label, text[len(label) :]))
+    total = listing.line(
+        columns,
+        [
+            gettext("Total"),
+            "",
+            data.activities,
+            "",
+            "",
+            "",
+            floatformat(money.budget_eur, "2g"),
+            floatformat(money.actual_eur, "2g"),
+            money.expenses,
+            travel_.trips,
+            floatformat(travel_.kg_co2e, "0g"),
+            tonnes(data.avoided_kg),
+        ],
+    )
     return {
-        "activities": scope.get("activities", figures.activities),
-        "types": dict(ActivityType.choices),
-        "statuses": dict(ActivityStatus.choices),
+        "header": listing.header(columns),
+        "rule": listing.rule(columns),
+        "rows": rows,
+        "total": total,
+        "others": len(data.rows) != data.activities,
     }
 
 
@@ -164,9 +228,38 @@ def gender(scope: Scope) -> dict[str, Any]:
 
 def risk_register(scope: Scope) -> dict[str, Any]:
     """The register as it stands on the day the report is made, with the heat map of open
-    risks (the /plan/risks/ page's figures)."""
+    risks (the /plan/risks/ page's figures); a line a risk, long texts wrapped."""
     overview = risk_selectors.risk_overview()
+    columns = [
+        listing.Column(gettext("Risk"), 58, wrap=True),
+        listing.Column(gettext("Category"), 20, wrap=True),
+        listing.Column(gettext("Likelihood"), 11, right=True),
+        listing.Column(gettext("Impact"), 6, right=True),
+        listing.Column(gettext("Score"), 5, right=True),
+        listing.Column(gettext("Owner"), 20, wrap=True),
+        listing.Column(gettext("Mitigation"), 28, wrap=True),
+        listing.Column(gettext("Status"), 15, wrap=True),
+    ]
+    rows = [
+        listing.row(
+            columns,
+            [
+                r.title,
+                r.get_category_display(),
+                r.likelihood,
+                r.impact,
+                r.score,
+                r.owner,
+                r.mitigation or "—",
+                r.get_status_display(),
+            ],
+        )
+        for r in overview.risks
+    ]
     return {
+        "header": listing.header(columns),
+        "rule": listing.rule(columns),
+        "rows": rows,
         "overview": overview,
         "illustrative": overview.illustrative,
         "chart": scope.svg(register_charts.heat_map_chart(overview.cells))
@@ -196,11 +289,12 @@ SECTIONS: list[Section] = [
     Section(
         "progress", _("Progress against the plan"), "plan/report/_progress.html", plan_progress
     ),
-    Section("activities", _("Activities"), "plan/report/_activities.html", activity_list),
     Section("finances", _("Finances"), "plan/report/_finances.html", finances),
     Section("funding", _("Funding mix and diversification"), "plan/report/_funding.html", funding),
     Section("carbon", _("Travel emissions"), "plan/report/_carbon.html", travel),
     Section("gender", _("Gender balance"), "plan/report/_gender.html", gender),
     Section("risks", _("Risks"), "plan/report/_risks.html", risk_register),
     Section("engagement", _("Members engaged"), "plan/report/_engagement.html", engagement),
+    # last: the annex, one row per activity with what each total sums for it
+    Section("activities", _("Activities"), "plan/report/_activities.html", activity_list),
 ]
