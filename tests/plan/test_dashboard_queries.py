@@ -40,8 +40,8 @@ PINNED = {
     "/plan/money/?year=2021": (20, 9),
     "/plan/carbon/": (14, 4),
     "/plan/carbon/?year=2021": (14, 4),
-    "/plan/people/": (31, 20),
-    "/plan/people/?year=2021": (31, 20),
+    "/plan/people/": (34, 23),  # with the Secretariat's speakers by name, paged
+    "/plan/people/?year=2021": (34, 23),
     "/plan/risks/": (9, 6),
     "/plan/matrix/": (12, 7),
     "/plan/matrix/?year=2021": (12, 7),

@@ -100,10 +100,9 @@ def test_a_service_write_changes_it(staff):
         lambda: ledger_services.expense_record(
             user=staff,
             activity_id=activity.pk,
-            date=dt.date(2021, 5, 3),
-            amount=Decimal("12.50"),
-            currency="EUR",
-            category="venue",
+            data=ledger_services.ExpenseIn(
+                date=dt.date(2021, 5, 3), amount=Decimal("12.50"), currency="EUR", category="venue"
+            ),
         )
     )
 
@@ -147,10 +146,9 @@ def test_the_money_page_figures_follow_a_new_expense(staff):
     ledger_services.expense_record(
         user=staff,
         activity_id=activity.pk,
-        date=dt.date(2021, 6, 1),
-        amount=Decimal("123.45"),
-        currency="EUR",
-        category="venue",
+        data=ledger_services.ExpenseIn(
+            date=dt.date(2021, 6, 1), amount=Decimal("123.45"), currency="EUR", category="venue"
+        ),
     )
     after = {r.key: r.actual_eur for r in accounts.money_overview(year=2021).by_line}
     assert after[line] - before.get(line, Decimal(0)) == Decimal("123.45")

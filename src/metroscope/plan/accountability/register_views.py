@@ -66,7 +66,13 @@ def people_page(request: HttpRequest) -> HttpResponse:
         else None,
         "own_member_only": members is not None,
         "records": records,
-        "speakers": list(people_selectors.speaker_records(year=year))
+        "speakers": paginate(
+            request,
+            people_selectors.speaker_records(year=year),
+            param="speakers",
+            per_page=100,
+            anchor="speaker-records",
+        )
         if access.access_people_records_for_user(request.user)
         else None,
         "can_edit": access.access_registers_edit_for_user(request.user),
