@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from metroscope.members.models import Member
 from metroscope.observatory.models import MetroVersion
+from metroscope.plan.accountability.ledger_version import LedgerVersion
 from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
@@ -70,7 +71,8 @@ class DataSnapshot:
         return self.sqlite is not None or bool(self.tables)
 
     def _tables(self) -> list[str]:
-        # The metro table's version row is written by its triggers as the metros come back;
+        # The version rows of the metro table and of the plan's tables are written by their
+        # triggers as the rows they follow come back (copying them too would collide);
         # the search engine's own term tables (`<table>_fts`, no model of their own) are
         # emptied with their entries and must come back with them.
         tables = set(connection.introspection.django_table_names(include_views=False))
@@ -79,7 +81,8 @@ class DataSnapshot:
             for name in connection.introspection.table_names()
             if name.endswith("_fts") and name.removesuffix("_fts") in tables
         }
-        return sorted((tables | engine) - {MetroVersion._meta.db_table})
+        versions = {MetroVersion._meta.db_table, LedgerVersion._meta.db_table}
+        return sorted((tables | engine) - versions)
 
     def take(self) -> None:
         connection.ensure_connection()
