@@ -47,7 +47,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from common import percentiles, recreate_database, time_rounds
+from common import finish, percentiles, recreate, say, tag, time_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -647,20 +647,13 @@ def _registers(
 
 # --- one database, in its own process -------------------------------------------------------------
 
-TAG = ""
-
-
-def say(text: str) -> None:
-    print(f"{TAG}{text}", flush=True)
-
 
 def _marker(database: str) -> Path:
     return BENCH_DIR / f"accountability-bench-{database}.json"
 
 
 def _recreate(database: str) -> None:
-    _marker(database).unlink(missing_ok=True)
-    recreate_database(database, sqlite_file=SQLITE_FILE, pg_database=PG_DATABASE)
+    recreate(database, marker=_marker(database), sqlite_file=SQLITE_FILE, pg_database=PG_DATABASE)
 
 
 def _analyze() -> None:
@@ -936,8 +929,7 @@ def _pdf(args: list[str]) -> dict[str, Any]:
 
 
 def run_worker(database: str, args: argparse.Namespace) -> dict[str, Any]:
-    global TAG
-    TAG = f"[{database}] "
+    tag(database)
     started_at = os.getloadavg()
     say(f"load average at start: {started_at[0]:.2f} {started_at[1]:.2f} {started_at[2]:.2f}")
     marker = _marker(database)
@@ -1105,19 +1097,16 @@ def main() -> None:
             ]
         )
     )
-    print("\n" + "\n".join(f"{'ok  ' if ok else 'FAIL'} {name}" for name, ok in verdict.items()))
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "synthetic": True,
-                "note": "Accounts made by bench/accountability.py from a seed; not real data.",
-                "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "load_average": {"start": load, "end": end},
-                "results": results,
-                "verdict": verdict,
-            },
-            indent=2,
-        )
+    finish(
+        RESULTS,
+        verdict,
+        {
+            "synthetic": True,
+            "note": "Accounts made by bench/accountability.py from a seed; not real data.",
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average": {"start": load, "end": end},
+            "results": results,
+        },
     )
 
 

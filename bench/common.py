@@ -1,8 +1,10 @@
-"""Helpers the database benchmarks share (bench/search.py, bench/accountability.py): a
-dedicated database recreated, timing rounds after a warm-up, percentiles."""
+"""Helpers the database benchmarks share (bench/search.py, bench/accountability.py): a log line
+tagged with the database, a dedicated database recreated with the marker of what was built in
+it, timing rounds after a warm-up, percentiles, the verdict printed and the results written."""
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Callable
@@ -10,6 +12,17 @@ from pathlib import Path
 from typing import Any
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+_tag = ""
+
+
+def tag(database: str) -> None:
+    """Prefix this process's log lines with its database (each database runs in a process)."""
+    global _tag
+    _tag = f"[{database}] "
+
+
+def say(text: str) -> None:
+    print(f"{_tag}{text}", flush=True)
 
 
 def recreate_database(database: str, *, sqlite_file: Path, pg_database: str) -> None:
@@ -27,6 +40,19 @@ def recreate_database(database: str, *, sqlite_file: Path, pg_database: str) -> 
         name = sql.Identifier(pg_database)
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def recreate(database: str, *, marker: Path, sqlite_file: Path, pg_database: str) -> None:
+    """`recreate_database`, the marker of the set built there removed first (so an interrupted
+    build is never reused)."""
+    marker.unlink(missing_ok=True)
+    recreate_database(database, sqlite_file=sqlite_file, pg_database=pg_database)
+
+
+def finish(path: Path, verdict: dict[str, bool], payload: dict[str, Any]) -> None:
+    """Print each floor's verdict and write the results (with the verdict) as JSON."""
+    print("\n" + "\n".join(f"{'ok  ' if ok else 'FAIL'} {name}" for name, ok in verdict.items()))
+    path.write_text(json.dumps(payload | {"verdict": verdict}, indent=2))
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from common import percentiles, recreate_database, time_rounds
+from common import finish, percentiles, recreate, say, tag, time_rounds
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -306,20 +306,13 @@ def generate(count: int) -> None:
 
 # --- one database, in its own process -------------------------------------------------------------
 
-TAG = ""
-
-
-def say(text: str) -> None:
-    print(f"{TAG}{text}", flush=True)
-
 
 def _marker(database: str) -> Path:
     return BENCH_DIR / f"search-bench-{database}.json"
 
 
 def _recreate(database: str) -> None:
-    _marker(database).unlink(missing_ok=True)
-    recreate_database(database, sqlite_file=SQLITE_FILE, pg_database=PG_DATABASE)
+    recreate(database, marker=_marker(database), sqlite_file=SQLITE_FILE, pg_database=PG_DATABASE)
 
 
 def _build(database: str, count: int) -> dict[str, float]:
@@ -417,8 +410,7 @@ def _measure(rounds: int, baseline_rounds: int) -> dict[str, Any]:
 
 
 def run_worker(database: str, args: argparse.Namespace) -> dict[str, Any]:
-    global TAG
-    TAG = f"[{database}] "
+    tag(database)
     marker = _marker(database)
     reuse = False
     if args.reuse and marker.exists():
@@ -570,18 +562,15 @@ def main() -> None:
             ["", f"SYNTHETIC solutions; {os.cpu_count()} CPUs; {platform.python_version()}", *lines]
         )
     )
-    print("\n" + "\n".join(f"{'ok  ' if ok else 'FAIL'} {name}" for name, ok in verdict.items()))
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "synthetic": True,
-                "note": "Solutions made by bench/search.py from word lists; not real data.",
-                "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "results": results,
-                "verdict": verdict,
-            },
-            indent=2,
-        )
+    finish(
+        RESULTS,
+        verdict,
+        {
+            "synthetic": True,
+            "note": "Solutions made by bench/search.py from word lists; not real data.",
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "results": results,
+        },
     )
 
 
