@@ -48,6 +48,7 @@ test: setup browser lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
+	PYTHONPATH=src $(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 

@@ -151,10 +151,10 @@ def generate() -> dict[str, int]:
     """Add the synthetic rows; returns how many of each."""
     from django.contrib.auth import get_user_model
 
+    from metroscope.accountability.activities.models import Activity, WorkPlan
     from metroscope.members.models import Member
     from metroscope.members.services import role_grant
     from metroscope.plan import models as framework
-    from metroscope.plan.accountability.models import Activity, WorkPlan
 
     rng = random.Random(SEED)
     counts: dict[str, int] = {}
@@ -278,14 +278,14 @@ def generate() -> dict[str, int]:
 
 
 def _money(rng: random.Random, pairs: list[tuple[Any, dict[str, Any]]]) -> dict[str, int]:
-    from metroscope.members.models import Member
-    from metroscope.plan.accountability import money
-    from metroscope.plan.accountability.ledger import (
+    from metroscope.accountability.ledger import analytics as money
+    from metroscope.accountability.ledger.models import (
         BudgetLine,
         Expense,
         FundingSource,
         MembershipFee,
     )
+    from metroscope.members.models import Member
 
     categories, category_w = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
     budgets = []
@@ -411,7 +411,7 @@ ROLES = [
 def _people(
     rng: random.Random, pairs: list[tuple[Any, dict[str, Any]]], members: list[Any]
 ) -> dict[str, int]:
-    from metroscope.plan.accountability.participation import (
+    from metroscope.accountability.people.models import (
         Panel,
         Participant,
         ParticipantCount,
@@ -491,8 +491,8 @@ def _people(
 def _trips(
     rng: random.Random, pairs: list[tuple[Any, dict[str, Any]]], members: list[Any]
 ) -> dict[str, int]:
-    from metroscope.plan.accountability import carbon
-    from metroscope.plan.accountability.ledger import Trip
+    from metroscope.accountability.carbon import analytics as carbon
+    from metroscope.accountability.carbon.models import Trip
 
     trips = []
     for activity, extra in pairs:
@@ -529,7 +529,7 @@ def _trips(
 def _results(
     rng: random.Random, pairs: list[tuple[Any, dict[str, Any]]], outcomes: list[int]
 ) -> dict[str, int]:
-    from metroscope.plan.accountability.models import ResultIndicator, ResultPeriod
+    from metroscope.accountability.activities.models import ResultIndicator, ResultPeriod
 
     indicators, plans = [], []
     for pk in outcomes:
@@ -568,7 +568,7 @@ def _results(
 def _registers(
     rng: random.Random, activities: list[Any], outcomes: list[int], users: list[Any]
 ) -> dict[str, int]:
-    from metroscope.plan.accountability.integrity import (
+    from metroscope.accountability.risks.models import (
         PolicyAcknowledgement,
         PolicyDocument,
         PolicyVersion,
@@ -692,7 +692,7 @@ def pages() -> list[tuple[str, str]]:
     """(name, URL) of every page measured, for the data of this database."""
     from django.db.models import Count
 
-    from metroscope.plan.accountability.models import Activity
+    from metroscope.accountability.activities.models import Activity
 
     busiest = (
         Activity.objects.annotate(n=Count("expenses"))
@@ -729,7 +729,7 @@ def pages() -> list[tuple[str, str]]:
 
 def _touch() -> None:
     """A write the accounts' readers must see: one synthetic risk's review date moves."""
-    from metroscope.plan.accountability.integrity import Risk
+    from metroscope.accountability.risks.models import Risk
 
     risk = Risk.objects.filter(illustrative=True).order_by("pk").first()
     assert risk is not None
@@ -794,16 +794,14 @@ def _baselines(rounds: int) -> dict[str, Any]:
 
     from django.db.models import Sum
 
-    from metroscope.plan.accountability import (
-        accounts,
-        ledger_version,
-        people_selectors,
-        risk_selectors,
-    )
-    from metroscope.plan.accountability.integrity import Risk
-    from metroscope.plan.accountability.ledger import BudgetLine, Expense
-    from metroscope.plan.accountability.models import Activity
-    from metroscope.plan.accountability.participation import Participant, ParticipantCount
+    from metroscope.accountability import version as ledger_version
+    from metroscope.accountability.activities.models import Activity
+    from metroscope.accountability.ledger import selectors as accounts
+    from metroscope.accountability.ledger.models import BudgetLine, Expense
+    from metroscope.accountability.people import selectors as people_selectors
+    from metroscope.accountability.people.models import Participant, ParticipantCount
+    from metroscope.accountability.risks import selectors as risk_selectors
+    from metroscope.accountability.risks.models import Risk
 
     def naive_loop() -> dict[str, tuple[Decimal, Decimal]]:
         places = accounts.activity_places()
@@ -945,8 +943,8 @@ def run_worker(database: str, args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from metroscope.plan.accountability.ledger import Expense
-    from metroscope.plan.accountability.models import Activity
+    from metroscope.accountability.activities.models import Activity
+    from metroscope.accountability.ledger.models import Expense
 
     if reuse:
         build = json.loads(marker.read_text())

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
+from metroscope.accountability import version as ledger_version
 from metroscope.members.services import role_grant
-from metroscope.plan.accountability import ledger_version
 
 PASSWORD = "correct-horse-battery-staple"
 BARCELONA = "barcelona-city"

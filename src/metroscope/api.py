@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from metroscope.accountability.activities.api import router as accountability_router
+from metroscope.accountability.people.api import router as people_router
 from metroscope.awards.api import router as awards_router
 from metroscope.community.api import router as community_router
 from metroscope.exchange.api import router as exchange_router
@@ -13,8 +15,6 @@ from metroscope.exchange.needs_api import router as needs_router
 from metroscope.listening.api import router as listening_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
-from metroscope.plan.accountability.api import router as accountability_router
-from metroscope.plan.accountability.people_api import router as people_router
 from metroscope.plan.api import router as plan_router
 from metroscope.programs.api import router as programs_router
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "metroscope.plan",
     "metroscope.observatory",
     "metroscope.exchange",
+    "metroscope.accountability",
     "metroscope.listening",
     "metroscope.programs",
     "metroscope.awards",
@@ -166,6 +167,7 @@ METROSCOPE_SITE_URL = envstr("METROSCOPE_SITE_URL", "http://127.0.0.1:8000")
 METROSCOPE_SECRETARIAT_APPS = [
     "members",
     "plan",
+    "accountability",
     "observatory",
     "exchange",
     "listening",

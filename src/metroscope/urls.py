@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("metroscope.members.urls")),
     path("bodies/", member_views.statutory_bodies, name="bodies"),
     path("plan/", include("metroscope.plan.urls")),
+    path("plan/", include("metroscope.accountability.urls")),
     path("observatory/", include("metroscope.observatory.urls")),
     path("exchange/", include("metroscope.exchange.urls")),
     path("listening/", include("metroscope.listening.urls")),

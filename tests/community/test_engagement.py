@@ -9,6 +9,7 @@ from itertools import count
 import pytest
 from django.utils import timezone
 
+from metroscope.accountability.activities.models import Activity, WorkPlan
 from metroscope.community.engagement import (
     last_contacts,
     member_engagement,
@@ -19,7 +20,6 @@ from metroscope.exchange.models import Collection, Solution, SolutionStatus
 from metroscope.listening.models import RequestMessage, SupportRequest, SurveyResponse
 from metroscope.members.models import Member
 from metroscope.observatory.models import BatchKind, ImportBatch, Status
-from metroscope.plan.accountability.models import Activity, WorkPlan
 from metroscope.programs.models import Registration
 from tests.conftest import client_for, make_user
 from tests.listening.conftest import make_survey

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from metroscope.accountability.version import LedgerVersion
 from metroscope.members.models import Member
 from metroscope.observatory.models import MetroVersion
-from metroscope.plan.accountability.ledger_version import LedgerVersion
 from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test

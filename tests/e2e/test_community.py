@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from metroscope.accountability.activities.models import Activity, WorkPlan
 from metroscope.community.models import Expert
 from metroscope.exchange.models import Need
 from metroscope.members.models import Member
-from metroscope.plan.accountability.models import Activity, WorkPlan
 from metroscope.plan.models import Theme
 from tests.conftest import BARCELONA, make_user
 from tests.e2e.conftest import assert_accessible, sign_in

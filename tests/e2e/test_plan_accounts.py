@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from metroscope.plan.accountability import sample_accounts
+from metroscope.accountability.ledger import sample as sample_accounts
 from tests.conftest import make_user
 from tests.e2e.conftest import assert_accessible, sign_in
 

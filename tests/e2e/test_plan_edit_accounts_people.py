@@ -11,9 +11,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from metroscope.plan.accountability import accounts
-from metroscope.plan.accountability.models import Activity
-from metroscope.plan.templatetags.plan_accounts import tonnes
+from metroscope.accountability.activities.models import Activity
+from metroscope.accountability.ledger import selectors as accounts
+from metroscope.accountability.templatetags.plan_accounts import tonnes
 from tests.conftest import make_user
 from tests.e2e.conftest import assert_accessible, sign_in
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from metroscope.plan.accountability import sample_accounts
-from metroscope.plan.accountability.ledger import Expense
-from metroscope.plan.accountability.models import Activity
+from metroscope.accountability.activities.models import Activity
+from metroscope.accountability.ledger import sample as sample_accounts
+from metroscope.accountability.ledger.models import Expense
 from tests.conftest import make_user
 from tests.e2e.conftest import assert_accessible, sign_in
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from metroscope.plan.accountability import sample_accounts
-from metroscope.plan.accountability.integrity import Risk
-from metroscope.plan.accountability.models import Activity
+from metroscope.accountability.activities.models import Activity
+from metroscope.accountability.ledger import sample as sample_accounts
+from metroscope.accountability.risks.models import Risk
 from tests.conftest import make_user
 from tests.e2e.conftest import assert_accessible, sign_in
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from metroscope.accountability.activities.models import Activity, WorkPlan
 from metroscope.members.models import Contact, Member
-from metroscope.plan.accountability.models import Activity, WorkPlan
 from metroscope.programs.models import Event, Session, Speaker
 
 _codes = count(1)

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 
-from metroscope.plan.accountability.models import Activity, WorkPlan
+from metroscope.accountability.activities.models import Activity, WorkPlan
 from metroscope.programs import services
 from metroscope.programs.models import Event, Registration
 from tests.programs.conftest import make_event

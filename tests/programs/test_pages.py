@@ -96,7 +96,7 @@ def test_an_events_activity_page_leads_to_its_registrations():
     """One page away: the plan's activity shows its places and links the event's page; staff
     also reach the registrations and attendance, or open registrations for a training that
     takes none yet (the back office's form, with the activity chosen)."""
-    from metroscope.plan.accountability.models import Activity
+    from metroscope.accountability.activities.models import Activity
 
     staff = make_user("staff", ("secretariat", ""))
     event = make_event(capacity=3)

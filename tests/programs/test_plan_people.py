@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from metroscope.accountability.people import selectors as people_selectors
+from metroscope.accountability.people.models import Participant, ParticipantCount
 from metroscope.members.models import Member
-from metroscope.plan.accountability import people_selectors
-from metroscope.plan.accountability.participation import Participant, ParticipantCount
 from metroscope.programs import selectors, services
 from tests.conftest import BARCELONA, SEOUL, client_for, make_user
 from tests.programs.conftest import make_contact, make_event, make_speaker

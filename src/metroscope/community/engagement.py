@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from metroscope.accountability.activities.models import Activity, ActivityType
 from metroscope.exchange.models import Solution, SolutionStatus
 from metroscope.listening.models import SupportRequest, SurveyResponse
 from metroscope.members.models import Member, Region
 from metroscope.observatory.models import BatchKind, ImportBatch
-from metroscope.plan.accountability.models import Activity, ActivityType
 from metroscope.programs.models import Registration
 
 WINDOW_MONTHS = 12
@@ -229,7 +229,7 @@ def member_engagement(member: Member, *, today: dt.date | None = None) -> Member
         activities.items.append(
             Item(
                 act["title"],
-                reverse("plan:activity", args=[act["pk"]]),
+                reverse("accountability:activity", args=[act["pk"]]),
                 None
                 if started is None or started > today
                 else _capped(act["end_date"] or started, today),

@@ -50,5 +50,3 @@ for model in (m.Theme, m.CrossCuttingFactor, m.OutcomeKind, m.Program, m.Milesto
         model, type(f"{model.__name__}Admin", (SimpleHistoryAdmin, TranslationAdmin), {})
     )
 admin.site.register(m.HeadlineFigure, SimpleHistoryAdmin)
-
-from metroscope.plan.accountability import admin as accountability_admin  # noqa: E402, F401

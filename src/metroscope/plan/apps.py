@@ -10,10 +10,6 @@ class PlanConfig(AppConfig):
 
     def ready(self) -> None:
         from metroscope.core.loading import register_loader
-        from metroscope.plan.accountability.factors import load_emission_factors
-        from metroscope.plan.accountability.loaders import load_activities_data
         from metroscope.plan.loaders import load_plan_data
 
         register_loader("plan", load_plan_data, order=20)
-        register_loader("activities", load_activities_data, order=25)
-        register_loader("emission-factors", load_emission_factors, order=26)

@@ -218,33 +218,3 @@ class HeadlineAverage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value:g} {self.unit}"
-
-
-# Accountability models (floor 4) live in their own module; importing them here registers them.
-from metroscope.plan.accountability.integrity import (  # noqa: E402, F401
-    PolicyAcknowledgement,
-    PolicyDocument,
-    PolicyVersion,
-    Risk,
-)
-from metroscope.plan.accountability.ledger import (  # noqa: E402, F401
-    BudgetLine,
-    EmissionFactor,
-    Expense,
-    FundingSource,
-    MembershipFee,
-    Trip,
-)
-from metroscope.plan.accountability.ledger_version import LedgerVersion  # noqa: E402, F401
-from metroscope.plan.accountability.models import (  # noqa: E402, F401
-    Activity,
-    ResultIndicator,
-    ResultPeriod,
-    WorkPlan,
-)
-from metroscope.plan.accountability.participation import (  # noqa: E402, F401
-    Panel,
-    Participant,
-    ParticipantCount,
-    Speaker,
-)

@@ -6,8 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from metroscope.accountability.activities.models import Mode
 from metroscope.members.models import Gender
-from metroscope.plan.accountability.models import Mode
 from metroscope.programs.models import EVENT_TYPES
 
 MYSELF = "me"

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metroscope.accountability.activities.models import Activity, ActivityType
 from metroscope.members.models import Contact, Gender, Member, RoleCategory
-from metroscope.plan.accountability.models import Activity, ActivityType
 
 EVENT_TYPES = (ActivityType.EVENT, ActivityType.TRAINING)
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from metroscope.plan.accountability.ledger_version import drop_triggers, install_triggers
+from metroscope.accountability.version import drop_triggers, install_triggers
 
 # Every table of the plan app as it stands at this migration, but the history tables (the
 # dashboards never read them) and the version's own table: a write to any of them gives

@@ -9,7 +9,7 @@ import django.db.models.lookups
 from django.db import migrations, models
 from django.db.models import F
 
-from metroscope.plan.accountability.ledger_version import drop_triggers, install_triggers
+from metroscope.accountability.version import drop_triggers, install_triggers
 
 # As sample_accounts writes them (kept here: a migration does not import the app's code).
 SAMPLE_RATE_SOURCE = "Made-up rate of the illustrative sample accounts"

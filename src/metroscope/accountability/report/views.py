@@ -1,0 +1,96 @@
+"""Staff pages of the accountability: the Board report (page and PDF) and the auditors' export."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from metroscope.accountability import access
+from metroscope.accountability.activities.models import WorkPlan
+from metroscope.accountability.report import auditors as auditor_export
+from metroscope.accountability.report import render as report
+from metroscope.core import exports
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
+def report_page(request: HttpRequest) -> HttpResponse:
+    if not access.access_board_report_for_user(request.user):
+        return _refuse(request)
+    years = list(WorkPlan.objects.order_by("year").values_list("year", flat=True))
+    context = {
+        "years": years,
+        "report_languages": settings.LANGUAGES,
+        "language": (get_language() or "en")[:2],
+        "can_export": access.access_accounts_export_for_user(request.user),
+        "tables": list(auditor_export.TABLES),
+        "formats": auditor_export.FORMATS,
+        "show_report_link": True,
+    }
+    return render(request, "accountability/report_page.html", context)
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    if not access.access_board_report_for_user(request.user):
+        return _refuse(request)
+    language = request.GET.get("lang", "en")
+    if language not in dict(settings.LANGUAGES):
+        language = "en"
+    try:
+        mandate = request.GET.get("mandate", "").strip()
+        if mandate:
+            years = report.parse_mandate(mandate)
+            scope = report.scope_for(years=years, language=language, mandate=True)
+        else:
+            year = request.GET.get("year", "")
+            if not year.isdigit():
+                raise report.ReportError("Choose a year or a mandate.")
+            scope = report.scope_for(years=[int(year)], language=language)
+        pdf = report.report_pdf(scope)
+    except report.ReportError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"metropolis-board-report-{scope.label.replace('–', '-')}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def accounts_export(
+    request: HttpRequest, table: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    if not access.access_accounts_export_for_user(request.user):
+        return _refuse(request)
+    chosen = auditor_export.TABLES.get(table)
+    if chosen is None or fmt not in auditor_export.FORMATS:
+        raise Http404
+    value = request.GET.get("year", "")
+    year = int(value) if value.isdigit() else None
+    name = f"metropolis-{chosen.name}{'-' + str(year) if year else ''}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(chosen.fields, chosen.rows(year)),
+            content_type=exports.MEDIA_TYPES["csv"],
+        )
+    else:
+        buffer = io.BytesIO()
+        exports.write_xlsx(
+            chosen.fields,
+            chosen.rows(year),
+            buffer,
+            sheet_title=chosen.name,
+            about=auditor_export.about(chosen, year),
+        )
+        response = HttpResponse(buffer.getvalue(), content_type=exports.MEDIA_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
