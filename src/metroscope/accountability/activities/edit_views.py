@@ -32,7 +32,7 @@ from metroscope.accountability.people.forms import apply_service
 
 
 def staff_or_403(request: HttpRequest) -> None:
-    if not access.access_activity_edit_for_user(request.user):
+    if not access.can_edit_activities(request.user):
         raise PermissionDenied
 
 

@@ -81,7 +81,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         if plan
         else [],
         "programs": plan_selectors.plan_items(plan=plan, model=framework.Program) if plan else [],
-        "can_edit": access.access_activity_edit_for_user(request.user),
+        "can_edit": access.can_edit_activities(request.user),
     }
     return render(request, "accountability/activities.html", context)
 
@@ -91,7 +91,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if activity is None:
         raise Http404
     money = accounts.activity_accounts(activity=activity)
-    show_expenses = access.access_expense_lines_for_user(request.user)
+    show_expenses = access.can_view_expense_lines(request.user)
     if show_expenses:
         money.expenses = paginate(
             request,
@@ -105,8 +105,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "results": selectors.results(list(activity.indicators.all()), on=timezone.localdate()),
         "rule": progress.RULE,
-        "show_staff": access.access_staff_names_for_user(request.user),
-        "can_edit": access.access_activity_edit_for_user(request.user),
+        "show_staff": access.can_view_staff_names(request.user),
+        "can_edit": access.can_edit_activities(request.user),
         "accounts": money,
         "illustrative": money.illustrative,
         "show_expenses": show_expenses,

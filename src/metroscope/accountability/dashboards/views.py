@@ -36,7 +36,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
         "chart_spec": charts.matrix_chart(charts.matrix_rows(view)),
         "rule": dashboards.MATRIX_RULE,
         "illustrative": view.illustrative or selectors.illustrative_activities(),
-        "show_report_link": access.access_board_report_for_user(request.user),
+        "show_report_link": access.can_view_board_report(request.user),
     }
     return render(request, "accountability/matrix.html", context)
 
@@ -53,6 +53,6 @@ def engagement_page(request: HttpRequest) -> HttpResponse:
         "rule": dashboards.ENGAGEMENT_RULE,
         "illustrative": selectors.illustrative_activities(),
         "shown": f":{dashboard_selectors.SHOWN_PER_MEMBER}",
-        "show_report_link": access.access_board_report_for_user(request.user),
+        "show_report_link": access.can_view_board_report(request.user),
     }
     return render(request, "accountability/engagement.html", context)

@@ -22,8 +22,8 @@ def _year(request: HttpRequest) -> int | None:
 def money_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     overview = accounts.money_overview(year=year)
-    show_fees = access.access_member_fees_for_user(request.user)
-    show_expenses = access.access_expense_lines_for_user(request.user)
+    show_fees = access.can_view_member_fees(request.user)
+    show_expenses = access.can_view_expense_lines(request.user)
     context = {
         "overview": overview,
         "mix_spec": charts.funding_mix_chart(overview.mix),

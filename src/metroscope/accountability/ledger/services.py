@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from metroscope.accountability.access import access_activity_edit_for_user
+from metroscope.accountability.access import can_edit_activities
 from metroscope.accountability.ledger import analytics as money
 from metroscope.accountability.ledger import rates
 from metroscope.accountability.ledger.models import BudgetLine, Expense, RateOrigin, SpendCategory
@@ -22,7 +22,7 @@ from metroscope.accountability.people.services import audited_save, resolve_acti
 
 
 def activity_staff_only(user: Any) -> None:
-    if not access_activity_edit_for_user(user):
+    if not can_edit_activities(user):
         raise PermissionDenied(_("Only the Secretariat's staff may record this."))
 
 

@@ -97,7 +97,7 @@ def plan_people(
     overview = people_selectors.people_overview(year=year)
     window = slice(offset, offset + limit)
     user = _reader(request)
-    members = access.access_people_members_for_user(user) if user is not None else set()
+    members = access.people_members_visible_to(user) if user is not None else set()
     by_member = None
     if members is None or members:
         by_member = [
@@ -355,7 +355,7 @@ class RisksOut(Schema):
     summary="The risk register and its heat map (the Board and the Secretariat)",
 )
 def list_risks(request: HttpRequest) -> dict[str, Any]:
-    if not access.access_risks_for_user(request.user):
+    if not access.can_view_risks(request.user):
         raise HttpError(403, "The risk register is for the Board and the Secretariat.")
     overview = risk_selectors.risk_overview()
     return {

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from metroscope.accountability.access import access_registers_edit_for_user
+from metroscope.accountability.access import can_edit_registers
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.people.models import (
     Panel,
@@ -23,7 +23,7 @@ from metroscope.members.models import Gender, Member
 
 
 def staff_only(user: Any) -> None:
-    if not access_registers_edit_for_user(user):
+    if not can_edit_registers(user):
         raise PermissionDenied(_("Only the Secretariat's staff may record this."))
 
 

@@ -60,7 +60,7 @@ def record_page(
     done: Promise,
 ) -> HttpResponse:
     """One of the people forms: on success back to the people of the plan."""
-    if not access.access_registers_edit_for_user(request.user):
+    if not access.can_edit_registers(request.user):
         raise PermissionDenied
     chosen = request.GET.get("activity", "")
     initial = {"activity": int(chosen)} if chosen.isdigit() else None
@@ -153,10 +153,10 @@ def _year(request: HttpRequest) -> int | None:
 def people_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     overview = people_selectors.people_overview(year=year)
-    members = access.access_people_members_for_user(request.user)
+    members = access.people_members_visible_to(request.user)
     sees_members = members is None or bool(members)
     records = None
-    if access.access_people_records_for_user(request.user) or (members and members is not None):
+    if access.can_view_people_records(request.user) or (members and members is not None):
         records = paginate(
             request,
             people_selectors.participant_record_ids(members=members, year=year),
@@ -186,9 +186,9 @@ def people_page(request: HttpRequest) -> HttpResponse:
             per_page=100,
             anchor="speaker-records",
         )
-        if access.access_people_records_for_user(request.user)
+        if access.can_view_people_records(request.user)
         else None,
-        "can_edit": access.access_registers_edit_for_user(request.user),
+        "can_edit": access.can_edit_registers(request.user),
         "illustrative": overview.illustrative or selectors.illustrative_activities(),
         # Sections other apps add (e.g. programs' urban leaders engaged in the year).
         "panels": render_panels("plan.people", request=request, year=year),

@@ -25,14 +25,14 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 
 
 def report_page(request: HttpRequest) -> HttpResponse:
-    if not access.access_board_report_for_user(request.user):
+    if not access.can_view_board_report(request.user):
         return _refuse(request)
     years = list(WorkPlan.objects.order_by("year").values_list("year", flat=True))
     context = {
         "years": years,
         "report_languages": settings.LANGUAGES,
         "language": (get_language() or "en")[:2],
-        "can_export": access.access_accounts_export_for_user(request.user),
+        "can_export": access.can_export_accounts(request.user),
         "tables": list(auditor_export.TABLES),
         "formats": auditor_export.FORMATS,
         "show_report_link": True,
@@ -41,7 +41,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest) -> HttpResponse:
-    if not access.access_board_report_for_user(request.user):
+    if not access.can_view_board_report(request.user):
         return _refuse(request)
     language = request.GET.get("lang", "en")
     if language not in dict(settings.LANGUAGES):
@@ -68,7 +68,7 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
 def accounts_export(
     request: HttpRequest, table: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
-    if not access.access_accounts_export_for_user(request.user):
+    if not access.can_export_accounts(request.user):
         return _refuse(request)
     chosen = auditor_export.TABLES.get(table)
     if chosen is None or fmt not in auditor_export.FORMATS:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metroscope.accountability.access import access_risks_for_user
+from metroscope.accountability.access import can_view_risks
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.people.services import audited_save, staff_only
 from metroscope.accountability.risks import analytics as risks
@@ -127,7 +127,7 @@ def current_version(version: PolicyVersion, on: dt.date) -> bool:
 @transaction.atomic
 def policy_acknowledge(*, user: Any, version_id: int) -> PolicyAcknowledgement:
     """The user (Secretariat staff or a Board member) acknowledges the version in force."""
-    if not access_risks_for_user(user):
+    if not can_view_risks(user):
         raise PermissionDenied(_("Only the Secretariat's staff and the Board acknowledge."))
     version = PolicyVersion.objects.select_related("document").filter(pk=version_id).first()
     if version is None:

@@ -32,12 +32,12 @@ def _year(request: HttpRequest) -> int | None:
 
 
 def _staff(request: HttpRequest) -> None:
-    if not access.access_registers_edit_for_user(request.user):
+    if not access.can_edit_registers(request.user):
         raise PermissionDenied
 
 
 def risks_page(request: HttpRequest) -> HttpResponse:
-    if not access.access_risks_for_user(request.user):
+    if not access.can_view_risks(request.user):
         raise PermissionDenied
     overview = risk_selectors.risk_overview()
     context = {
@@ -45,7 +45,7 @@ def risks_page(request: HttpRequest) -> HttpResponse:
         "register": paginate(request, overview.risks, param="risks", anchor="risk-register"),
         "chart_spec": register_charts.heat_map_chart(overview.cells),
         "policies": risk_selectors.policies(user=request.user),
-        "can_edit": access.access_registers_edit_for_user(request.user),
+        "can_edit": access.can_edit_registers(request.user),
         "illustrative": overview.illustrative or selectors.illustrative_activities(),
         "show_report_link": True,  # the risk register's readers are the Board report's
     }
@@ -81,7 +81,7 @@ def risk_record(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def policy_acknowledge(request: HttpRequest) -> HttpResponse:
-    if not access.access_risks_for_user(request.user):
+    if not access.can_view_risks(request.user):
         raise PermissionDenied
     form = AcknowledgeForm(request.POST)
     done = apply_service(

@@ -88,6 +88,6 @@ def sees_board_report(context: Any) -> bool:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return False
-    from metroscope.accountability.access import access_board_report_for_user
+    from metroscope.accountability.access import can_view_board_report
 
-    return access_board_report_for_user(request.user)
+    return can_view_board_report(request.user)
