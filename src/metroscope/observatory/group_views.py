@@ -42,7 +42,7 @@ def group_edit(request: HttpRequest, uid: str | None = None) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
         try:
-            saved = groups.save_group(request.user, data, group)
+            saved = groups.peer_group_save(user=request.user, data=data, group=group)
         except groups.GroupInvalid as exc:
             for field_name, problem in zip(exc.fields, exc.problems, strict=True):
                 form.add_error(field_name, problem)

@@ -98,7 +98,7 @@ def _validated(data: GroupInput) -> list[int]:
 
 
 @transaction.atomic
-def save_group(user: Any, data: GroupInput, group: PeerGroup | None = None) -> PeerGroup:
+def peer_group_save(*, user: Any, data: GroupInput, group: PeerGroup | None = None) -> PeerGroup:
     """Create a group for `user`, or replace `group` (theirs) with `data`; nothing is written
     when anything is wrong."""
     if group is not None and group.owner_id != user.pk:
