@@ -78,6 +78,15 @@ def test_only_the_owner_changes_a_group(staff, officer_seoul):
     assert sorted(m.metro.code for m in latest.metros.all()) == ["seoul", "tokyo"]
 
 
+def test_only_the_owner_deletes_a_group(staff, officer_seoul):
+    group = make_group(staff, "barcelona\nseoul")
+    with pytest.raises(PermissionError):
+        groups.peer_group_delete(user=officer_seoul, group=group)
+    assert PeerGroup.objects.filter(pk=group.pk).exists()
+    groups.peer_group_delete(user=staff, group=group)
+    assert not PeerGroup.objects.filter(pk=group.pk).exists()
+
+
 def test_benchmarks_against_a_group_use_exactly_its_metros(staff):
     group = make_group(staff, "barcelona\nsao-paulo\nseoul\ntokyo", GroupVisibility.LINK)
     body = get(

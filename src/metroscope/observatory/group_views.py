@@ -78,6 +78,6 @@ def group_detail(request: HttpRequest, uid: str) -> HttpResponse:
 def group_delete(request: HttpRequest, uid: str) -> HttpResponse:
     group = get_object_or_404(PeerGroup, uid=uid, owner=request.user)
     name = group.name
-    group.delete()
+    groups.peer_group_delete(user=request.user, group=group)
     messages.success(request, _("Peer group “%(name)s” deleted.") % {"name": name})
     return redirect("observatory:groups")

@@ -114,6 +114,13 @@ def peer_group_save(*, user: Any, data: GroupInput, group: PeerGroup | None = No
     return group
 
 
+@transaction.atomic
+def peer_group_delete(*, user: Any, group: PeerGroup) -> None:
+    if group.owner_id != user.pk:
+        raise PermissionError("only the owner deletes a peer group")
+    group.delete()
+
+
 def groups_of(user: Any) -> list[PeerGroup]:
     if not user.is_authenticated:
         return []
