@@ -17,7 +17,7 @@ million values (about 1.3 GB of CSV and, per database, a long run: progress is p
    - the per-row ORM baseline: `update_or_create` per row after resolving ids (on a sample, one
      transaction around it all, which favours the baseline),
    - Django `bulk_create` of Observation objects, no checks (all rows unless `--bulk-rows`),
-   - ours: `import_observations` (parse, resolve, check, stage, upsert), with the time of each
+   - ours: `observation_import` (parse, resolve, check, stage, upsert), with the time of each
      SQL statement it runs, and reading / checking alone for the breakdown,
    - the same file again: it must write nothing, in less than a third of the first import
      (by default the import may prove the file unchanged from its hash), then again with
@@ -265,7 +265,7 @@ def run_worker(database: str, path: Path, options: argparse.Namespace) -> dict[s
     from django.core.management import call_command
     from django.db import connection
 
-    from metroscope.observatory.imports import import_observations
+    from metroscope.observatory.imports import observation_import
 
     global DB_CPU
     DB_CPU = _postgres_backend_cpu
@@ -293,7 +293,7 @@ def run_worker(database: str, path: Path, options: argparse.Namespace) -> dict[s
         result["reading"] = _reading_breakdown(path)
     result["import"] = _timed_import(path, "first import", expect_created=rows)
     result["reimport"] = _timed_import(path, "re-import of the same file", expect_created=0)
-    if "full" in inspect.signature(import_observations).parameters:
+    if "full" in inspect.signature(observation_import).parameters:
         # The default re-import may prove the file unchanged by its hash without reading it;
         # full=True re-reads and re-checks every row, the work a changed file costs.
         label = "re-import with full=True (every row read and checked again)"
@@ -506,7 +506,7 @@ def _bulk_create_baseline(path: Path, rows: int) -> dict[str, Any]:
 def _reading_breakdown(path: Path) -> dict[str, Any]:
     """Reading alone, then reading + resolving + checking (what the import streams into the
     staging table), to split the import's streaming phase. Diagnostic: uses the checker
-    import_observations uses internally."""
+    observation_import uses internally."""
     from metroscope.observatory.imports import _Checker, file_sha256
     from metroscope.observatory.models import Status
     from metroscope.observatory.parsing import detect_encoding, open_observations
@@ -588,14 +588,16 @@ def _phases(events: list[tuple[str, float, float]], start: float, end: float) ->
 def _timed_import(path: Path, label: str, *, expect_created: int, **options: Any) -> dict[str, Any]:
     from django.db import connection
 
-    from metroscope.observatory.imports import import_observations
+    from metroscope.observatory.imports import observation_import
     from metroscope.observatory.models import Observation, ObservationRevision
 
     before = Observation.objects.count()
     times = _SqlTimes()
-    with phase(f"{label}: import_observations", path) as timing, connection.execute_wrapper(times):
+    with phase(f"{label}: observation_import", path) as timing, connection.execute_wrapper(times):
         start = time.perf_counter()
-        result = import_observations(path, max_bytes=path.stat().st_size + 1, **options)
+        result = observation_import(
+            user=None, path=path, max_bytes=path.stat().st_size + 1, **options
+        )
         end = time.perf_counter()
     phases = _phases(times.events, start, end)
     for name, seconds in phases.items():
@@ -638,12 +640,12 @@ def _profile_import(path: Path, database: str) -> dict[str, str]:
     """Profile one more first import (pyinstrument; not part of the measured figures)."""
     from pyinstrument import Profiler
 
-    from metroscope.observatory.imports import import_observations
+    from metroscope.observatory.imports import observation_import
 
     profiler = Profiler(interval=0.005)
     with phase("profiling a first import with pyinstrument", path):
         profiler.start()
-        import_observations(path, max_bytes=path.stat().st_size + 1)
+        observation_import(user=None, path=path, max_bytes=path.stat().st_size + 1)
         profiler.stop()
     text = BENCH_DIR / f"observatory-profile-{database}.txt"
     html = text.with_suffix(".html")

@@ -339,9 +339,9 @@ def test_staff_imports_a_file_is_refused_a_bad_one_and_publishes(page: Page, tmp
 
     # A provisional value waits for review; staff publish it.
     officer = make_user("officer_barcelona", ("officer", BARCELONA))
-    services.enter_values(
-        officer,
-        [
+    services.observation_enter(
+        user=officer,
+        values=[
             services.ValueInput(
                 metro="barcelona",
                 indicator="pm10_annual_mean",

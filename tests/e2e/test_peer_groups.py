@@ -86,7 +86,9 @@ def test_officer_picks_peers_saves_a_group_and_shares_it(page: Page):
 
 def test_a_private_group_stays_private(page: Page):
     owner = make_user("analyst", ("secretariat", ""))
-    group = groups.save_group(owner, groups.GroupInput(name="Mine", metros="barcelona\nseoul"))
+    group = groups.peer_group_save(
+        user=owner, data=groups.GroupInput(name="Mine", metros="barcelona\nseoul")
+    )
     response = page.goto(f"/observatory/groups/{group.uid}/")
     assert response is not None
     assert response.status == 404

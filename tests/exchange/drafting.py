@@ -36,7 +36,7 @@ def draft_data(**values: Any) -> dict[str, Any]:
 
 
 def make_draft(user: Any, **values: Any) -> Solution:
-    return services.create_draft(user, draft_data(**values))
+    return services.solution_create(user=user, data=draft_data(**values))
 
 
 def member(code: str) -> Member:

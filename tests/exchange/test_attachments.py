@@ -54,8 +54,11 @@ def stored_files(media: Path) -> list[Path]:
 def test_images_are_kept_under_a_random_name(
     draft, officer_barcelona, media, fmt, name, content_type
 ):
-    attachment = services.add_attachment(
-        officer_barcelona, draft, upload(name, image_bytes(fmt)), caption="A picture"
+    attachment = services.attachment_add(
+        user=officer_barcelona,
+        solution=draft,
+        upload=upload(name, image_bytes(fmt)),
+        caption="A picture",
     )
     assert (attachment.kind, attachment.content_type, attachment.name) == (
         AttachmentKind.IMAGE,
@@ -71,13 +74,17 @@ def test_images_are_kept_under_a_random_name(
 
 
 def test_a_pdf_is_kept(draft, officer_barcelona):
-    attachment = services.add_attachment(officer_barcelona, draft, upload("report.pdf", PDF))
+    attachment = services.attachment_add(
+        user=officer_barcelona, solution=draft, upload=upload("report.pdf", PDF)
+    )
     assert (attachment.kind, attachment.content_type) == (AttachmentKind.PDF, "application/pdf")
     assert Path(attachment.file.name).suffix == ".pdf"
 
 
 def test_a_file_without_a_suffix_is_judged_by_content(draft, officer_barcelona):
-    attachment = services.add_attachment(officer_barcelona, draft, upload("scan", PDF))
+    attachment = services.attachment_add(
+        user=officer_barcelona, solution=draft, upload=upload("scan", PDF)
+    )
     assert attachment.kind == AttachmentKind.PDF
 
 
@@ -99,7 +106,9 @@ def test_files_that_are_not_what_they_say_are_refused(
     draft, officer_barcelona, media, name, content, message
 ):
     with pytest.raises(ValidationError) as refused:
-        services.add_attachment(officer_barcelona, draft, upload(name, content, "image/png"))
+        services.attachment_add(
+            user=officer_barcelona, solution=draft, upload=upload(name, content, "image/png")
+        )
     assert message in " ".join(refused.value.messages)
     assert not Attachment.objects.filter(solution=draft).exists()
     assert stored_files(media) == []
@@ -110,21 +119,27 @@ def test_too_large_a_file_is_refused_by_the_service(draft, officer_barcelona, me
     big = image_bytes("PNG", (400, 400))
     assert len(big) > 1000
     with pytest.raises(ValidationError, match="larger than"):
-        services.add_attachment(officer_barcelona, draft, upload("big.png", big))
+        services.attachment_add(
+            user=officer_barcelona, solution=draft, upload=upload("big.png", big)
+        )
     assert stored_files(media) == []
 
 
 def test_files_only_by_those_who_may_edit(draft, officer_seoul):
     with pytest.raises(services.PermissionDenied):
-        services.add_attachment(officer_seoul, draft, upload("plan.png", image_bytes()))
+        services.attachment_add(
+            user=officer_seoul, solution=draft, upload=upload("plan.png", image_bytes())
+        )
 
 
 def test_removing_a_file_deletes_it_after_the_commit(
     draft, officer_barcelona, media, django_capture_on_commit_callbacks
 ):
-    attachment = services.add_attachment(officer_barcelona, draft, upload("p.png", image_bytes()))
+    attachment = services.attachment_add(
+        user=officer_barcelona, solution=draft, upload=upload("p.png", image_bytes())
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_attachment(officer_barcelona, attachment)
+        services.attachment_remove(user=officer_barcelona, attachment=attachment)
     assert stored_files(media) == []
 
 
@@ -260,7 +275,7 @@ def test_api_refuses_an_oversize_file_while_it_is_received(
     def never(*args, **kwargs):
         raise AssertionError("the file reached the service")
 
-    monkeypatch.setattr(services, "add_attachment", never)
+    monkeypatch.setattr(services, "attachment_add", never)
     big = image_bytes("PNG", (300, 300)) + b"\0" * 5000
     client = _csrf_client(officer_barcelona)  # the CSRF check reads the body first
     response = _api_upload(client, draft, "big.png", big, HTTP_X_CSRFTOKEN=CSRF_SECRET)
@@ -287,9 +302,9 @@ def test_api_another_members_officer_is_refused(
     seoul = client_for(officer_seoul)
     # a draft is not theirs to see: as if it did not exist
     assert _api_upload(seoul, draft, "p.png", image_bytes()).status_code == 404
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     draft.refresh_from_db()
-    services.publish(staff, draft)
+    services.solution_publish(user=staff, solution=draft)
     response = _api_upload(seoul, draft, "p.png", image_bytes())
     assert response.status_code == 403
     assert response.json()["detail"] == "You may not add files to this solution."
@@ -299,7 +314,7 @@ def test_api_another_members_officer_is_refused(
 def test_api_officer_may_not_add_files_once_submitted_but_staff_may(
     draft, officer_barcelona, staff, media
 ):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     assert (
         _api_upload(client_for(officer_barcelona), draft, "p.png", image_bytes()).status_code == 403
     )
@@ -320,7 +335,9 @@ def test_api_anonymous_is_refused(draft, media):
 def test_api_lists_and_deletes_files_with_a_token(
     draft, officer_barcelona, media, django_capture_on_commit_callbacks
 ):
-    kept = services.add_attachment(officer_barcelona, draft, upload("plan.png", image_bytes()))
+    kept = services.attachment_add(
+        user=officer_barcelona, solution=draft, upload=upload("plan.png", image_bytes())
+    )
     _, token = tokens.issue(officer_barcelona, "script")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
     listed = client.get(_files_url(draft)).json()
@@ -336,10 +353,12 @@ def test_api_lists_and_deletes_files_with_a_token(
 
 
 def test_api_another_members_officer_cannot_delete(draft, officer_barcelona, officer_seoul, staff):
-    kept = services.add_attachment(officer_barcelona, draft, upload("plan.png", image_bytes()))
-    services.submit(officer_barcelona, draft)
+    kept = services.attachment_add(
+        user=officer_barcelona, solution=draft, upload=upload("plan.png", image_bytes())
+    )
+    services.solution_submit(user=officer_barcelona, solution=draft)
     draft.refresh_from_db()
-    services.publish(staff, draft)
+    services.solution_publish(user=staff, solution=draft)
     seoul = client_for(officer_seoul)
     response = seoul.delete(_files_url(draft, kept.pk), HTTP_HOST="127.0.0.1")
     assert response.status_code == 403

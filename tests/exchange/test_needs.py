@@ -70,9 +70,9 @@ def test_score_counts_shared_tags_and_peers_doing_better_twice():
 def test_a_need_gets_other_members_solutions_doing_better_first(officer_seoul):
     seoul = Member.objects.get(code="seoul")
     no2 = Indicator.objects.get(code="no2_annual_mean")
-    need = needs.save_need(
-        officer_seoul,
-        needs.NeedInput(
+    need = needs.need_save(
+        user=officer_seoul,
+        data=needs.NeedInput(
             member=seoul,
             title="Cleaner air on our arterial roads",
             themes=[Theme.objects.get(code="T-SUS")],
@@ -100,7 +100,9 @@ def test_a_need_gets_other_members_solutions_doing_better_first(officer_seoul):
 def test_an_officer_records_needs_only_for_their_member(officer_seoul):
     barcelona = Member.objects.get(code="barcelona-city")
     with pytest.raises(needs.NeedRefused):
-        needs.save_need(officer_seoul, needs.NeedInput(member=barcelona, title="Not ours"))
+        needs.need_save(
+            user=officer_seoul, data=needs.NeedInput(member=barcelona, title="Not ours")
+        )
     assert not Need.objects.exists()
     client = client_for(officer_seoul)
     form = client.get("/exchange/needs/new/", HTTP_HOST="127.0.0.1").content.decode()
@@ -144,8 +146,8 @@ def test_an_introduction_reaches_staff_and_the_other_members_officers(
     solution = Solution.objects.get(members__code="toronto", title__icontains="King Street")
     client = client_for(officer_seoul)
     with pytest.raises(needs.NeedRefused):
-        needs.request_introduction(
-            officer_seoul,
+        needs.introduction_request(
+            user=officer_seoul,
             from_member=Member.objects.get(code="toronto"),
             solution=solution,
             message="x",

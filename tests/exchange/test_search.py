@@ -296,11 +296,11 @@ def test_drafts_are_not_searchable(draft):
 
 
 def test_publishing_and_unpublishing_keep_the_index_in_step(draft, staff, officer_barcelona):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     assert search.search("superblocks suite").total == 0
-    services.publish(staff, draft)
+    services.solution_publish(user=staff, solution=draft)
     assert slugs(search.search("superblocks suite")) == [draft.slug]
-    services.archive(staff, draft)
+    services.solution_archive(user=staff, solution=draft)
     assert search.search("superblocks suite").total == 0
 
 

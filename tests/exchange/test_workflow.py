@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from metroscope.exchange import services
+from metroscope.exchange import services, solution_input
 from metroscope.exchange.models import (
     ReviewAction,
     ReviewStep,
@@ -43,8 +43,8 @@ CASES = [(a, s) for a in ALL_ACTIONS for s in S.values]
 
 def _run(action: str, user, solution: Solution, comment: str = "Because of reasons.") -> Solution:
     if action == A.SUBMIT:
-        return services.submit(user, solution, comment)
-    return services.review(user, solution, action, comment)
+        return services.solution_submit(user=user, solution=solution, comment=comment)
+    return services.solution_review(user=user, solution=solution, action=action, comment=comment)
 
 
 @pytest.fixture
@@ -112,9 +112,9 @@ def test_each_step_moves_only_from_its_statuses(draft, staff, action, status):
 
 @pytest.mark.parametrize("action", [A.REQUEST_CHANGES, A.REJECT])
 def test_asking_for_changes_and_rejecting_need_a_comment(draft, officer_barcelona, staff, action):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     with pytest.raises(ValidationError) as refused:
-        services.review(staff, draft, action, "   ")
+        services.solution_review(user=staff, solution=draft, action=action, comment="   ")
     assert "comment" in refused.value.message_dict
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED
@@ -122,18 +122,22 @@ def test_asking_for_changes_and_rejecting_need_a_comment(draft, officer_barcelon
 
 def test_unknown_review_action_is_refused(draft, staff):
     with pytest.raises(services.InvalidTransition, match="must be one of"):
-        services.review(staff, draft, "delete", "")
+        services.solution_review(user=staff, solution=draft, action="delete", comment="")
 
 
 def test_the_whole_review_is_kept_step_by_step(draft, officer_barcelona, staff):
-    services.submit(officer_barcelona, draft, "Ready for you.")
-    services.request_changes(staff, draft, "Add the results, please.")
-    services.update(officer_barcelona, draft, {"results": "Fewer cars, more trees."})
-    services.submit(officer_barcelona, draft)
-    services.publish(staff, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft, comment="Ready for you.")
+    services.solution_request_changes(
+        user=staff, solution=draft, comment="Add the results, please."
+    )
+    services.solution_update(
+        user=officer_barcelona, solution=draft, data={"results": "Fewer cars, more trees."}
+    )
+    services.solution_submit(user=officer_barcelona, solution=draft)
+    services.solution_publish(user=staff, solution=draft)
     first_published = draft.published_at
-    services.archive(staff, draft, "Outdated.")
-    services.publish(staff, draft)
+    services.solution_archive(user=staff, solution=draft, comment="Outdated.")
+    services.solution_publish(user=staff, solution=draft)
     steps = list(
         ReviewStep.objects.filter(solution=draft)
         .order_by("pk")
@@ -158,16 +162,18 @@ def test_the_whole_review_is_kept_step_by_step(draft, officer_barcelona, staff):
 
 def test_search_index_follows_publication(draft, officer_barcelona, staff):
     in_index = SolutionSearchEntry.objects.filter(solution_id=draft.pk).exists
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     assert not in_index()
-    services.publish(staff, draft)
+    services.solution_publish(user=staff, solution=draft)
     assert in_index()
-    services.archive(staff, draft)
+    services.solution_archive(user=staff, solution=draft)
     assert not in_index()
 
 
 def test_update_changes_only_the_given_fields_and_keeps_the_address(draft, officer_barcelona):
-    services.update(officer_barcelona, draft, {"title": "A new title", "sdgs": [17]})
+    services.solution_update(
+        user=officer_barcelona, solution=draft, data={"title": "A new title", "sdgs": [17]}
+    )
     draft.refresh_from_db()
     assert (draft.title, draft.slug, draft.sdgs) == (
         "A new title",
@@ -191,16 +197,16 @@ def test_update_changes_only_the_given_fields_and_keeps_the_address(draft, offic
 )
 def test_bad_data_is_refused_by_field(draft, officer_barcelona, data, field):
     with pytest.raises(ValidationError) as refused:
-        services.update(officer_barcelona, draft, data)
+        services.solution_update(user=officer_barcelona, solution=draft, data=data)
     assert field in refused.value.message_dict
 
 
 def test_metro_is_resolved_from_a_name(officer_barcelona):
-    metro = services.resolve_metro("Barcelona", "ESP")
+    metro = solution_input.resolve_metro("Barcelona", "ESP")
     solution = make_draft(officer_barcelona, metro=metro)
     assert solution.metro == metro
     with pytest.raises(ValidationError):
-        services.resolve_metro("Nowhere-upon-Nothing", "ESP")
+        solution_input.resolve_metro("Nowhere-upon-Nothing", "ESP")
 
 
 def test_officer_of_two_members_must_choose(db):
@@ -213,19 +219,21 @@ def test_officer_of_two_members_must_choose(db):
 
 
 def test_a_submitted_solution_is_locked_for_its_author(draft, officer_barcelona, staff):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     with pytest.raises(services.InvalidTransition, match="submitted"):
-        services.update(officer_barcelona, draft, {"title": "Sneaky"})
-    services.update(staff, draft, {"title": "Fixed by the Secretariat"})
+        services.solution_update(user=officer_barcelona, solution=draft, data={"title": "Sneaky"})
+    services.solution_update(user=staff, solution=draft, data={"title": "Fixed by the Secretariat"})
     draft.refresh_from_db()
     assert draft.title == "Fixed by the Secretariat"
 
 
 def test_officer_cannot_review_even_their_own(draft, officer_barcelona):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     for action in services.REVIEW_ACTIONS:
         with pytest.raises(PermissionDenied):
-            services.review(officer_barcelona, draft, action, "ok")
+            services.solution_review(
+                user=officer_barcelona, solution=draft, action=action, comment="ok"
+            )
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED
 
@@ -233,12 +241,12 @@ def test_officer_cannot_review_even_their_own(draft, officer_barcelona):
 def test_allowed_actions(draft, officer_barcelona, officer_seoul, staff):
     assert services.allowed_actions(officer_barcelona, draft) == ["submit"]
     assert services.allowed_actions(officer_seoul, draft) == []
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     assert services.allowed_actions(officer_barcelona, draft) == []
     assert services.allowed_actions(staff, draft) == ["request_changes", "publish", "reject"]
 
 
 def test_draft_data_is_not_changed_by_the_services(officer_barcelona):
     data = draft_data()
-    services.create_draft(officer_barcelona, data)
+    services.solution_create(user=officer_barcelona, data=data)
     assert data["tags"] == "mobility, public space, mobility"

@@ -78,8 +78,10 @@ def test_permission_matrix(people, draft, perm, status, expected):
 
 def test_another_officer_of_the_same_member_may_edit_and_submit(draft):
     colleague = make_user("colleague", ("officer", BARCELONA))
-    services.update(colleague, draft, {"summary": "Improved by a colleague."})
-    services.submit(colleague, draft)
+    services.solution_update(
+        user=colleague, solution=draft, data={"summary": "Improved by a colleague."}
+    )
+    services.solution_submit(user=colleague, solution=draft)
     assert draft.steps.last().actor == colleague
 
 
@@ -91,22 +93,28 @@ def test_officer_cannot_submit_for_another_member(officer_barcelona):
 
 def test_officer_cannot_edit_or_submit_another_members_solution(draft, officer_seoul):
     with pytest.raises(PermissionDenied):
-        services.update(officer_seoul, draft, {"title": "Taken over"})
+        services.solution_update(user=officer_seoul, solution=draft, data={"title": "Taken over"})
     with pytest.raises(PermissionDenied):
-        services.submit(officer_seoul, draft)
+        services.solution_submit(user=officer_seoul, solution=draft)
     draft.refresh_from_db()
     assert (draft.title, draft.status) == (draft_data()["title"], S.DRAFT)
 
 
 def test_officer_cannot_add_another_member_to_their_solution(draft, officer_barcelona):
     with pytest.raises(PermissionDenied):
-        services.update(officer_barcelona, draft, {"members": [member(BARCELONA), member(SEOUL)]})
+        services.solution_update(
+            user=officer_barcelona,
+            solution=draft,
+            data={"members": [member(BARCELONA), member(SEOUL)]},
+        )
     assert list(draft.members.values_list("code", flat=True)) == [BARCELONA]
 
 
 def test_officer_keeps_the_members_of_others_on_a_joint_solution(officer_barcelona, staff):
     joint = make_draft(staff, members=[member(BARCELONA), member(SEOUL)])
-    services.update(officer_barcelona, joint, {"members": [member(BARCELONA)]})
+    services.solution_update(
+        user=officer_barcelona, solution=joint, data={"members": [member(BARCELONA)]}
+    )
     assert set(joint.members.values_list("code", flat=True)) == {BARCELONA, SEOUL}
 
 
@@ -162,7 +170,7 @@ def test_review_queue_is_for_the_secretariat(people):
 
 
 def test_officer_cannot_publish_through_the_page(draft, officer_barcelona):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     client = client_for(officer_barcelona)
     page = client.post(
         f"/exchange/solutions/{draft.slug}/publish/", HTTP_HOST="127.0.0.1", follow=True
@@ -185,7 +193,7 @@ def test_transitions_only_by_post(draft, staff):
 
 
 def test_submitted_solution_edit_page_sends_the_author_to_its_status(draft, officer_barcelona):
-    services.submit(officer_barcelona, draft)
+    services.solution_submit(user=officer_barcelona, solution=draft)
     response = get(f"/exchange/solutions/{draft.slug}/edit/", officer_barcelona)
     assert response.status_code == 302
     assert response.url.endswith(f"/solutions/{draft.slug}/status/")

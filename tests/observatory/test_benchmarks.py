@@ -97,17 +97,17 @@ def test_similar_metros_share_at_least_half_the_indicators_and_say_why():
 
 
 def test_panel_cache_follows_new_data(staff):
-    from metroscope.observatory.services import ValueInput, enter_values, review
+    from metroscope.observatory.services import ValueInput, observation_enter, observation_review
 
     first = get("/api/v1/benchmarks?indicator=pm10_annual_mean&year=2024&peers=all").json()
     assert first["stats"]["count"] == 0
-    result = enter_values(
-        staff, [ValueInput("barcelona", "pm10_annual_mean", 2024, 21.0, source="ASPB")]
+    result = observation_enter(
+        user=staff, values=[ValueInput("barcelona", "pm10_annual_mean", 2024, 21.0, source="ASPB")]
     )
     assert result.created == 1
     obs = Observation.objects.get(
         metro=Metro.objects.get(code="barcelona"), year=2024, indicator__code="pm10_annual_mean"
     )
-    review(staff, [obs.pk], Status.PUBLISHED)
+    observation_review(user=staff, observation_ids=[obs.pk], status=Status.PUBLISHED)
     again = get("/api/v1/benchmarks?indicator=pm10_annual_mean&year=2024&peers=all").json()
     assert again["stats"]["count"] == 1

@@ -25,8 +25,8 @@ def get(path: str, user=None, **extra):
 
 
 def make_group(user, metros: str, visibility=GroupVisibility.PRIVATE, name="Ports") -> PeerGroup:
-    return groups.save_group(
-        user, groups.GroupInput(name=name, metros=metros, visibility=visibility)
+    return groups.peer_group_save(
+        user=user, data=groups.GroupInput(name=name, metros=metros, visibility=visibility)
     )
 
 
@@ -55,21 +55,36 @@ def test_every_unknown_or_ambiguous_line_is_reported_and_nothing_is_saved(staff)
 
 def test_a_group_needs_a_name_and_two_metros(staff):
     with pytest.raises(groups.GroupInvalid) as caught:
-        groups.save_group(staff, groups.GroupInput(name=" ", metros="barcelona"))
+        groups.peer_group_save(user=staff, data=groups.GroupInput(name=" ", metros="barcelona"))
     assert len(caught.value.problems) == 2
 
 
 def test_only_the_owner_changes_a_group(staff, officer_seoul):
     group = make_group(staff, "barcelona\nseoul")
     with pytest.raises(PermissionError):
-        groups.save_group(officer_seoul, groups.GroupInput(name="x", metros="tokyo\nseoul"), group)
-    group = groups.save_group(staff, groups.GroupInput(name="Asia", metros="tokyo\nseoul"), group)
+        groups.peer_group_save(
+            user=officer_seoul,
+            data=groups.GroupInput(name="x", metros="tokyo\nseoul"),
+            group=group,
+        )
+    group = groups.peer_group_save(
+        user=staff, data=groups.GroupInput(name="Asia", metros="tokyo\nseoul"), group=group
+    )
     assert sorted(group.metros.values_list("code", flat=True)) == ["seoul", "tokyo"]
     # Every change is audited, the list of metros included.
     assert group.history.earliest().name == "Ports"
     latest = group.history.latest()
     assert latest.name == "Asia"
     assert sorted(m.metro.code for m in latest.metros.all()) == ["seoul", "tokyo"]
+
+
+def test_only_the_owner_deletes_a_group(staff, officer_seoul):
+    group = make_group(staff, "barcelona\nseoul")
+    with pytest.raises(PermissionError):
+        groups.peer_group_delete(user=officer_seoul, group=group)
+    assert PeerGroup.objects.filter(pk=group.pk).exists()
+    groups.peer_group_delete(user=staff, group=group)
+    assert not PeerGroup.objects.filter(pk=group.pk).exists()
 
 
 def test_benchmarks_against_a_group_use_exactly_its_metros(staff):

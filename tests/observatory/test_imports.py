@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from metroscope.observatory.imports import ImportRejected, import_observations
+from metroscope.observatory.imports import ImportRejected, observation_import
 from metroscope.observatory.models import (
     BatchKind,
     ImportBatch,
@@ -45,7 +45,7 @@ def test_tidy_csv_imports_then_a_second_import_writes_nothing(tmp_path, staff):
         f"barcelona,pm25_annual_mean,2024,11.5,total,{SOURCE}\n"
         f"SAO PAULO,life_expectancy_at_birth,2024,79.1,female,{SOURCE}\n",
     )
-    first = import_observations(path, user=staff)
+    first = observation_import(user=staff, path=path)
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
     assert value("barcelona", "pm25_annual_mean", 2024) == 11.5
     obs = Observation.objects.get(
@@ -59,13 +59,13 @@ def test_tidy_csv_imports_then_a_second_import_writes_nothing(tmp_path, staff):
     assert batch is not None
     assert (batch.user, batch.rows, batch.created, len(batch.sha256)) == (staff, 2, 2, 64)
 
-    again = import_observations(path, user=staff)
+    again = observation_import(user=staff, path=path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert again.same_file_as == batch
     assert again.shortcut  # proved unchanged by the hash and the batch's marks
     assert Observation.objects.get(pk=obs.pk).batch == batch  # row not rewritten
 
-    checked = import_observations(path, user=staff, full=True)
+    checked = observation_import(user=staff, path=path, full=True)
     assert (checked.created, checked.updated, checked.unchanged) == (0, 0, 2)
     assert not checked.shortcut
 
@@ -76,15 +76,15 @@ def test_a_value_changed_since_makes_the_same_file_count_again(tmp_path, staff):
         "twice.csv",
         f"metro,indicator,year,value,source\nbarcelona,pm10_annual_mean,2024,30,{SOURCE}\n",
     )
-    import_observations(path, user=staff)
+    observation_import(user=staff, path=path)
     Observation.objects.filter(year=2024, indicator__code="pm10_annual_mean").update(
         value=31, batch=None
     )
-    again = import_observations(path, user=staff)
+    again = observation_import(user=staff, path=path)
     assert not again.shortcut
     assert (again.created, again.updated) == (0, 1)
     assert value("barcelona", "pm10_annual_mean", 2024) == 30
-    other_status = import_observations(path, user=staff, status=Status.PROVISIONAL)
+    other_status = observation_import(user=staff, path=path, status=Status.PROVISIONAL)
     assert not other_status.shortcut
     assert other_status.updated == 1
 
@@ -98,7 +98,7 @@ def test_a_change_keeps_the_old_value_in_the_history(tmp_path, staff):
         "fix.csv",
         f"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2019,99.5,{SOURCE}\n",
     )
-    result = import_observations(path, user=staff)
+    result = observation_import(user=staff, path=path)
     assert result.updated == 1
     revision = ObservationRevision.objects.get(observation=before)
     assert revision.value == before.value
@@ -122,7 +122,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tmp_path, staff):
     )
     count = Observation.objects.count()
     with pytest.raises(ImportRejected) as caught:
-        import_observations(path, user=staff, source=SOURCE)
+        observation_import(user=staff, path=path, source=SOURCE)
     found = {(p.row, p.column): p for p in caught.value.problems}
     assert "unknown metro 'Xanadu-on-Sea'" in found[(3, "metro")].reason
     assert "unknown indicator 'pm2.5'" in found[(4, "indicator")].reason
@@ -144,7 +144,7 @@ def test_the_same_key_twice_in_a_file_names_both_rows(tmp_path, staff):
         "Barcelona,Spain,pm25_annual_mean,2024,2\n",
     )
     with pytest.raises(ImportRejected) as caught:
-        import_observations(path, user=staff, source=SOURCE)
+        observation_import(user=staff, path=path, source=SOURCE)
     (problem,) = caught.value.problems
     assert problem.row == 3
     assert "row(s) 2" in problem.reason
@@ -162,12 +162,12 @@ def test_ambiguous_names_need_a_country_and_list_candidates(tmp_path, staff):
         "metro,country,indicator,year,value\nBarcelona,VEN,pm25_annual_mean,2024,3\n",
     )
     with pytest.raises(ImportRejected) as caught:
-        import_observations(path, user=staff, source=SOURCE)
+        observation_import(user=staff, path=path, source=SOURCE)
     reason = caught.value.problems[0].reason
     assert "names" in reason
     assert "(ESP, code barcelona)" in reason
     assert "VEN" in reason
-    import_observations(with_country, user=staff, source=SOURCE)
+    observation_import(user=staff, path=with_country, source=SOURCE)
     assert value("barcelona-ven", "pm25_annual_mean", 2024) == 3
 
 
@@ -177,7 +177,7 @@ def test_member_names_resolve_to_the_metro_they_operate_in(tmp_path, staff):
         "members.csv",
         "metro,indicator,year,value\nGuarulhos,pm25_annual_mean,2024,17\n",
     )
-    import_observations(path, user=staff, source=SOURCE)
+    observation_import(user=staff, path=path, source=SOURCE)
     assert value("sao-paulo", "pm25_annual_mean", 2024) == 17
 
 
@@ -188,7 +188,7 @@ def test_wide_latin1_semicolon_file_with_decimal_comma(tmp_path, staff):
         "metro;indicator;2022;2023\nSão Paulo;pm10_annual_mean;30,5;28,25\n",
         encoding="latin-1",
     )
-    result = import_observations(path, user=staff, source=SOURCE)
+    result = observation_import(user=staff, path=path, source=SOURCE)
     assert (result.file_format, result.encoding, result.created) == ("wide", "latin-1", 2)
     assert value("sao-paulo", "pm10_annual_mean", 2023) == 28.25
 
@@ -200,7 +200,7 @@ def test_sdmx_csv(tmp_path, staff):
         "DATAFLOW,REF_AREA,INDICATOR,SEX,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE\n"
         "MX:CITIES(1.0),barcelona,life_expectancy_at_birth,F: Female,2024,86.2,years\n",
     )
-    result = import_observations(path, user=staff, source=SOURCE)
+    result = observation_import(user=staff, path=path, source=SOURCE)
     assert result.file_format == "sdmx"
     assert value("barcelona", "life_expectancy_at_birth", 2024, "female") == 86.2
 
@@ -214,7 +214,7 @@ def test_xlsx_tidy_and_unit_mismatch(tmp_path, staff):
     path = tmp_path / "values.xlsx"
     book.save(path)
     with pytest.raises(ImportRejected) as caught:
-        import_observations(path, user=staff, source=SOURCE)
+        observation_import(user=staff, path=path, source=SOURCE)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (3, "unit")
     assert "measured in ug_m3" in problem.reason
@@ -224,7 +224,7 @@ def test_dry_run_counts_but_writes_nothing(tmp_path, staff):
     path = write(
         tmp_path, "dry.csv", "metro,indicator,year,value\nbarcelona,pm25_annual_mean,2024,1\n"
     )
-    result = import_observations(path, user=staff, source=SOURCE, dry_run=True)
+    result = observation_import(user=staff, path=path, source=SOURCE, dry_run=True)
     assert result.created == 1
     assert result.batch is None
     assert not Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
@@ -239,9 +239,9 @@ def test_officer_may_import_only_for_their_members_metros(tmp_path, officer_barc
         "seoul,pm25_annual_mean,2024,9\n",
     )
     with pytest.raises(ImportRejected) as caught:
-        import_observations(
-            path,
+        observation_import(
             user=officer_barcelona,
+            path=path,
             source=SOURCE,
             status=Status.PROVISIONAL,
             allowed_metros=allowed_metros(officer_barcelona),
@@ -257,7 +257,7 @@ def test_officer_may_import_only_for_their_members_metros(tmp_path, officer_barc
 def _rejected(path: Path, **kwargs) -> str:
     count = Observation.objects.count()
     with pytest.raises(ImportRejected) as caught:
-        import_observations(path, source=SOURCE, **kwargs)
+        observation_import(user=None, path=path, source=SOURCE, **kwargs)
     assert Observation.objects.count() == count
     return str(caught.value.problems[0])
 

@@ -290,9 +290,9 @@ def test_sparkline_coordinates_are_not_localised():
 def test_sparkline_leaves_out_values_waiting_for_review(officer_barcelona, staff):
     from metroscope.observatory import services
 
-    services.enter_values(
-        officer_barcelona,
-        [
+    services.observation_enter(
+        user=officer_barcelona,
+        values=[
             services.ValueInput(
                 metro="barcelona", indicator="pm10_annual_mean", year=2009, value=1, source="ASPB"
             )

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metroscope.observatory import parsing
 from metroscope.observatory.parsing import (
     ImportFileError,
     ParsedFile,
@@ -23,6 +22,7 @@ from metroscope.observatory.parsing import (
     normalise_dot_decimal,
     open_observations,
 )
+from metroscope.observatory.parsing import encoding as parsing_encoding
 
 WB_PREAMBLE = (
     '"Data Source","World Development Indicators",\n\n"Last Updated Date","2024-06-28",\n\n'
@@ -125,11 +125,11 @@ def test_windows_1252_punctuation(tmp_path: Path) -> None:
     assert records[0].note == "“estimate” – city’s"
 
 
-@pytest.mark.parametrize("chunk", [parsing.SCAN_CHUNK_BYTES, 5])
+@pytest.mark.parametrize("chunk", [parsing_encoding.SCAN_CHUNK_BYTES, 5])
 def test_mixed_encodings_name_both_lines(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(parsing, "SCAN_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(parsing_encoding, "SCAN_CHUNK_BYTES", chunk)
     content = (
         b"metro,indicator,year,value\n"
         + "Bogotá,pop,2019,1\n".encode()
@@ -140,11 +140,11 @@ def test_mixed_encodings_name_both_lines(
     assert error.reason == "mixed encodings: line 3 is not UTF-8 but line 2 is"
 
 
-@pytest.mark.parametrize("chunk", [parsing.SCAN_CHUNK_BYTES, 5])
+@pytest.mark.parametrize("chunk", [parsing_encoding.SCAN_CHUNK_BYTES, 5])
 def test_mixed_encodings_latin1_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(parsing, "SCAN_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(parsing_encoding, "SCAN_CHUNK_BYTES", chunk)
     content = "metro,indicator,year,value\nMedellín,pop,2019,2\n".encode("latin-1")
     error = refusal(write(tmp_path, content + "a,b,2019,1\nBogotá,pop,2019,1\n".encode()))
     assert error.row == 2
@@ -154,7 +154,7 @@ def test_mixed_encodings_latin1_first(
 def test_utf8_sequences_split_across_scan_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parsing, "SCAN_CHUNK_BYTES", 3)
+    monkeypatch.setattr(parsing_encoding, "SCAN_CHUNK_BYTES", 3)
     text = "metro,indicator,year,value\n" + "".join(f"Zürich€𝔸{i},pop,2019,{i}\n" for i in range(9))
     parsed, records = read_all(write(tmp_path, text))
     assert parsed.encoding == "utf-8"

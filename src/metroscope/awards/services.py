@@ -366,9 +366,9 @@ def winners_publish(*, user: Any, edition: Edition) -> list[Submission]:
             _("The exchange has no Guangzhou Award collection: load the open data first.")
         )
     for submission in winners:
-        solution = exchange.create_draft(
-            user,
-            {
+        solution = exchange.solution_create(
+            user=user,
+            data={
                 "title": submission.title,
                 "summary": _summary(submission.description),
                 "description": submission.description,
@@ -379,9 +379,9 @@ def winners_publish(*, user: Any, edition: Edition) -> list[Submission]:
                 "members": [submission.member],
             },
         )
-        exchange.submit(user, solution)
+        exchange.solution_submit(user=user, solution=solution)
         comment = _("Winner of the Guangzhou Award %(year)s.") % {"year": edition.year}
-        exchange.publish(user, solution, comment)
+        exchange.solution_publish(user=user, solution=solution, comment=comment)
         submission.solution = solution
         _saved(submission, user, "winner published")
     edition.status = EditionStatus.PUBLISHED

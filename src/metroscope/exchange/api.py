@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from metroscope.core import tokens
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange import access, markdown, search, selectors, services
+from metroscope.exchange import access, markdown, search, selectors, services, solution_input
 from metroscope.exchange.models import Language, Solution, SolutionStatus
 
 router = Router(tags=["exchange"])
@@ -486,7 +486,9 @@ def _writable(request: HttpRequest, slug: str) -> Any:
 )
 def create_solution(request: HttpRequest, payload: SolutionIn) -> Any:
     def write() -> Any:
-        return services.create_draft(request.user, services.resolve_codes(payload.dict()))
+        return services.solution_create(
+            user=request.user, data=solution_input.resolve_codes(payload.dict())
+        )
 
     return _written(request, write, status=201)
 
@@ -502,7 +504,9 @@ def update_solution(request: HttpRequest, slug: str, payload: SolutionPatch) -> 
     data = payload.dict(exclude_unset=True)
 
     def write() -> Any:
-        return services.update(request.user, solution, services.resolve_codes(data))
+        return services.solution_update(
+            user=request.user, solution=solution, data=solution_input.resolve_codes(data)
+        )
 
     return _written(request, write)
 
@@ -516,7 +520,10 @@ def update_solution(request: HttpRequest, slug: str, payload: SolutionPatch) -> 
 def submit_solution(request: HttpRequest, slug: str, payload: CommentIn | None = None) -> Any:
     solution = _writable(request, slug)
     comment = payload.comment if payload is not None else ""
-    return _written(request, lambda: services.submit(request.user, solution, comment))
+    return _written(
+        request,
+        lambda: services.solution_submit(user=request.user, solution=solution, comment=comment),
+    )
 
 
 @router.post(
@@ -528,5 +535,8 @@ def submit_solution(request: HttpRequest, slug: str, payload: CommentIn | None =
 def review_solution(request: HttpRequest, slug: str, payload: ReviewIn) -> Any:
     solution = _writable(request, slug)
     return _written(
-        request, lambda: services.review(request.user, solution, payload.action, payload.comment)
+        request,
+        lambda: services.solution_review(
+            user=request.user, solution=solution, action=payload.action, comment=payload.comment
+        ),
     )

@@ -1,5 +1,5 @@
 """API of a solution's files: list, upload (multipart) and remove them, with the rules and the
-checks of the solution's page (services.add_attachment / remove_attachment): images and PDF
+checks of the solution's page (services.attachment_add / attachment_remove): images and PDF
 documents recognised by their content, too large a file refused while it is received."""
 
 # No `from __future__ import annotations`: django-ninja reads the annotations at runtime.
@@ -62,7 +62,9 @@ def upload_attachment(
         message = _("Send the file as multipart/form-data, in the field “file”.")
         return Reply(422, {"detail": message, "errors": {"file": [message]}})
     try:
-        attachment = services.add_attachment(request.user, solution, file, caption)
+        attachment = services.attachment_add(
+            user=request.user, solution=solution, upload=file, caption=caption
+        )
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc), "errors": {}})
     except ValidationError as exc:
@@ -81,7 +83,7 @@ def delete_attachment(request: HttpRequest, slug: str, attachment_id: int) -> An
     if attachment is None:
         raise HttpError(404, f"no file {attachment_id} on {slug!r}")
     try:
-        services.remove_attachment(request.user, attachment)
+        services.attachment_remove(user=request.user, attachment=attachment)
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc), "errors": {}})
     return Reply(204, None)

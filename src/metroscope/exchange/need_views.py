@@ -51,9 +51,9 @@ def need_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = NeedForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = needs.save_need(
-            request.user,
-            needs.NeedInput(
+        saved = needs.need_save(
+            user=request.user,
+            data=needs.NeedInput(
                 member=data["member"],
                 title=data["title"],
                 description=data["description"],
@@ -61,7 +61,7 @@ def need_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 challenges=list(data["challenges"]),
                 indicators=list(data["indicators"]),
             ),
-            need,
+            need=need,
         )
         messages.success(request, _("The need is recorded; here are peers who may help."))
         return redirect("exchange:need", pk=saved.pk)
@@ -113,8 +113,8 @@ def introduce(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect(back)
     try:
-        made = needs.request_introduction(
-            request.user,
+        made = needs.introduction_request(
+            user=request.user,
             from_member=form.cleaned_data["from_member"],
             solution=solution,
             message=form.cleaned_data["message"],

@@ -48,7 +48,8 @@ class NeedInput:
 
 
 @transaction.atomic
-def save_need(user: Any, data: NeedInput, need: Need | None = None) -> Need:
+def need_save(*, user: Any, data: NeedInput, need: Need | None = None) -> Need:
+    """Record a new need for `data.member`, or replace `need` with `data`."""
     if not can_act_for(user, data.member) or (
         need is not None and not can_act_for(user, need.member)
     ):
@@ -93,8 +94,8 @@ def _staff_emails() -> list[str]:
 
 
 @transaction.atomic
-def request_introduction(
-    user: Any, *, from_member: Member, solution: Solution, message: str, need: Need | None = None
+def introduction_request(
+    *, user: Any, from_member: Member, solution: Solution, message: str, need: Need | None = None
 ) -> list[IntroductionRequest]:
     """One request per member behind the solution; each reaches the Secretariat and that
     member's officers by e-mail, and stays on record (with its history)."""

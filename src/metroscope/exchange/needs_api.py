@@ -106,7 +106,7 @@ def create_need(request: HttpRequest, payload: NeedIn) -> Any:
     if not (data.themes or data.challenges or data.indicators):
         raise HttpError(400, "give at least one theme, challenge or indicator")
     try:
-        need = needs.save_need(request.user, data)
+        need = needs.need_save(user=request.user, data=data)
     except needs.NeedRefused as exc:
         raise HttpError(403, str(exc)) from exc
     return Reply(201, _out(need))

@@ -1,7 +1,7 @@
 """Writes to the exchange: drafting and editing a solution, its review (a state machine) and
 its files. The forms and the API both come here, so they obey the same rules, and every step
 of a review leaves a `ReviewStep` naming the actor, the statuses and the comment; every edit
-leaves a django-simple-history revision.
+leaves a django-simple-history revision. What people send is cleaned in `solution_input` first.
 
     step              from                              to
     submit            draft, changes_requested          submitted          author, officers, staff
@@ -20,49 +20,24 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
 from metroscope.exchange import attachments
 from metroscope.exchange.models import (
     Attachment,
-    Collection,
     ReviewAction,
     ReviewStep,
     Solution,
     SolutionStatus,
 )
 from metroscope.exchange.rules import OPEN_FOR_EDITING, works_on_solution
-from metroscope.members.models import Country, Member
-from metroscope.observatory.models import Metro
-from metroscope.observatory.resolve import MetroResolver, Unresolved
-from metroscope.plan.models import Challenge, Theme
+from metroscope.exchange.solution_input import FIELDS, RELATIONS, clean_values, unique_slug
+from metroscope.members.models import Member
 
-TEXT_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "results",
-    "language",
-    "city",
-    "country_iso3",
-    "year_started",
-    "contact_name",
-    "contact_email",
-    "contact_role",
-    "source_url",
-)
-FIELDS = (*TEXT_FIELDS, "collection", "metro", "sdgs", "tags")
-RELATIONS = ("members", "themes", "challenges")
-EDITABLE = frozenset(FIELDS + RELATIONS)
-MAX_TAGS = 20
-MAX_TAG_CHARS = 60
 MAX_COMMENT_CHARS = 5000
 MAX_ATTACHMENTS = 20
-SLUG_CHARS = 180
 
 
 class InvalidTransition(ValueError):
@@ -132,143 +107,6 @@ def _require_worker(user: Any, solution: Solution) -> None:
     )
 
 
-# --- data --------------------------------------------------------------------------------------
-
-
-def unique_slug(title: str) -> str:
-    """slugify(title), then -2, -3… until no solution has it."""
-    base = slugify(title)[:SLUG_CHARS].strip("-") or "solution"
-    taken = set(
-        Solution.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list(
-            "slug", flat=True
-        )
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
-def parse_tags(value: Any) -> list[str]:
-    """Tags from a list or a comma-separated text: trimmed, without repeats, in order."""
-    items = value.split(",") if isinstance(value, str) else list(value or [])
-    tags: list[str] = []
-    seen: set[str] = set()
-    for item in items:
-        tag = " ".join(str(item).split())
-        if not tag or tag.casefold() in seen:
-            continue
-        if len(tag) > MAX_TAG_CHARS:
-            raise ValidationError(
-                {
-                    "tags": _("A tag may have at most %(count)s characters.")
-                    % {"count": MAX_TAG_CHARS}
-                }
-            )
-        seen.add(tag.casefold())
-        tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise ValidationError({"tags": _("At most %(count)s tags.") % {"count": MAX_TAGS}})
-    return tags
-
-
-def parse_sdgs(value: Any) -> list[int]:
-    numbers: set[int] = set()
-    for item in value or []:
-        try:
-            number = int(item)
-        except (TypeError, ValueError):
-            number = 0
-        if not 1 <= number <= 17:
-            raise ValidationError({"sdgs": _("SDGs are numbered from 1 to 17.")})
-        numbers.add(number)
-    return sorted(numbers)
-
-
-def known_country(iso3: str) -> bool:
-    return (
-        Country.objects.filter(iso3=iso3).exists()
-        or Metro.objects.filter(country_iso3=iso3).exists()
-    )
-
-
-def country_code(text: str) -> str:
-    """The ISO3 code, upper-cased, of a country the registry or the Observatory knows."""
-    iso3 = (text or "").strip().upper()
-    if len(iso3) != 3 or not iso3.isascii() or not iso3.isalpha() or not known_country(iso3):
-        raise ValidationError(
-            {"country_iso3": _("Give the country as an ISO 3166 alpha-3 code, e.g. ESP.")}
-        )
-    return iso3
-
-
-def resolve_metro(text: str, country_iso3: str = "") -> Metro | None:
-    """The metro a person names by code, name or alias (None for an empty text)."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        pk = MetroResolver().resolve(text, country_iso3)
-    except Unresolved as exc:
-        raise ValidationError({"metro": str(exc)}) from None
-    return Metro.objects.get(pk=pk)
-
-
-def _by_codes(model: Any, codes: Iterable[str], field: str) -> list[Any]:
-    wanted = [str(c).strip() for c in codes if str(c).strip()]
-    found = {o.code: o for o in model.objects.filter(code__in=wanted)}
-    unknown = [c for c in wanted if c not in found]
-    if unknown:
-        raise ValidationError(
-            {field: _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
-    return [found[c] for c in dict.fromkeys(wanted)]
-
-
-def resolve_codes(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Data named by codes (the API's) turned into the rows the services take: `collection`,
-    `members`, `themes`, `challenges` by code, `metro` by code, name or alias."""
-    resolved = dict(data)
-    if "collection" in data:
-        found = Collection.objects.filter(code=data["collection"]).first()
-        if found is None:
-            raise ValidationError(
-                {"collection": _("Unknown collection: %(code)s.") % {"code": data["collection"]}}
-            )
-        resolved["collection"] = found
-    for name, model in (("members", Member), ("themes", Theme), ("challenges", Challenge)):
-        if name in data and data[name] is None:
-            del resolved[name]  # null: leave them as they are
-        elif name in data:
-            resolved[name] = _by_codes(model, data[name], name)
-    if "metro" in data:
-        country = data.get("country_iso3") or ""
-        resolved["metro"] = resolve_metro(data["metro"] or "", country and country_code(country))
-    return resolved
-
-
-def _clean_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(data) - EDITABLE
-    if unknown:
-        raise ValidationError(
-            dict.fromkeys(sorted(unknown), _("This field cannot be set on a solution."))
-        )
-    values = dict(data)
-    for name in TEXT_FIELDS:
-        if name in values and isinstance(values[name], str):
-            values[name] = values[name].strip()
-        if name in values and values[name] is None and name != "year_started":
-            values[name] = ""
-    if "country_iso3" in values:
-        values["country_iso3"] = country_code(values["country_iso3"])
-    if "tags" in values:
-        values["tags"] = parse_tags(values["tags"])
-    if "sdgs" in values:
-        values["sdgs"] = parse_sdgs(values["sdgs"])
-    return values
-
-
 def _members_for(
     user: Any, requested: Iterable[Member] | None, current: set[int], *, creating: bool
 ) -> set[int] | None:
@@ -331,11 +169,11 @@ def _step(
 
 
 @transaction.atomic
-def create_draft(user: Any, data: Mapping[str, Any]) -> Solution:
+def solution_create(*, user: Any, data: Mapping[str, Any]) -> Solution:
     """A new draft written by `user` (an officer, for their own member(s), or staff)."""
     if not user.has_perm("exchange.submit_solution"):
         raise PermissionDenied(_("Only officers of members and the Secretariat write solutions."))
-    values = _clean_values(data)
+    values = clean_values(data)
     members = _members_for(user, values.pop("members", None), set(), creating=True)
     solution = Solution(status=SolutionStatus.DRAFT, author=user)
     solution.slug = unique_slug(str(values.get("title") or ""))
@@ -346,7 +184,7 @@ def create_draft(user: Any, data: Mapping[str, Any]) -> Solution:
 
 
 @transaction.atomic
-def update(user: Any, solution: Solution, data: Mapping[str, Any]) -> Solution:
+def solution_update(*, user: Any, solution: Solution, data: Mapping[str, Any]) -> Solution:
     """Change the fields given in `data` (the others stay). The slug never changes, so the
     solution keeps its address."""
     _require_worker(user, solution)
@@ -359,7 +197,7 @@ def update(user: Any, solution: Solution, data: Mapping[str, Any]) -> Solution:
             )
             % {"status": solution.get_status_display().lower()}
         )
-    values = _clean_values(data)
+    values = clean_values(data)
     current = set(solution.members.values_list("pk", flat=True))
     members = _members_for(user, values.pop("members", None), current, creating=False)
     _write(solution, user, values, "solution edited")
@@ -444,34 +282,34 @@ def _move(user: Any, solution: Solution, action: str, comment: str = "") -> Solu
 
 
 @transaction.atomic
-def submit(user: Any, solution: Solution, comment: str = "") -> Solution:
+def solution_submit(*, user: Any, solution: Solution, comment: str = "") -> Solution:
     """Send a draft (or a solution sent back for changes) to the Secretariat."""
     return _move(user, solution, ReviewAction.SUBMIT, comment)
 
 
 @transaction.atomic
-def request_changes(user: Any, solution: Solution, comment: str) -> Solution:
+def solution_request_changes(*, user: Any, solution: Solution, comment: str) -> Solution:
     return _move(user, solution, ReviewAction.REQUEST_CHANGES, comment)
 
 
 @transaction.atomic
-def publish(user: Any, solution: Solution, comment: str = "") -> Solution:
+def solution_publish(*, user: Any, solution: Solution, comment: str = "") -> Solution:
     return _move(user, solution, ReviewAction.PUBLISH, comment)
 
 
 @transaction.atomic
-def reject(user: Any, solution: Solution, comment: str) -> Solution:
+def solution_reject(*, user: Any, solution: Solution, comment: str) -> Solution:
     return _move(user, solution, ReviewAction.REJECT, comment)
 
 
 @transaction.atomic
-def archive(user: Any, solution: Solution, comment: str = "") -> Solution:
+def solution_archive(*, user: Any, solution: Solution, comment: str = "") -> Solution:
     """Take a published solution off the public pages (it can be published again)."""
     return _move(user, solution, ReviewAction.ARCHIVE, comment)
 
 
 @transaction.atomic
-def review(user: Any, solution: Solution, action: str, comment: str = "") -> Solution:
+def solution_review(*, user: Any, solution: Solution, action: str, comment: str = "") -> Solution:
     """One of the Secretariat's steps by name (publish, request_changes, reject, archive)."""
     if action not in REVIEW_ACTIONS:
         raise InvalidTransition(
@@ -485,7 +323,7 @@ def review(user: Any, solution: Solution, action: str, comment: str = "") -> Sol
 
 
 @transaction.atomic
-def add_attachment(user: Any, solution: Solution, upload: Any, caption: str = "") -> Attachment:
+def attachment_add(*, user: Any, solution: Solution, upload: Any, caption: str = "") -> Attachment:
     """Keep an image or a PDF with the solution, under a random name (the original name is
     kept for display). ValidationError when its content is not allowed."""
     if not user.has_perm("exchange.edit_solution", solution):
@@ -510,7 +348,7 @@ def add_attachment(user: Any, solution: Solution, upload: Any, caption: str = ""
 
 
 @transaction.atomic
-def remove_attachment(user: Any, attachment: Attachment) -> None:
+def attachment_remove(*, user: Any, attachment: Attachment) -> None:
     if not user.has_perm("exchange.edit_solution", attachment.solution):
         raise PermissionDenied(_("You may not remove files from this solution."))
     stored = attachment.file.name

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments, services
+from metroscope.exchange import attachments, services, solution_input
 from metroscope.exchange.models import Collection, Language, Solution
 from metroscope.exchange.sdgs import SDG_NAMES
 from metroscope.members.models import Member
@@ -154,7 +154,7 @@ class SolutionForm(forms.Form):
 
     def clean_country_iso3(self) -> str:
         try:
-            return services.country_code(str(self.cleaned_data["country_iso3"]))
+            return solution_input.country_code(str(self.cleaned_data["country_iso3"]))
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["country_iso3"]) from None
 
@@ -163,7 +163,7 @@ class SolutionForm(forms.Form):
         text = data.get("metro") or ""
         if text:
             try:
-                data["metro"] = services.resolve_metro(text, data.get("country_iso3") or "")
+                data["metro"] = solution_input.resolve_metro(text, data.get("country_iso3") or "")
             except ValidationError as exc:
                 self.add_error("metro", exc.message_dict.get("metro", exc.messages))
         else:
@@ -179,7 +179,7 @@ class SolutionForm(forms.Form):
     @staticmethod
     def initial_for(solution: Solution) -> dict[str, Any]:
         return {
-            **{name: getattr(solution, name) for name in services.TEXT_FIELDS},
+            **{name: getattr(solution, name) for name in solution_input.TEXT_FIELDS},
             "collection": solution.collection,
             "metro": Metro.objects.filter(pk=solution.metro_id or 0)
             .values_list("code", flat=True)

@@ -102,7 +102,7 @@ class SizeLimited:
 def _store_files(request: HttpRequest, solution: Solution, uploads: list[Any]) -> None:
     for upload in uploads:
         try:
-            services.add_attachment(request.user, solution, upload)
+            services.attachment_add(user=request.user, solution=solution, upload=upload)
         except ValidationError as exc:
             raise ValidationError({"attachments": exc.messages}) from exc
 
@@ -117,7 +117,10 @@ def solution_new(request: HttpRequest, limited: SizeLimited) -> HttpResponse:
         raise PermissionDenied
     form = SolutionForm(request.POST or None, request.FILES or None, user=request.user)
     saved = _save(
-        request, form, limited, lambda: services.create_draft(request.user, form.solution_data())
+        request,
+        form,
+        limited,
+        lambda: services.solution_create(user=request.user, data=form.solution_data()),
     )
     if saved is not None:
         return saved
@@ -138,7 +141,7 @@ def _save(
             solution = write()
             _store_files(request, solution, form.cleaned_data["attachments"])
             if request.POST.get("then") == "submit":
-                services.submit(request.user, solution)
+                services.solution_submit(user=request.user, solution=solution)
     except ValidationError as exc:
         _add_errors(form, exc)
     except (PermissionDenied, services.InvalidTransition) as exc:
@@ -178,7 +181,9 @@ def solution_edit(request: HttpRequest, limited: SizeLimited, slug: str) -> Http
         request,
         form,
         limited,
-        lambda: services.update(request.user, solution, form.solution_data()),
+        lambda: services.solution_update(
+            user=request.user, solution=solution, data=form.solution_data()
+        ),
     )
     if saved is not None:
         return saved
@@ -197,7 +202,7 @@ def attachment_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     solution = _worker_solution(request, slug)
     attachment = get_object_or_404(Attachment, pk=pk, solution=solution)
     try:
-        services.remove_attachment(request.user, attachment)
+        services.attachment_remove(user=request.user, attachment=attachment)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
@@ -322,9 +327,11 @@ def transition(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     comment = form.cleaned_data["comment"]
     try:
         if action == ReviewAction.SUBMIT:
-            services.submit(request.user, solution, comment)
+            services.solution_submit(user=request.user, solution=solution, comment=comment)
         else:
-            services.review(request.user, solution, action, comment)
+            services.solution_review(
+                user=request.user, solution=solution, action=action, comment=comment
+            )
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("You may not do this."))
     except services.InvalidTransition as exc:

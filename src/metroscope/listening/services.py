@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
 from metroscope.exchange.models import Need
-from metroscope.exchange.needs import NeedInput, save_need
+from metroscope.exchange.needs import NeedInput, need_save
 from metroscope.listening import emails
 from metroscope.listening.access import members_for
 from metroscope.listening.audience import audience_members
@@ -255,9 +255,9 @@ def answer_to_need(*, user: Any, answer: Answer, title: str) -> Need:
     if not title.strip():
         raise ValueError(_("Give the need a title: what the member wants to solve."))
     themes = list(tagging.themes.all()) if tagging else []
-    need = save_need(
-        user,
-        NeedInput(
+    need = need_save(
+        user=user,
+        data=NeedInput(
             member=answer.response.member,
             title=title.strip()[:300],
             description=str(answer.value),

@@ -319,7 +319,7 @@ class Rejected(Schema):
 def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
     values = [services.ValueInput(**v.dict()) for v in payload]
     try:
-        result = services.enter_values(request.user, values, kind="api")
+        result = services.observation_enter(user=request.user, values=values, kind="api")
     except ImportRejected as exc:
         return Reply(
             422,
@@ -360,7 +360,9 @@ class ReviewOut(Schema):
 )
 def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
     try:
-        changed = services.review(request.user, payload.ids, payload.status.value)
+        changed = services.observation_review(
+            user=request.user, observation_ids=payload.ids, status=payload.status.value
+        )
     except services.PermissionDenied:
         return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
     return Reply(200, {"changed": changed})

@@ -42,7 +42,7 @@ def group_edit(request: HttpRequest, uid: str | None = None) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
         try:
-            saved = groups.save_group(request.user, data, group)
+            saved = groups.peer_group_save(user=request.user, data=data, group=group)
         except groups.GroupInvalid as exc:
             for field_name, problem in zip(exc.fields, exc.problems, strict=True):
                 form.add_error(field_name, problem)
@@ -78,6 +78,6 @@ def group_detail(request: HttpRequest, uid: str) -> HttpResponse:
 def group_delete(request: HttpRequest, uid: str) -> HttpResponse:
     group = get_object_or_404(PeerGroup, uid=uid, owner=request.user)
     name = group.name
-    group.delete()
+    groups.peer_group_delete(user=request.user, group=group)
     messages.success(request, _("Peer group “%(name)s” deleted.") % {"name": name})
     return redirect("observatory:groups")

@@ -98,7 +98,7 @@ def _validated(data: GroupInput) -> list[int]:
 
 
 @transaction.atomic
-def save_group(user: Any, data: GroupInput, group: PeerGroup | None = None) -> PeerGroup:
+def peer_group_save(*, user: Any, data: GroupInput, group: PeerGroup | None = None) -> PeerGroup:
     """Create a group for `user`, or replace `group` (theirs) with `data`; nothing is written
     when anything is wrong."""
     if group is not None and group.owner_id != user.pk:
@@ -112,6 +112,13 @@ def save_group(user: Any, data: GroupInput, group: PeerGroup | None = None) -> P
     group.save()
     group.metros.set(ids)
     return group
+
+
+@transaction.atomic
+def peer_group_delete(*, user: Any, group: PeerGroup) -> None:
+    if group.owner_id != user.pk:
+        raise PermissionError("only the owner deletes a peer group")
+    group.delete()
 
 
 def groups_of(user: Any) -> list[PeerGroup]:

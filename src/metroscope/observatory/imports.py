@@ -273,10 +273,10 @@ class _Checker:
             )
 
 
-def import_observations(
-    path: Path,
+def observation_import(
     *,
-    user: Any = None,
+    user: Any,
+    path: Path,
     status: str = Status.PUBLISHED,
     source: str | None = None,
     dry_run: bool = False,
@@ -286,8 +286,9 @@ def import_observations(
     max_bytes: int | None = None,
     full: bool = False,
 ) -> ImportResult:
-    """Import a tidy, wide or SDMX-CSV file (CSV or XLSX). Raises ImportRejected, writing
-    nothing, when any row has a problem.
+    """Import a tidy, wide or SDMX-CSV file (CSV or XLSX) for `user` (None: the command line
+    without --user). Raises ImportRejected, writing nothing, when any row has a problem. Who
+    may import which metros is the caller's to say, through `allowed_metros`.
 
     A file imported before, all of whose values are still exactly as that import wrote them,
     is recognised by its hash and not read again (see `unchanged_batch`); `full=True` re-reads
@@ -310,9 +311,9 @@ def import_observations(
         )
     except ImportFileError as exc:
         raise ImportRejected([Problem(exc.row, exc.column, "", exc.reason)], 1) from exc
-    return write_records(
-        parsed.records,
+    return observation_records_write(
         user=user,
+        records=parsed.records,
         status=status,
         source=source,
         dry_run=dry_run,
@@ -382,10 +383,10 @@ def _same_as(
     )
 
 
-def write_records(
-    records: Iterable[RawRecord],
+def observation_records_write(
     *,
-    user: Any = None,
+    user: Any,
+    records: Iterable[RawRecord],
     status: str = Status.PUBLISHED,
     source: str | None = None,
     dry_run: bool = False,
@@ -397,7 +398,10 @@ def write_records(
     file_kind: str = "",
     encoding: str | None = None,
 ) -> ImportResult:
-    """Check and write records from any origin (file, form, API) as one all-or-nothing batch."""
+    """Check and write records from any origin (file, form, API) as one all-or-nothing batch.
+
+    The transaction is the block below rather than a decorator: a dry run rolls it back and
+    still returns the counts it found."""
     if status not in Status.values:
         raise ImportRejected([Problem(None, "status", status, "unknown status")], 1)
     same = None

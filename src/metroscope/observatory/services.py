@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from metroscope.observatory.imports import ImportResult, write_records
+from metroscope.observatory.imports import ImportResult, observation_records_write
 from metroscope.observatory.models import BatchKind, ImportBatch, Metro, Observation, Status
 from metroscope.observatory.parsing import RawRecord
 from metroscope.observatory.writing import StagedRow, write_observations
@@ -41,8 +41,9 @@ def allowed_metros(user: Any) -> set[int] | None:
     )
 
 
-def enter_values(
-    user: Any, values: Iterable[ValueInput], *, kind: str = BatchKind.FORM
+@transaction.atomic
+def observation_enter(
+    *, user: Any, values: Iterable[ValueInput], kind: str = BatchKind.FORM
 ) -> ImportResult:
     """Write values typed by a person. They start provisional until the secretariat reviews
     them. Raises PermissionDenied for someone who may not enter values at all, ImportRejected
@@ -64,9 +65,9 @@ def enter_values(
         )
         for n, v in enumerate(values, start=1)
     ]
-    return write_records(
-        records,
+    return observation_records_write(
         user=user,
+        records=records,
         status=Status.PROVISIONAL,
         allowed_metros=allowed_metros(user),
         kind=kind,
@@ -76,31 +77,31 @@ def enter_values(
 REVIEW_STATUSES = (Status.VALIDATED, Status.PUBLISHED)
 
 
-def review(user: Any, observation_ids: Iterable[int], status: str) -> int:
+@transaction.atomic
+def observation_review(*, user: Any, observation_ids: Iterable[int], status: str) -> int:
     """Validate or publish values (secretariat only). Returns how many changed status."""
     if not user.has_perm("observatory.review_values"):
         raise PermissionDenied
     if status not in REVIEW_STATUSES:
         raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
     chosen = Observation.objects.filter(pk__in=list(observation_ids)).exclude(status=status)
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(kind=BatchKind.REVIEW, user=user, status=status)
-        rows = (
-            StagedRow(
-                n,
-                o.metro_id,
-                o.indicator_id,
-                o.year,
-                o.sex,
-                o.value,
-                o.scale,
-                o.source_id,
-                status,
-                o.note,
-            )
-            for n, o in enumerate(chosen.iterator(), start=1)
+    batch = ImportBatch.objects.create(kind=BatchKind.REVIEW, user=user, status=status)
+    rows = (
+        StagedRow(
+            n,
+            o.metro_id,
+            o.indicator_id,
+            o.year,
+            o.sex,
+            o.value,
+            o.scale,
+            o.source_id,
+            status,
+            o.note,
         )
-        counts = write_observations(rows, batch=batch, user_id=user.pk)
-        batch.rows, batch.updated = counts.rows, counts.updated
-        batch.save()
+        for n, o in enumerate(chosen.iterator(), start=1)
+    )
+    counts = write_observations(rows, batch=batch, user_id=user.pk)
+    batch.rows, batch.updated = counts.rows, counts.updated
+    batch.save()
     return counts.updated

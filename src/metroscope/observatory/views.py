@@ -27,7 +27,7 @@ from metroscope.observatory import (
     services,
 )
 from metroscope.observatory.forms import UploadForm, ValueForm
-from metroscope.observatory.imports import ImportRejected, import_observations
+from metroscope.observatory.imports import ImportRejected, observation_import
 from metroscope.observatory.models import (
     AreaKind,
     BatchKind,
@@ -227,7 +227,7 @@ def enter_value(request: HttpRequest) -> HttpResponse:
             note=data["note"],
         )
         try:
-            services.enter_values(request.user, [value])
+            services.observation_enter(user=request.user, values=[value])
         except ImportRejected as exc:
             for problem in exc.problems:
                 field = problem.column if problem.column in form.fields else None
@@ -291,9 +291,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
         }
         context["upload_name"] = upload.name
         try:
-            context["preview"] = import_observations(
-                UPLOAD_DIR / stored,
+            context["preview"] = observation_import(
                 user=user,
+                path=UPLOAD_DIR / stored,
                 status=status,
                 source=source,
                 dry_run=True,
@@ -315,9 +315,9 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
         messages.error(request, _("The uploaded file has expired; please upload it again."))
         return redirect("observatory:import")
     try:
-        result = import_observations(
-            path,
+        result = observation_import(
             user=request.user,
+            path=path,
             status=token["status"] if staff else Status.PROVISIONAL,
             source=token["source"],
             filename=token["name"],
@@ -355,7 +355,9 @@ def review_page(request: HttpRequest) -> HttpResponse:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         status = request.POST.get("action", "")
         if ids and status in services.REVIEW_STATUSES:
-            changed = services.review(request.user, ids, status)
+            changed = services.observation_review(
+                user=request.user, observation_ids=ids, status=status
+            )
             messages.success(
                 request,
                 _("%(count)s value(s) marked %(status)s.")

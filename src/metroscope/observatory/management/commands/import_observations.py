@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from metroscope.observatory.imports import ImportRejected, import_observations
+from metroscope.observatory.imports import ImportRejected, observation_import
 from metroscope.observatory.models import Status
 
 
@@ -57,9 +57,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             with console.status(f"Reading and checking {path.name} …"):
-                result = import_observations(
-                    path,
+                result = observation_import(
                     user=user,
+                    path=path,
                     status=options["status"],
                     source=options["source"],
                     dry_run=options["dry_run"],
