@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from metroscope.accountability.activities.api import router as accountability_router
-from metroscope.accountability.people.api import router as people_router
+from metroscope.accountability.api import router as accountability_router
 from metroscope.awards.api import router as awards_router
 from metroscope.community.api import router as community_router
 from metroscope.exchange.api import router as exchange_router
@@ -31,7 +30,6 @@ api = NinjaAPI(
 api.add_router("", members_router)
 api.add_router("", plan_router)
 api.add_router("", accountability_router)
-api.add_router("", people_router)
 api.add_router("", observatory_router)
 api.add_router("", exchange_router)
 api.add_router("", attachment_router)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from lxml import etree
 
+from metroscope.accountability.activities import accounts as activity_accounts_module
 from metroscope.accountability.activities import iati
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.ledger import rates
@@ -66,7 +67,7 @@ def test_a_refund_with_its_reason_nets_on_the_activity(staff, activity):
     assert refund.reason == "Refund of the hotel deposit"
     assert refund.amount_eur == Decimal("-234.50")
     assert refund.history.latest().history_user == staff
-    money = accounts.activity_accounts(activity=activity)
+    money = activity_accounts_module.activity_accounts(activity=activity)
     assert money.actual_eur == Decimal("1000.06")  # 1234.56 − 234.50
 
 
@@ -75,7 +76,7 @@ def test_a_refund_in_another_currency_converts_like_the_expense(staff, activity)
     back = spend(staff, activity, "-1000.00", currency="USD", reason="Flight cancelled")
     # Same date, same ECB rate: 1 EUR = 1.0991 USD on 15 March 2022, so 909.84 each way.
     assert (paid.amount_eur, back.amount_eur) == (Decimal("909.84"), Decimal("-909.84"))
-    assert accounts.activity_accounts(activity=activity).actual_eur == 0
+    assert activity_accounts_module.activity_accounts(activity=activity).actual_eur == 0
 
 
 @pytest.mark.parametrize("reason", ["", "  "])

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
+from metroscope.accountability.activities import accounts as activity_accounts_module
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.carbon import services as carbon_services
 from metroscope.accountability.carbon.models import Trip
-from metroscope.accountability.ledger import selectors as accounts
 from metroscope.accountability.ledger import services as ledger_services
 from metroscope.accountability.ledger.models import BudgetLine, Expense
 from tests.conftest import client_for
@@ -118,7 +118,9 @@ def test_staff_edit_a_budget_line_and_the_budget_follows(staff, rows):
         staff,
         "budget line edited",
     )
-    assert accounts.activity_accounts(activity=rows["activity"]).budget_eur == Decimal("3250.50")
+    assert activity_accounts_module.activity_accounts(
+        activity=rows["activity"]
+    ).budget_eur == Decimal("3250.50")
 
 
 def test_a_budget_line_cannot_take_the_place_of_another(staff, rows):
@@ -176,7 +178,7 @@ def test_deleting_an_expense_asks_first_then_is_audited(staff, rows):
         staff,
         "expense deleted",
     )
-    assert accounts.activity_accounts(activity=rows["activity"]).actual_eur == 0
+    assert activity_accounts_module.activity_accounts(activity=rows["activity"]).actual_eur == 0
 
 
 # --- trips -----------------------------------------------------------------------------------
@@ -184,14 +186,14 @@ def test_deleting_an_expense_asks_first_then_is_audited(staff, rows):
 
 def test_staff_edit_a_trip_and_its_emissions_change(staff, rows):
     activity = rows["activity"]
-    before = accounts.activity_accounts(activity=activity).kg_co2e
+    before = activity_accounts_module.activity_accounts(activity=activity).kg_co2e
     assert before > 0
     page = client_for(staff).get(url(rows, "trip", "edit")).content.decode()
     assert 'value="Barcelona"' in page
     data = {**POSTS["trip"], "mode": "air", "cabin_class": "economy", "passengers": "3"}
     data["round_trip"] = "on"
     assert client_for(staff).post(url(rows, "trip", "edit"), data).status_code == 302
-    after = accounts.activity_accounts(activity=activity).kg_co2e
+    after = activity_accounts_module.activity_accounts(activity=activity).kg_co2e
     assert after == pytest.approx(before * 3)  # three passengers instead of one
     trip = Trip.objects.get(pk=rows["trip"].pk)
     assert (trip.origin, trip.destination) == ("Barcelona", "Seoul")

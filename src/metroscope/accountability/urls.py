@@ -6,9 +6,10 @@ from django.urls import path
 
 from metroscope.accountability.activities import edit_views as activity_views
 from metroscope.accountability.activities import views as accountability
+from metroscope.accountability.carbon import views as carbon_views
 from metroscope.accountability.dashboards import views as dashboard_views
-from metroscope.accountability.ledger import pages as accounts_views
-from metroscope.accountability.ledger import views as ledger_views
+from metroscope.accountability.ledger import row_views as ledger_views
+from metroscope.accountability.ledger import views as money_views
 from metroscope.accountability.people import views as people_views
 from metroscope.accountability.report import views as report_views
 from metroscope.accountability.risks import views as register_views
@@ -42,8 +43,8 @@ urlpatterns = [
             ("delete", ledger_views.row_delete, f"{kind}_delete"),
         )
     ),
-    path("money/", accounts_views.money_page, name="money"),
-    path("carbon/", accounts_views.carbon_page, name="carbon"),
+    path("money/", money_views.money_page, name="money"),
+    path("carbon/", carbon_views.carbon_page, name="carbon"),
     path("matrix/", dashboard_views.matrix_page, name="matrix"),
     path("engagement/", dashboard_views.engagement_page, name="engagement"),
     path("report/", report_views.report_page, name="report"),

@@ -1,7 +1,6 @@
 """API v1 for work plans and activities (read-only; staff write in the admin)."""
 
 import datetime as dt
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -10,8 +9,6 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.activities.models import Activity, WorkPlan
-from metroscope.accountability.ledger import analytics as money
-from metroscope.accountability.ledger import selectors as accounts
 from metroscope.members.models import Member
 
 router = Router(tags=["accountability"])
@@ -168,158 +165,3 @@ def get_activity(request: HttpRequest, activity_id: int) -> Activity:
     if activity is None:
         raise Http404("No such activity.")
     return activity
-
-
-class MixRowOut(Schema):
-    kind: str
-    amount_eur: float
-    share: float
-
-
-class YearMixOut(Schema):
-    year: int
-    total_eur: float
-    largest_share: float
-    hhi: float
-    sources: list[MixRowOut]
-
-
-class BudgetRowOut(Schema):
-    key: str
-    budget_eur: float
-    actual_eur: float
-    variance_eur: float
-    execution: float | None
-
-
-class FeeTotalsOut(Schema):
-    year: int
-    members: int
-    due_eur: float
-    paid_eur: float
-    paid_in_full: int
-
-
-class MoneyOut(Schema):
-    year: int | None
-    illustrative: bool
-    funding: list[YearMixOut]
-    by_action_line: list[BudgetRowOut]
-    by_axis: list[BudgetRowOut]
-    fees: list[FeeTotalsOut]
-
-
-def _budget_rows(rows: list[money.BudgetRow]) -> list[dict[str, Any]]:
-    return [
-        {
-            "key": r.key,
-            "budget_eur": float(r.budget_eur),
-            "actual_eur": float(r.actual_eur),
-            "variance_eur": float(r.variance_eur),
-            "execution": r.execution,
-        }
-        for r in rows
-    ]
-
-
-@router.get(
-    "/plan/money",
-    response=MoneyOut,
-    summary="Money of the plan: funding mix, HHI, budget vs actual, fee totals",
-)
-def plan_money(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
-    overview = accounts.money_overview(year=year)
-    return {
-        "year": year,
-        "illustrative": overview.illustrative,
-        "funding": [
-            {
-                "year": m.year,
-                "total_eur": float(m.total_eur),
-                "largest_share": m.largest_share,
-                "hhi": m.hhi,
-                "sources": [
-                    {"kind": r.kind, "amount_eur": float(r.amount_eur), "share": r.share}
-                    for r in m.rows
-                ],
-            }
-            for m in overview.mix
-        ],
-        "by_action_line": _budget_rows(overview.by_line),
-        "by_axis": _budget_rows(overview.by_axis),
-        "fees": [
-            {
-                "year": y,
-                "members": t.members,
-                "due_eur": float(t.due_eur),
-                "paid_eur": float(t.paid_eur),
-                "paid_in_full": t.paid_in_full,
-            }
-            for y, t in overview.fees.items()
-        ],
-    }
-
-
-class YearEmissionsOut(Schema):
-    year: int
-    kg_co2e: float
-    change_from_baseline: float | None
-    target_path_kg: float | None
-
-
-class LineEmissionsOut(Schema):
-    action_line: str
-    kg_co2e: float
-
-
-class SavingOut(Schema):
-    activity_id: int
-    title: str
-    kg_co2e_avoided: float
-
-
-class CarbonOut(Schema):
-    year: int | None
-    illustrative: bool
-    baseline_year: int
-    target_year: int
-    reduction: float
-    trips: int
-    trips_without_factor: int
-    passenger_km: float
-    by_year: list[YearEmissionsOut]
-    by_action_line: list[LineEmissionsOut]
-    online_savings: list[SavingOut]
-
-
-@router.get(
-    "/plan/carbon",
-    response=CarbonOut,
-    summary="Travel emissions: per year against the target, per action line, online savings",
-)
-def plan_carbon(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
-    overview = accounts.carbon_overview(year=year)
-    return {
-        "year": year,
-        "illustrative": overview.illustrative,
-        "baseline_year": overview.target.baseline_year,
-        "target_year": overview.target.target_year,
-        "reduction": overview.target.reduction,
-        "trips": overview.trips,
-        "trips_without_factor": overview.uncovered,
-        "passenger_km": overview.passenger_km,
-        "by_year": [
-            {
-                "year": r.year,
-                "kg_co2e": r.kg_co2e,
-                "change_from_baseline": r.change,
-                "target_path_kg": r.allowed_kg,
-            }
-            for r in overview.by_year
-        ],
-        "by_action_line": [{"action_line": k, "kg_co2e": v} for k, v in overview.by_line.items()],
-        "online_savings": [
-            {"activity_id": a.pk, "title": a.title, "kg_co2e_avoided": kg}
-            for a, kg in overview.savings
-        ],
-    }

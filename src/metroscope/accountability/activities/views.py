@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from metroscope.accountability import access
+from metroscope.accountability.activities import accounts as activity_accounts_module
 from metroscope.accountability.activities import analytics as progress
 from metroscope.accountability.activities import iati, selectors
 from metroscope.accountability.activities.models import (
@@ -16,7 +17,6 @@ from metroscope.accountability.activities.models import (
     GenderMarker,
     WorkPlan,
 )
-from metroscope.accountability.ledger import selectors as accounts
 from metroscope.core.paging import Pager, paginate
 from metroscope.core.panels import render_panels
 from metroscope.members.models import Member
@@ -90,7 +90,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(pk=pk)
     if activity is None:
         raise Http404
-    money = accounts.activity_accounts(activity=activity)
+    money = activity_accounts_module.activity_accounts(activity=activity)
     show_expenses = access.can_view_expense_lines(request.user)
     if show_expenses:
         money.expenses = paginate(

@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.aggregates import Cents, euros
 from metroscope.accountability.carbon import analytics as carbon
+from metroscope.accountability.carbon import selectors as carbon_selectors
 from metroscope.accountability.dashboards.selectors import dates_in
 from metroscope.accountability.ledger import analytics as money
 from metroscope.accountability.ledger import selectors as accounts
@@ -148,7 +149,7 @@ class Carbon:
 
 def travel(years: list[int]) -> Carbon:
     """Emissions of every year (for the path from the baseline), detailed for the years."""
-    table = accounts.trip_emissions()
+    table = carbon_selectors.trip_emissions()
     outs = [out for _trip, out in table]
     chosen = [(t, o) for t, o in table if o.trip.year in years]
     objects = Activity.objects.select_related("work_plan").in_bulk({t[0] for t, _ in chosen})
@@ -157,8 +158,8 @@ def travel(years: list[int]) -> Carbon:
         row = per.setdefault(trip[0], CarbonRow(objects[trip[0]]))
         row.trips += 1
         row.kg_co2e += out.kg_co2e or 0.0
-    target = accounts.carbon_target()
-    overview = accounts.carbon_overview(year=None)
+    target = carbon_selectors.carbon_target()
+    overview = carbon_selectors.carbon_overview(year=None)
     return Carbon(
         by_year=carbon.against_target(carbon.totals(outs, "year"), target),
         by_line=dict(sorted(carbon.totals([o for _, o in chosen], "line").items())),

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from metroscope.accountability.activities import analytics as progress
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.activities.models import ActivityStatus
+from metroscope.accountability.carbon import charts as carbon_charts
 from metroscope.accountability.dashboards import analytics as dashboards
 from metroscope.accountability.dashboards import charts
 from metroscope.accountability.dashboards import selectors as dashboard_selectors
+from metroscope.accountability.ledger import charts as ledger_charts
 from metroscope.accountability.ledger import selectors as accounts
 from metroscope.accountability.ledger.models import FundingKind, SpendCategory
 from metroscope.accountability.people import charts as register_charts
@@ -171,7 +173,7 @@ def funding(scope: Scope) -> dict[str, Any]:
     return {
         "funding": data,
         "kinds": dict(FundingKind.choices),
-        "chart": scope.svg(charts.funding_mix_chart(data.mix)) if data.mix else "",
+        "chart": scope.svg(ledger_charts.funding_mix_chart(data.mix)) if data.mix else "",
     }
 
 
@@ -180,7 +182,7 @@ def travel(scope: Scope) -> dict[str, Any]:
     return {
         "carbon": data,
         "labels": accounts.plan_labels(),
-        "chart": scope.svg(charts.emissions_chart(data.by_year)) if data.by_year else "",
+        "chart": scope.svg(carbon_charts.emissions_chart(data.by_year)) if data.by_year else "",
     }
 
 
