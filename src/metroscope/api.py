@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from metroscope.awards.api import router as awards_router
 from metroscope.community.api import router as community_router
+from metroscope.events.api import router as events_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
@@ -16,7 +17,6 @@ from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.accountability.api import router as accountability_router
 from metroscope.plan.accountability.people_api import router as people_router
 from metroscope.plan.api import router as plan_router
-from metroscope.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Metroscope API",
@@ -37,7 +37,7 @@ api.add_router("", exchange_router)
 api.add_router("", attachment_router)
 api.add_router("", needs_router)
 api.add_router("", listening_router)
-api.add_router("", programs_router)
+api.add_router("", events_router)
 api.add_router("", awards_router)
 api.add_router("", community_router)
 

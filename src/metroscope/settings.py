@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "metroscope.observatory",
     "metroscope.exchange",
     "metroscope.listening",
-    "metroscope.programs",
+    "metroscope.events",
     "metroscope.awards",
     "metroscope.community",
     "metroscope.portal",
@@ -169,7 +169,7 @@ METROSCOPE_SECRETARIAT_APPS = [
     "observatory",
     "exchange",
     "listening",
-    "programs",
+    "events",
     "awards",
 ]
 

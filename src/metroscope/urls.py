@@ -25,7 +25,7 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("metroscope.observatory.urls")),
     path("exchange/", include("metroscope.exchange.urls")),
     path("listening/", include("metroscope.listening.urls")),
-    path("programs/", include("metroscope.programs.urls")),
+    path("programs/", include("metroscope.events.urls")),
     path("community/", include("metroscope.community.urls")),
     path("awards/", include("metroscope.awards.urls")),
     path(
