@@ -155,7 +155,7 @@ def test_member_engagement_counts_and_dates(busy):
     }
     events = next(s for s in view.sections if s.kind == "events")
     assert events.items[0].detail == "2 people attended"
-    assert events.items[0].url.startswith("/programs/events/")
+    assert events.items[0].url.startswith("/events/")
     assert view.last_contact == TODAY
     assert view.engaged
 

@@ -46,10 +46,10 @@ def test_register_attend_and_download_the_certificate(page: Page):
     ana.save()
     make_user("staff", ("secretariat", ""))
 
-    page.goto("/programs/events/")
+    page.goto("/events/")
     assert_accessible(page)
     sign_in(page, "ana")
-    page.goto("/programs/events/")
+    page.goto("/events/")
     page.get_by_role("link", name="Training on metropolitan mobility").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Training on metropolitan mobility")
     expect(page.get_by_text("Dr. Ada Rivera")).to_be_visible()
@@ -88,7 +88,7 @@ def test_register_attend_and_download_the_certificate(page: Page):
     sign_out(page)
 
     sign_in(page, "ana")
-    page.goto("/es/programs/registrations/")
+    page.goto("/es/events/registrations/")
     assert_accessible(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Descargar el certificado de asistencia (PDF)").click()

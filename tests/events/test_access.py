@@ -51,7 +51,7 @@ def test_who_sees_which_registration_in_the_api(request, regs, persona, sees_min
 def test_who_may_cancel_a_registration(request, regs, persona, status):
     _event, mine, _theirs = regs
     user = request.getfixturevalue(persona)
-    response = client_for(user).post(f"/programs/registrations/{mine.pk}/cancel/")
+    response = client_for(user).post(f"/events/registrations/{mine.pk}/cancel/")
     assert response.status_code == status
     mine.refresh_from_db()
     assert (mine.status == "cancelled") == (status == 302)
@@ -77,14 +77,14 @@ def test_an_officer_cannot_cancel_anothers_registration_in_the_api(regs, officer
 def test_only_staff_open_an_events_registrations(request, regs, persona, status):
     event, _mine, _theirs = regs
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
-    response = client_for(user).get(f"/programs/events/{event.pk}/registrations/")
+    response = client_for(user).get(f"/events/{event.pk}/registrations/")
     assert response.status_code == status
 
 
 def test_an_officer_cannot_mark_attendance_by_posting(regs, officer_barcelona):
     event, mine, _ = regs
     response = client_for(officer_barcelona).post(
-        f"/programs/events/{event.pk}/registrations/", {"attended": [mine.pk]}
+        f"/events/{event.pk}/registrations/", {"attended": [mine.pk]}
     )
     assert response.status_code == 403
     mine.refresh_from_db()
@@ -93,7 +93,7 @@ def test_an_officer_cannot_mark_attendance_by_posting(regs, officer_barcelona):
 
 def test_the_staff_page_lists_every_registration(regs, staff):
     event, mine, theirs = regs
-    body = client_for(staff).get(f"/programs/events/{event.pk}/registrations/").content.decode()
+    body = client_for(staff).get(f"/events/{event.pk}/registrations/").content.decode()
     assert mine.name in body
     assert theirs.name in body
 
@@ -101,5 +101,5 @@ def test_the_staff_page_lists_every_registration(regs, staff):
 def test_another_persons_certificate_is_not_found(regs, officer_seoul, staff):
     event, mine, _ = regs
     services.attendance_mark(actor=staff, event=event, attended=[mine.pk])
-    response = client_for(officer_seoul).get(f"/programs/registrations/{mine.pk}/certificate.pdf")
+    response = client_for(officer_seoul).get(f"/events/registrations/{mine.pk}/certificate.pdf")
     assert response.status_code == 404

@@ -37,7 +37,7 @@ def test_events_are_public_in_the_api_as_on_the_pages(request, held, persona):
     client = client_for(persona_user(request, persona))
     assert client.get("/api/v1/events").status_code == 200
     assert client.get(f"/api/v1/events/{event.pk}").json()["confirmed"] == 1
-    assert client.get(f"/programs/events/{event.pk}/").status_code == 200
+    assert client.get(f"/events/{event.pk}/").status_code == 200
 
 
 # persona → (lists it, cancel: API status, page status)
@@ -65,7 +65,7 @@ def test_who_lists_and_cancels_a_registration(request, held, persona):
     reg.refresh_from_db()
     assert (reg.status == "cancelled") is (api_status == 200)
     if api_status != 200:  # the page refuses alike
-        page = client.post(f"/programs/registrations/{reg.pk}/cancel/")
+        page = client.post(f"/events/registrations/{reg.pk}/cancel/")
         assert page.status_code == page_status
         reg.refresh_from_db()
         assert reg.status == "confirmed"
@@ -121,7 +121,7 @@ def test_who_gives_feedback_and_reads_the_certificate(request, held, persona, st
     if certificate == 200:
         assert pdf["Content-Type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF-")
-    assert client.get(f"/programs/registrations/{reg.pk}/certificate.pdf").status_code == page
+    assert client.get(f"/events/registrations/{reg.pk}/certificate.pdf").status_code == page
 
 
 def test_feedback_once_and_only_by_a_confirmed_participant(held, officer_barcelona):

@@ -20,7 +20,7 @@ def parse(response) -> list:
 
 def test_an_events_calendar_has_its_sessions():
     event = make_event(sessions=2)
-    items = parse(Client().get(f"/programs/events/{event.pk}/calendar.ics"))
+    items = parse(Client().get(f"/events/{event.pk}/calendar.ics"))
     assert len(items) == 2
     sessions = list(event.sessions.order_by("starts_at"))
     first = items[0]
@@ -28,13 +28,13 @@ def test_an_events_calendar_has_its_sessions():
     assert first.decoded("dtstart") == sessions[0].starts_at
     assert first.decoded("dtend") == sessions[0].ends_at
     assert str(first["location"]) == "Room 2, https://meet.example.org/room-2"
-    assert str(first["url"]).endswith(f"/programs/events/{event.pk}/")
+    assert str(first["url"]).endswith(f"/events/{event.pk}/")
     assert str(first["uid"]) == f"session-{sessions[0].pk}@testserver"
 
 
 def test_an_event_without_sessions_spans_its_days():
     event = make_event(sessions=0)
-    (item,) = parse(Client().get(f"/programs/events/{event.pk}/calendar.ics"))
+    (item,) = parse(Client().get(f"/events/{event.pk}/calendar.ics"))
     start = event.activity.start_date
     assert item.decoded("dtstart") == start
     assert item.decoded("dtend") == start + dt.timedelta(days=2)  # end date is exclusive
@@ -44,7 +44,7 @@ def test_an_event_without_sessions_spans_its_days():
 def test_the_list_calendar_follows_the_filters():
     training = make_event(type="training", sessions=1)
     make_event(type="event", sessions=1)
-    everything = parse(Client().get("/programs/events/calendar.ics"))
-    trainings = parse(Client().get("/programs/events/calendar.ics?type=training"))
+    everything = parse(Client().get("/events/calendar.ics"))
+    trainings = parse(Client().get("/events/calendar.ics?type=training"))
     assert len(everything) == 2
     assert [str(i["summary"]).split(" — ")[0] for i in trainings] == [training.title]

@@ -54,7 +54,7 @@ def test_the_certificate_is_in_the_attendees_language(language, heading, phrase)
     written = DATES[language].format(
         d=start.day, m=MONTHS[language].split()[start.month - 1], y=start.year
     )
-    response = client_for(reg.user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+    response = client_for(reg.user).get(f"/events/registrations/{reg.pk}/certificate.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
@@ -70,7 +70,7 @@ def test_no_certificate_before_attendance_is_recorded():
     reg = services.registration_create(actor=user, event=make_event(), language="en")
     with pytest.raises(NoCertificate, match="attendance is recorded"):
         certificate_pdf(reg)
-    response = client_for(user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+    response = client_for(user).get(f"/events/registrations/{reg.pk}/certificate.pdf")
     assert response.status_code == 302
 
 
@@ -84,4 +84,4 @@ def test_the_certificate_links_to_the_event_at_the_site_url(settings):
     settings.METROSCOPE_SITE_URL = "https://metroscope.example.org"
     reg = attended("es")
     text = "".join(text_of(certificate_pdf(reg)).split())
-    assert f"https://metroscope.example.org/es/programs/events/{reg.event_id}/" in text
+    assert f"https://metroscope.example.org/es/events/{reg.event_id}/" in text

@@ -81,7 +81,7 @@ def test_the_staff_page_names_the_counts_in_the_readers_language(officer_barcelo
     )
     services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
     make_speaker(event, gender="male")
-    body = client_for(staff).get(f"/fr/programs/events/{event.pk}/registrations/").content.decode()
+    body = client_for(staff).get(f"/fr/events/{event.pk}/registrations/").content.decode()
     counts = body.split('id="counts-h"', 1)[1]
     for label in ("Femme : 1", "Représentant politique : 1", "Barcelona (city) : 1"):
         assert label.replace(" : ", ": ") in counts, label

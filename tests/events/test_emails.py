@@ -100,7 +100,7 @@ def test_every_event_email_in_the_registrations_language(commit, language):
     # cancellation is hers again); the other's cancellation went to the other alone
     assert len(to_ana) == 5
     assert [m.to for m in mail.outbox if m not in to_ana] == [["first@example.org"]]
-    page = f"{SITE}{PREFIX[language]}/programs/events/{event.pk}/"
+    page = f"{SITE}{PREFIX[language]}/events/{event.pk}/"
     for kind, (subject_words, body_words) in {k: v[language] for k, v in EXPECTED.items()}.items():
         matches = [m for m in to_ana if subject_words in m.subject]
         assert matches, (kind, [m.subject for m in to_ana])
@@ -110,7 +110,7 @@ def test_every_event_email_in_the_registrations_language(commit, language):
         assert page in message.body, (kind, message.body)
         assert "&" not in message.body.replace("&amp;", "")  # plain text, nothing escaped
     certificate = [m for m in to_ana if EXPECTED["certificate"][language][0] in m.subject][0]
-    assert f"{SITE}{PREFIX[language]}/programs/registrations/{reg.pk}/certificate.pdf" in (
+    assert f"{SITE}{PREFIX[language]}/events/registrations/{reg.pk}/certificate.pdf" in (
         certificate.body
     )
     assert reg_again.status == "confirmed"
@@ -214,7 +214,7 @@ def test_the_certificate_email_is_sent_once_per_registration_and_logged(commit, 
     assert commit(services.certificate_announce, actor=staff, registration=reg) is None
     assert len(mail.outbox) == 1
     for _time in range(2):
-        response = client_for(reg.user).get(f"/programs/registrations/{reg.pk}/certificate.pdf")
+        response = client_for(reg.user).get(f"/events/registrations/{reg.pk}/certificate.pdf")
         assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
 
 

@@ -18,11 +18,11 @@ def test_the_list_shows_upcoming_and_past_in_three_languages():
     coming = make_event(title="Coming training")
     gone = make_event(days_ahead=-40, title="Gone training")
     for prefix, heading in (("", "Upcoming"), ("/fr", "À venir"), ("/es", "Próximos")):
-        body = Client().get(f"{prefix}/programs/events/").content.decode()
+        body = Client().get(f"{prefix}/events/").content.decode()
         assert heading in body
         assert coming.title in body
         assert gone.title in body
-    upcoming = Client().get("/programs/events/?when=upcoming").content.decode()
+    upcoming = Client().get("/events/?when=upcoming").content.decode()
     assert coming.title in upcoming
     assert gone.title not in upcoming
 
@@ -30,9 +30,9 @@ def test_the_list_shows_upcoming_and_past_in_three_languages():
 def test_the_list_filters_by_type_and_language():
     training = make_event(type="training", languages="es", title="Formación")
     event = make_event(type="event", languages="en", title="Congress")
-    body = Client().get("/programs/events/?type=training").content.decode()
+    body = Client().get("/events/?type=training").content.decode()
     assert (training.title in body, event.title in body) == (True, False)
-    body = Client().get("/programs/events/?language=en").content.decode()
+    body = Client().get("/events/?language=en").content.decode()
     assert (training.title in body, event.title in body) == (False, True)
 
 
@@ -40,9 +40,9 @@ def test_the_list_runs_a_fixed_number_of_queries(django_assert_num_queries):
     for i in range(3):
         make_event(title=f"Pinned {i}", sessions=2)
     client = Client()
-    client.get("/programs/events/")  # warm caches (content types, session)
+    client.get("/events/")  # warm caches (content types, session)
     with django_assert_num_queries(3):  # years, events with counts, their sessions
-        response = client.get("/programs/events/")
+        response = client.get("/events/")
     assert response.status_code == 200
 
 
@@ -53,16 +53,16 @@ def test_the_event_page_runs_a_fixed_number_of_queries(django_assert_num_queries
     user = make_user("ana")
     services.registration_create(actor=user, event=event, language="en")
     client = client_for(user)
-    client.get(f"/programs/events/{event.pk}/")
+    client.get(f"/events/{event.pk}/")
     with django_assert_num_queries(8):  # event, sessions, speakers, auth, own, contacts, role
-        response = client.get(f"/programs/events/{event.pk}/")
+        response = client.get(f"/events/{event.pk}/")
     assert "Speaker 2" in response.content.decode()
 
 
 def test_register_through_the_page_then_join_the_waiting_list():
     event = make_event(capacity=1)
     ana, ben = client_for(make_user("ana")), client_for(make_user("ben"))
-    url = f"/programs/events/{event.pk}/register/"
+    url = f"/events/{event.pk}/register/"
     ok = ana.post(url, {"who": "me", "language": "en", "gender": "female"}, follow=True)
     assert "the place is confirmed" in ok.content.decode()
     again = ana.post(url, {"who": "me", "language": "en"}, follow=True)
@@ -78,7 +78,7 @@ def test_feedback_through_the_page_once():
     user = make_user("ana")
     reg = services.registration_create(actor=user, event=event, language="en")
     client = client_for(user)
-    url = f"/programs/registrations/{reg.pk}/feedback/"
+    url = f"/events/registrations/{reg.pk}/feedback/"
     client.post(url, {"rating": "5", "comment": "Great"})
     second = client.post(url, {"rating": "1"}, follow=True)
     assert "once each" in second.content.decode()
@@ -87,9 +87,9 @@ def test_feedback_through_the_page_once():
 
 def test_an_anonymous_visitor_is_asked_to_sign_in():
     event = make_event()
-    body = Client().get(f"/programs/events/{event.pk}/").content.decode()
+    body = Client().get(f"/events/{event.pk}/").content.decode()
     assert "Sign in to register." in body
-    assert Client().post(f"/programs/events/{event.pk}/register/").status_code == 302
+    assert Client().post(f"/events/{event.pk}/register/").status_code == 302
 
 
 def test_an_events_activity_page_leads_to_its_registrations():
@@ -105,10 +105,10 @@ def test_an_events_activity_page_leads_to_its_registrations():
     html = Client().get(page).content.decode()
     panel = html.split('data-testid="activity-event"', 1)[1].split("</section>", 1)[0]
     assert "1 of 3 places taken" in panel
-    assert f'href="/programs/events/{event.pk}/"' in panel
+    assert f'href="/events/{event.pk}/"' in panel
     assert "/registrations/" not in panel
     staff_html = client_for(staff).get(page).content.decode()
-    assert f'href="/programs/events/{event.pk}/registrations/"' in staff_html
+    assert f'href="/events/{event.pk}/registrations/"' in staff_html
     fr = Client().get(f"/fr{page}").content.decode()
     assert "1 sur 3 places prises" in fr
 

@@ -6,12 +6,12 @@ from metroscope.events import staff_views, views
 
 app_name = "events"
 urlpatterns = [
-    path("events/", views.event_list, name="events"),
-    path("events/calendar.ics", views.events_ics, name="events_ics"),
-    path("events/<int:pk>/", views.event_detail, name="event"),
-    path("events/<int:pk>/calendar.ics", views.event_ics, name="event_ics"),
-    path("events/<int:pk>/register/", views.register, name="register"),
-    path("events/<int:pk>/registrations/", staff_views.registrations, name="registrations"),
+    path("", views.event_list, name="events"),
+    path("calendar.ics", views.events_ics, name="events_ics"),
+    path("<int:pk>/", views.event_detail, name="event"),
+    path("<int:pk>/calendar.ics", views.event_ics, name="event_ics"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/registrations/", staff_views.registrations, name="registrations"),
     path("registrations/", views.my_registrations, name="my_registrations"),
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/feedback/", views.feedback, name="feedback"),
