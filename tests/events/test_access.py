@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def regs(officer_barcelona, officer_seoul):
     event = make_event(capacity=5)
-    mine = services.registration_create(actor=officer_barcelona, event=event, language="en")
-    theirs = services.registration_create(actor=officer_seoul, event=event, language="en")
+    mine = services.registration_create(user=officer_barcelona, event=event, language="en")
+    theirs = services.registration_create(user=officer_seoul, event=event, language="en")
     return event, mine, theirs
 
 
@@ -100,6 +100,6 @@ def test_the_staff_page_lists_every_registration(regs, staff):
 
 def test_another_persons_certificate_is_not_found(regs, officer_seoul, staff):
     event, mine, _ = regs
-    services.attendance_mark(actor=staff, event=event, attended=[mine.pk])
+    services.attendance_mark(user=staff, event=event, attended=[mine.pk])
     response = client_for(officer_seoul).get(f"/events/registrations/{mine.pk}/certificate.pdf")
     assert response.status_code == 404

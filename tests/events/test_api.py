@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_events_are_listed_with_places_and_sessions():
     event = make_event(capacity=3, languages="en,es")
-    services.registration_create(actor=make_user("a"), event=event, language="es")
+    services.registration_create(user=make_user("a"), event=event, language="es")
     past = make_event(days_ahead=-30, title="A past training")
     data = Client().get("/api/v1/events?when=upcoming").json()
     (row,) = [r for r in data if r["id"] == event.pk]

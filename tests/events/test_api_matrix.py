@@ -26,7 +26,7 @@ def held(officer_barcelona):
     event = make_event(capacity=5)
     contact = make_contact(BARCELONA, email="ana@example.org")
     reg = services.registration_create(
-        actor=officer_barcelona, event=event, language="es", contact=contact
+        user=officer_barcelona, event=event, language="es", contact=contact
     )
     return event, reg
 
@@ -109,7 +109,7 @@ AFTER = {
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_gives_feedback_and_reads_the_certificate(request, held, persona, staff):
     event, reg = held
-    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    services.attendance_mark(user=staff, event=event, attended=[reg.pk])
     user = staff if persona == "staff" else persona_user(request, persona)
     client = client_for(user)
     feedback, certificate, page = AFTER[persona]
@@ -143,7 +143,7 @@ def test_the_certificate_is_announced_in_the_list_once_attended(held, officer_ba
     refused = client.get(f"/api/v1/registrations/{reg.pk}/certificate")
     assert refused.status_code == 400
     assert "attendance is recorded" in refused.json()["detail"]
-    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    services.attendance_mark(user=staff, event=event, attended=[reg.pk])
     (row,) = client.get("/api/v1/registrations").json()
     assert row["certificate"].endswith(f"/api/v1/registrations/{reg.pk}/certificate")
     assert client.get(row["certificate"]).status_code == 200

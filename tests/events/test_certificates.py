@@ -25,8 +25,8 @@ def attended(language: str, *, type: str = "training"):
     user.first_name, user.last_name = "Ana", "García"
     user.save()
     event = make_event(type=type)
-    reg = services.registration_create(actor=user, event=event, language=language)
-    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    reg = services.registration_create(user=user, event=event, language=language)
+    services.attendance_mark(user=staff, event=event, attended=[reg.pk])
     reg.refresh_from_db()
     return reg
 
@@ -67,7 +67,7 @@ def test_the_certificate_is_in_the_attendees_language(language, heading, phrase)
 
 def test_no_certificate_before_attendance_is_recorded():
     user = make_user("ana")
-    reg = services.registration_create(actor=user, event=make_event(), language="en")
+    reg = services.registration_create(user=user, event=make_event(), language="en")
     with pytest.raises(NoCertificate, match="attendance is recorded"):
         certificate_pdf(reg)
     response = client_for(user).get(f"/events/registrations/{reg.pk}/certificate.pdf")

@@ -71,7 +71,7 @@ def test_simultaneous_registrations_never_go_over_capacity():
             user = get_user_model().objects.get(pk=user_id)
             event = Event.objects.get(pk=event_id)
             barrier.wait(timeout=30)
-            made = services.registration_create(actor=user, event=event, language="en")
+            made = services.registration_create(user=user, event=event, language="en")
             statuses.append(made.status)
         except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
             errors.append(exc)
@@ -107,7 +107,7 @@ def test_a_cancellation_and_a_registration_at_once_keep_capacity():
         event = Event.objects.get(pk=event_id)
         users = get_user_model().objects.filter(pk__in=user_ids).order_by("pk")
         made = [
-            services.registration_create(actor=u, event=event, language="en")
+            services.registration_create(user=u, event=event, language="en")
             for u in users[: CAPACITY + 1]
         ]
         return made[0].pk
@@ -121,7 +121,7 @@ def test_a_cancellation_and_a_registration_at_once_keep_capacity():
             try:
                 reg = Registration.objects.select_related("event", "user").get(pk=first)
                 barrier.wait(timeout=30)
-                services.registration_cancel(actor=reg.user, registration=reg)
+                services.registration_cancel(user=reg.user, registration=reg)
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
             finally:
@@ -132,7 +132,7 @@ def test_a_cancellation_and_a_registration_at_once_keep_capacity():
                 user = get_user_model().objects.get(pk=user_ids[-1])
                 event = Event.objects.get(pk=event_id)
                 barrier.wait(timeout=30)
-                services.registration_create(actor=user, event=event, language="en")
+                services.registration_create(user=user, event=event, language="en")
             except BaseException as exc:  # noqa: BLE001
                 errors.append(exc)
             finally:

@@ -33,18 +33,12 @@ def test_attended_people_are_counted_by_gender_member_region_and_year(
     min_jun = make_contact(SEOUL, given_name="Min", family_name="Jun", gender="male")
     one, two = make_event(capacity=5), make_event(capacity=5)
     year = one.activity.start_date.year
-    r1 = services.registration_create(
-        actor=officer_barcelona, event=one, language="es", contact=ana
-    )
-    r2 = services.registration_create(
-        actor=officer_barcelona, event=two, language="es", contact=ana
-    )
-    r3 = services.registration_create(
-        actor=officer_seoul, event=one, language="en", contact=min_jun
-    )
-    services.registration_create(actor=officer_seoul, event=two, language="en")  # not attended
-    services.attendance_mark(actor=staff, event=one, attended=[r1.pk, r3.pk])
-    services.attendance_mark(actor=staff, event=two, attended=[r2.pk])
+    r1 = services.registration_create(user=officer_barcelona, event=one, language="es", contact=ana)
+    r2 = services.registration_create(user=officer_barcelona, event=two, language="es", contact=ana)
+    r3 = services.registration_create(user=officer_seoul, event=one, language="en", contact=min_jun)
+    services.registration_create(user=officer_seoul, event=two, language="en")  # not attended
+    services.attendance_mark(user=staff, event=one, attended=[r1.pk, r3.pk])
+    services.attendance_mark(user=staff, event=two, attended=[r2.pk])
     make_speaker(one, gender="female", member=ana.member)
     make_speaker(two, gender="male")
 
@@ -77,9 +71,9 @@ def test_the_staff_page_names_the_counts_in_the_readers_language(officer_barcelo
     ana = make_contact(BARCELONA, gender="female", role_category="political", email="ana@x.org")
     event = make_event(capacity=5)
     reg = services.registration_create(
-        actor=officer_barcelona, event=event, language="es", contact=ana
+        user=officer_barcelona, event=event, language="es", contact=ana
     )
-    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    services.attendance_mark(user=staff, event=event, attended=[reg.pk])
     make_speaker(event, gender="male")
     body = client_for(staff).get(f"/fr/events/{event.pk}/registrations/").content.decode()
     counts = body.split('id="counts-h"', 1)[1]

@@ -80,20 +80,20 @@ def test_every_event_email_in_the_registrations_language(commit, language):
     other = make_user("first")
     other.email = "first@example.org"
     other.save()
-    first = commit(services.registration_create, actor=other, event=event, language="en")
+    first = commit(services.registration_create, user=other, event=event, language="en")
     mail.outbox.clear()
 
-    reg = commit(services.registration_create, actor=ana(language), event=event, language=language)
+    reg = commit(services.registration_create, user=ana(language), event=event, language=language)
     assert reg.status == "waiting"
-    commit(services.registration_cancel, actor=other, registration=first)  # Ana moves up
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
-    commit(services.attendance_mark, actor=staff, event=event, attended=[])
+    commit(services.registration_cancel, user=other, registration=first)  # Ana moves up
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[])
     commit(
         services.registration_cancel,
-        actor=reg.user,
+        user=reg.user,
         registration=Registration.objects.get(pk=reg.pk),
     )
-    reg_again = commit(services.registration_create, actor=reg.user, event=event, language=language)
+    reg_again = commit(services.registration_create, user=reg.user, event=event, language=language)
 
     to_ana = [m for m in mail.outbox if m.to == ["ana@example.org"]]
     # waiting, promoted, certificate, cancelled, confirmed (the place freed by her own
@@ -122,7 +122,7 @@ def test_a_contact_registered_by_an_officer_hears_in_their_language(commit):
     officer.save()
     contact = make_contact("barcelona-city", email="ana@bcn.example.org", language="es")
     event = make_event()
-    commit(services.registration_create, actor=officer, event=event, language="fr", contact=contact)
+    commit(services.registration_create, user=officer, event=event, language="fr", contact=contact)
     (message,) = mail.outbox
     assert message.to == ["ana@bcn.example.org"]  # the person, not the officer
     assert "est confirmée" in message.subject  # the language chosen for the event
@@ -135,7 +135,7 @@ def test_without_the_persons_address_the_registrant_hears(commit):
     contact = make_contact("barcelona-city", email="")
     commit(
         services.registration_create,
-        actor=officer,
+        user=officer,
         event=make_event(),
         language="en",
         contact=contact,
@@ -145,7 +145,7 @@ def test_without_the_persons_address_the_registrant_hears(commit):
 
 def test_nobody_with_an_address_means_no_email(commit):
     user = make_user("noaddress")
-    commit(services.registration_create, actor=user, event=make_event(), language="en")
+    commit(services.registration_create, user=user, event=make_event(), language="en")
     assert mail.outbox == []
 
 
@@ -155,7 +155,7 @@ def test_a_rolled_back_registration_sends_nothing(commit, django_capture_on_comm
 
     def register_then_fail() -> None:
         with transaction.atomic():
-            services.registration_create(actor=user, event=event, language="en")
+            services.registration_create(user=user, event=event, language="en")
             raise RuntimeError("the caller's transaction fails afterwards")
 
     with (
@@ -166,27 +166,27 @@ def test_a_rolled_back_registration_sends_nothing(commit, django_capture_on_comm
     assert callbacks == []
     assert mail.outbox == []
     assert not Registration.objects.filter(event=event).exists()
-    commit(services.registration_create, actor=user, event=event, language="en")
+    commit(services.registration_create, user=user, event=event, language="en")
     assert len(mail.outbox) == 1
 
 
 def test_no_certificate_email_for_an_event_that_is_not_a_training(commit):
     staff = make_user("staff", ("secretariat", ""))
     event = make_event(type="event")
-    reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
+    reg = commit(services.registration_create, user=ana("en"), event=event, language="en")
     mail.outbox.clear()
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert mail.outbox == []
 
 
 def test_marking_attendance_again_does_not_resend_the_certificate(commit):
     staff = make_user("staff", ("secretariat", ""))
     event = make_event()
-    reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
+    reg = commit(services.registration_create, user=ana("en"), event=event, language="en")
     mail.outbox.clear()
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert len(mail.outbox) == 1
 
 
@@ -195,12 +195,12 @@ def test_the_certificate_email_is_sent_once_per_registration_and_logged(commit, 
     staff = make_user("staff", ("secretariat", ""))
     other_staff = make_user("other-staff", ("secretariat", ""))
     event = make_event()
-    reg = commit(services.registration_create, actor=ana(language), event=event, language=language)
+    reg = commit(services.registration_create, user=ana(language), event=event, language=language)
     mail.outbox.clear()
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     # unmarked by mistake, then marked again by someone else: no second e-mail
-    commit(services.attendance_mark, actor=other_staff, event=event, attended=[])
-    commit(services.attendance_mark, actor=other_staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=other_staff, event=event, attended=[])
+    commit(services.attendance_mark, user=other_staff, event=event, attended=[reg.pk])
     (message,) = mail.outbox
     assert EXPECTED["certificate"][language][0] in message.subject
     log = CertificateSending.objects.get()
@@ -211,7 +211,7 @@ def test_the_certificate_email_is_sent_once_per_registration_and_logged(commit, 
         staff,
     )
     # a direct second trigger finds the log too, and the certificate stays downloadable
-    assert commit(services.certificate_announce, actor=staff, registration=reg) is None
+    assert commit(services.certificate_announce, user=staff, registration=reg) is None
     assert len(mail.outbox) == 1
     for _time in range(2):
         response = client_for(reg.user).get(f"/events/registrations/{reg.pk}/certificate.pdf")
@@ -222,13 +222,13 @@ def test_a_registration_without_an_address_logs_nothing_and_sends_later(commit):
     staff = make_user("staff", ("secretariat", ""))
     event = make_event()
     user = make_user("noaddress")
-    reg = commit(services.registration_create, actor=user, event=event, language="en")
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    reg = commit(services.registration_create, user=user, event=event, language="en")
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert (mail.outbox, CertificateSending.objects.count()) == ([], 0)
     user.email = "found@example.org"
     user.save()
-    commit(services.attendance_mark, actor=staff, event=event, attended=[])
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert [m.to for m in mail.outbox] == [["found@example.org"]]
     assert CertificateSending.objects.get().email == "found@example.org"
 
@@ -238,18 +238,18 @@ def test_a_rolled_back_attendance_logs_and_sends_nothing(
 ):
     staff = make_user("staff", ("secretariat", ""))
     event = make_event()
-    reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
+    reg = commit(services.registration_create, user=ana("en"), event=event, language="en")
     mail.outbox.clear()
 
     def mark_then_fail() -> None:
         with transaction.atomic():
-            services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+            services.attendance_mark(user=staff, event=event, attended=[reg.pk])
             raise RuntimeError("fails after marking")
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         mark_then_fail()
     assert (mail.outbox, CertificateSending.objects.count()) == ([], 0)
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert len(mail.outbox) == 1
 
 
@@ -265,11 +265,11 @@ def test_the_migration_logs_certificates_sent_before_the_log(commit):
     ).log_certificates_already_sent
     staff = make_user("staff", ("secretariat", ""))
     event = make_event()
-    reg = commit(services.registration_create, actor=ana("es"), event=event, language="es")
+    reg = commit(services.registration_create, user=ana("es"), event=event, language="es")
     quiet = commit(
-        services.registration_create, actor=make_user("noaddress"), event=event, language="en"
+        services.registration_create, user=make_user("noaddress"), event=event, language="en"
     )
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk, quiet.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk, quiet.pk])
     CertificateSending.objects.all().delete()  # as before the log existed
     backfill(apps, None)
     log = CertificateSending.objects.get()  # nobody e-mailed the one without an address
@@ -277,12 +277,12 @@ def test_the_migration_logs_certificates_sent_before_the_log(commit):
     first_marked = reg.history.filter(attended=True).earliest("history_date").history_date
     assert log.sent_at == first_marked
     mail.outbox.clear()
-    commit(services.attendance_mark, actor=staff, event=event, attended=[])
-    commit(services.attendance_mark, actor=staff, event=event, attended=[reg.pk])
+    commit(services.attendance_mark, user=staff, event=event, attended=[])
+    commit(services.attendance_mark, user=staff, event=event, attended=[reg.pk])
     assert mail.outbox == []
 
 
 def test_an_unknown_kind_is_refused(commit, event):
-    reg = commit(services.registration_create, actor=ana("en"), event=event, language="en")
+    reg = commit(services.registration_create, user=ana("en"), event=event, language="en")
     with pytest.raises(ValueError, match="unknown event e-mail"):
         emails.render(reg, "reminder")

@@ -51,7 +51,7 @@ def test_the_event_page_runs_a_fixed_number_of_queries(django_assert_num_queries
     for i in range(3):
         make_speaker(event, name=f"Speaker {i}")
     user = make_user("ana")
-    services.registration_create(actor=user, event=event, language="en")
+    services.registration_create(user=user, event=event, language="en")
     client = client_for(user)
     client.get(f"/events/{event.pk}/")
     with django_assert_num_queries(8):  # event, sessions, speakers, auth, own, contacts, role
@@ -76,7 +76,7 @@ def test_register_through_the_page_then_join_the_waiting_list():
 def test_feedback_through_the_page_once():
     event = make_event()
     user = make_user("ana")
-    reg = services.registration_create(actor=user, event=event, language="en")
+    reg = services.registration_create(user=user, event=event, language="en")
     client = client_for(user)
     url = f"/events/registrations/{reg.pk}/feedback/"
     client.post(url, {"rating": "5", "comment": "Great"})
@@ -100,7 +100,7 @@ def test_an_events_activity_page_leads_to_its_registrations():
 
     staff = make_user("staff", ("secretariat", ""))
     event = make_event(capacity=3)
-    services.registration_create(actor=make_user("ana"), event=event, language="en")
+    services.registration_create(user=make_user("ana"), event=event, language="en")
     page = f"/plan/activities/{event.activity_id}/"
     html = Client().get(page).content.decode()
     panel = html.split('data-testid="activity-event"', 1)[1].split("</section>", 1)[0]

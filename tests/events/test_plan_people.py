@@ -34,15 +34,15 @@ def world():
     lee = make_contact(SEOUL, given_name="Lee", gender="male")
     sam = make_user("sam")
     one, two = make_event(capacity=3), make_event(capacity=5)
-    r_ana = services.registration_create(actor=officer, event=one, language="es", contact=ana)
-    r_min = services.registration_create(actor=officer_s, event=one, language="en", contact=min_jun)
-    services.registration_create(actor=officer, event=one, language="en", contact=joan)
-    lee_reg = services.registration_create(actor=officer_s, event=one, language="en", contact=lee)
+    r_ana = services.registration_create(user=officer, event=one, language="es", contact=ana)
+    r_min = services.registration_create(user=officer_s, event=one, language="en", contact=min_jun)
+    services.registration_create(user=officer, event=one, language="en", contact=joan)
+    lee_reg = services.registration_create(user=officer_s, event=one, language="en", contact=lee)
     assert lee_reg.status == "waiting"
-    services.attendance_mark(actor=staff, event=one, attended=[r_ana.pk, r_min.pk])
-    r2_ana = services.registration_create(actor=officer, event=two, language="es", contact=ana)
-    r2_sam = services.registration_create(actor=sam, event=two, language="en", gender="male")
-    services.attendance_mark(actor=staff, event=two, attended=[r2_ana.pk, r2_sam.pk])
+    services.attendance_mark(user=staff, event=one, attended=[r_ana.pk, r_min.pk])
+    r2_ana = services.registration_create(user=officer, event=two, language="es", contact=ana)
+    r2_sam = services.registration_create(user=sam, event=two, language="en", gender="male")
+    services.attendance_mark(user=staff, event=two, attended=[r2_ana.pk, r2_sam.pk])
     make_speaker(one, name="ana  TEST", gender="female", role_category="political",
                  member=ana.member)  # fmt: skip
     make_speaker(one, name="Carla Ruiz", gender="female", role_category="manager",

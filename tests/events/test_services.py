@@ -13,7 +13,7 @@ from tests.events.conftest import make_contact, make_event
 
 
 def register(user, event, **kw):
-    return services.registration_create(actor=user, event=event, language="en", **kw)
+    return services.registration_create(user=user, event=event, language="en", **kw)
 
 
 def test_registrations_past_capacity_go_to_the_waiting_list(db):
@@ -27,7 +27,7 @@ def test_registrations_past_capacity_go_to_the_waiting_list(db):
 def test_cancelling_a_confirmed_place_promotes_the_first_waiting(db):
     event = make_event(capacity=1)
     first, second, third = (register(make_user(f"u{i}"), event) for i in range(3))
-    promoted = services.registration_cancel(actor=first.user, registration=first)
+    promoted = services.registration_cancel(user=first.user, registration=first)
     assert promoted is not None
     assert promoted.pk == second.pk
     second.refresh_from_db()
@@ -40,11 +40,11 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waiting(db):
 def test_cancelling_a_waiting_place_promotes_nobody(db):
     event = make_event(capacity=1)
     first, second = (register(make_user(f"u{i}"), event) for i in range(2))
-    assert services.registration_cancel(actor=second.user, registration=second) is None
+    assert services.registration_cancel(user=second.user, registration=second) is None
     first.refresh_from_db()
     assert first.status == "confirmed"
     with pytest.raises(ValueError, match="already cancelled"):
-        services.registration_cancel(actor=second.user, registration=second)
+        services.registration_cancel(user=second.user, registration=second)
 
 
 def test_a_second_registration_of_the_same_person_is_refused_clearly(db):
@@ -59,7 +59,7 @@ def test_a_second_registration_of_the_same_person_is_refused_clearly(db):
 def test_a_person_may_register_again_after_cancelling(db):
     event = make_event(capacity=5)
     user = make_user("ana")
-    services.registration_cancel(actor=user, registration=register(user, event))
+    services.registration_cancel(user=user, registration=register(user, event))
     again = register(user, event)
     assert again.status == "confirmed"
 
@@ -85,7 +85,7 @@ def test_an_officer_cannot_register_another_members_contact(db):
 def test_a_language_the_event_does_not_offer_is_refused(db):
     event = make_event(languages="en,es")
     with pytest.raises(ValueError, match="offered in en, es"):
-        services.registration_create(actor=make_user("u"), event=event, language="fr")
+        services.registration_create(user=make_user("u"), event=event, language="fr")
     assert not event.registrations.exists()
 
 
@@ -103,13 +103,13 @@ def test_only_staff_mark_attendance_and_only_confirmed_places(db):
     confirmed = register(make_user("a"), event)
     waiting = register(make_user("b"), event)
     with pytest.raises(PermissionDenied):
-        services.attendance_mark(actor=confirmed.user, event=event, attended=[confirmed.pk])
+        services.attendance_mark(user=confirmed.user, event=event, attended=[confirmed.pk])
     with pytest.raises(ValueError, match=str(waiting.pk)):
-        services.attendance_mark(actor=staff, event=event, attended=[waiting.pk])
-    assert services.attendance_mark(actor=staff, event=event, attended=[confirmed.pk]) == 1
+        services.attendance_mark(user=staff, event=event, attended=[waiting.pk])
+    assert services.attendance_mark(user=staff, event=event, attended=[confirmed.pk]) == 1
     confirmed.refresh_from_db()
     assert confirmed.attended
-    services.attendance_mark(actor=staff, event=event, attended=[])
+    services.attendance_mark(user=staff, event=event, attended=[])
     confirmed.refresh_from_db()
     assert not confirmed.attended
 
@@ -118,17 +118,17 @@ def test_an_attended_registration_cannot_be_cancelled(db):
     staff = make_user("staff", ("secretariat", ""))
     event = make_event()
     reg = register(make_user("a"), event)
-    services.attendance_mark(actor=staff, event=event, attended=[reg.pk])
+    services.attendance_mark(user=staff, event=event, attended=[reg.pk])
     with pytest.raises(ValueError, match="attended"):
-        services.registration_cancel(actor=reg.user, registration=reg)
+        services.registration_cancel(user=reg.user, registration=reg)
 
 
 def test_feedback_is_given_once_per_registration(db):
     event = make_event()
     reg = register(make_user("a"), event)
-    services.feedback_give(actor=reg.user, registration=reg, rating=4, comment=" Useful ")
+    services.feedback_give(user=reg.user, registration=reg, rating=4, comment=" Useful ")
     with pytest.raises(ValueError, match="once each"):
-        services.feedback_give(actor=reg.user, registration=reg, rating=5)
+        services.feedback_give(user=reg.user, registration=reg, rating=5)
     assert Feedback.objects.get(registration=reg).comment == "Useful"
 
 
@@ -136,7 +136,7 @@ def test_feedback_is_given_once_per_registration(db):
 def test_feedback_rating_is_from_one_to_five(db, rating):
     reg = register(make_user("a"), make_event())
     with pytest.raises(ValueError, match="1 to 5"):
-        services.feedback_give(actor=reg.user, registration=reg, rating=rating)
+        services.feedback_give(user=reg.user, registration=reg, rating=rating)
 
 
 def test_feedback_only_from_the_registrant_and_a_confirmed_place(db):
@@ -144,9 +144,9 @@ def test_feedback_only_from_the_registrant_and_a_confirmed_place(db):
     confirmed = register(make_user("a"), event)
     waiting = register(make_user("b"), event)
     with pytest.raises(PermissionDenied):
-        services.feedback_give(actor=waiting.user, registration=confirmed, rating=3)
+        services.feedback_give(user=waiting.user, registration=confirmed, rating=3)
     with pytest.raises(ValueError, match="confirmed"):
-        services.feedback_give(actor=waiting.user, registration=waiting, rating=3)
+        services.feedback_give(user=waiting.user, registration=waiting, rating=3)
 
 
 def test_the_database_refuses_a_second_active_registration(db):

@@ -168,7 +168,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
             raise HttpError(403, "you may register only your own member's contacts")
     try:
         made = services.registration_create(
-            actor=request.user,
+            user=request.user,
             event=event,
             language=payload.language,
             contact=contact,
@@ -190,7 +190,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
 def cancel_registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
     found = _own(request, registration_id)
     try:
-        services.registration_cancel(actor=request.user, registration=found)
+        services.registration_cancel(user=request.user, registration=found)
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
     found.refresh_from_db()
@@ -227,7 +227,7 @@ def give_feedback(request: HttpRequest, registration_id: int, payload: FeedbackI
     found = _own(request, registration_id)
     try:
         made = services.feedback_give(
-            actor=request.user, registration=found, rating=payload.rating, comment=payload.comment
+            user=request.user, registration=found, rating=payload.rating, comment=payload.comment
         )
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc

@@ -38,8 +38,8 @@ def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().select_related("activity").get(pk=event.pk)
 
 
-def _already(event: Event, contact: Contact | None, user: Any | None) -> str:
-    who = str(contact) if contact is not None else str(user.get_username())  # type: ignore[union-attr]
+def _already(event: Event, contact: Contact | None, registrant: Any | None) -> str:
+    who = str(contact) if contact is not None else str(registrant.get_username())  # type: ignore[union-attr]
     return _("%(who)s is already registered for %(event)s.") % {
         "who": who,
         "event": event.title,
@@ -53,17 +53,17 @@ def _member_of(user: Any) -> Member | None:
 @transaction.atomic
 def registration_create(
     *,
-    actor: Any,
+    user: Any,
     event: Event,
     language: str,
     contact: Contact | None = None,
     gender: str = Gender.NOT_STATED,
 ) -> Registration:
     """A place for a member's contact (registered by staff or that member's officer), or for
-    the signed-in actor themselves; past capacity, a place on the waiting list."""
-    if not actor.is_authenticated:
+    the signed-in user themselves; past capacity, a place on the waiting list."""
+    if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to register."))
-    if contact is not None and not may_register_contact(actor, contact):
+    if contact is not None and not may_register_contact(user, contact):
         raise PermissionDenied(_("You may register only your own member's contacts."))
     event = _locked(event)
     if not event.registration_open:
@@ -73,18 +73,18 @@ def registration_create(
             _("This event is offered in %(languages)s.")
             % {"languages": ", ".join(event.offered_languages())}
         )
-    user = None if contact is not None else actor
+    registrant = None if contact is not None else user
     existing = event.registrations.filter(status__in=ACTIVE)
-    if existing.filter(contact=contact, user=user).exists():
-        raise AlreadyRegistered(_already(event, contact, user))
+    if existing.filter(contact=contact, user=registrant).exists():
+        raise AlreadyRegistered(_already(event, contact, registrant))
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
     now = timezone.now()
     has_place = confirmed < event.capacity
     values: dict[str, Any] = {
         "event": event,
         "contact": contact,
-        "user": user,
-        "registered_by": actor,
+        "user": registrant,
+        "registered_by": user,
         "language": language,
         "status": RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
         "confirmed_at": now if has_place else None,
@@ -98,13 +98,13 @@ def registration_create(
             "member": contact.member,
         }
     else:
-        full = actor.get_full_name() or actor.get_username()
-        values |= {"name": full, "gender": gender, "member": _member_of(actor)}
+        full = user.get_full_name() or user.get_username()
+        values |= {"name": full, "gender": gender, "member": _member_of(user)}
     try:
         with transaction.atomic():
             made = Registration.objects.create(**values)
     except IntegrityError:  # the partial unique constraints: the same person twice
-        raise AlreadyRegistered(_already(event, contact, user)) from None
+        raise AlreadyRegistered(_already(event, contact, registrant)) from None
     if has_place:
         emails.notify(made, emails.CONFIRMED)
     else:
@@ -114,11 +114,11 @@ def registration_create(
 
 
 @transaction.atomic
-def registration_cancel(*, actor: Any, registration: Registration) -> Registration | None:
+def registration_cancel(*, user: Any, registration: Registration) -> Registration | None:
     """Cancel a place; a confirmed place freed goes to the first on the waiting list, whom
     this returns (None when nobody moves up)."""
     if not (
-        is_secretariat(actor) or actor.pk in (registration.user_id, registration.registered_by_id)
+        is_secretariat(user) or user.pk in (registration.user_id, registration.registered_by_id)
     ):
         raise PermissionDenied(_("You may cancel only your own registrations."))
     event = _locked(registration.event)
@@ -159,10 +159,10 @@ def _promote(event: Event) -> Registration | None:
 
 
 @transaction.atomic
-def attendance_mark(*, actor: Any, event: Event, attended: Iterable[int]) -> int:
+def attendance_mark(*, user: Any, event: Event, attended: Iterable[int]) -> int:
     """Staff mark who attended among the confirmed registrations (the others are unmarked);
     returns how many attended."""
-    if not is_secretariat(actor):
+    if not is_secretariat(user):
         raise PermissionDenied(_("Only the Secretariat's staff mark attendance."))
     wanted = set(attended)
     event = _locked(event)
@@ -178,11 +178,12 @@ def attendance_mark(*, actor: Any, event: Event, attended: Iterable[int]) -> int
             reg.attended = reg.pk in wanted
             reg.save(update_fields=["attended"])
             if reg.attended and event.is_training:  # newly attended: the certificate is ready
-                certificate_announce(actor=actor, registration=reg)
+                certificate_announce(user=user, registration=reg)
     return len(wanted)
 
 
-def certificate_announce(*, actor: Any, registration: Registration) -> CertificateSending | None:
+@transaction.atomic
+def certificate_announce(*, user: Any, registration: Registration) -> CertificateSending | None:
     """E-mail that the certificate is ready, once per registration: the sending is logged,
     and a second trigger (attendance unmarked and marked again) finds the log and sends
     nothing. None when nothing is sent (already sent, or nobody has an address)."""
@@ -195,7 +196,7 @@ def certificate_announce(*, actor: Any, registration: Registration) -> Certifica
         with transaction.atomic():
             logged = CertificateSending.objects.create(
                 registration=registration,
-                sent_by=actor if getattr(actor, "pk", None) else None,
+                sent_by=user if getattr(user, "pk", None) else None,
                 email=message.to[0],
                 language=registration.language,
             )
@@ -207,9 +208,9 @@ def certificate_announce(*, actor: Any, registration: Registration) -> Certifica
 
 @transaction.atomic
 def feedback_give(
-    *, actor: Any, registration: Registration, rating: int, comment: str = ""
+    *, user: Any, registration: Registration, rating: int, comment: str = ""
 ) -> Feedback:
-    if actor.pk not in (registration.user_id, registration.registered_by_id):
+    if user.pk not in (registration.user_id, registration.registered_by_id):
         raise PermissionDenied(_("You may give feedback only on your own registrations."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ValueError(_("Only a confirmed participant gives feedback."))

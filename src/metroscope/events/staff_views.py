@@ -19,7 +19,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
         try:
-            n = services.attendance_mark(actor=request.user, event=event, attended=ids)
+            n = services.attendance_mark(user=request.user, event=event, attended=ids)
             messages.success(request, _("Attendance saved: %(n)s attended.") % {"n": n})
         except ValueError as exc:
             messages.error(request, str(exc))

@@ -100,7 +100,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         made = services.registration_create(
-            actor=request.user,
+            user=request.user,
             event=event,
             language=data["language"],
             contact=form.contacts.get(data["who"]),
@@ -118,7 +118,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.access_registration(request.user, pk)
     try:
-        services.registration_cancel(actor=request.user, registration=found)
+        services.registration_cancel(user=request.user, registration=found)
         messages.success(
             request, _("The registration of %(name)s is cancelled.") % {"name": found.name}
         )
@@ -137,7 +137,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.feedback_give(
-                actor=request.user,
+                user=request.user,
                 registration=found,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
