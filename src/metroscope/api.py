@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from metroscope.accountability.api import router as accountability_router
 from metroscope.awards.api import router as awards_router
 from metroscope.community.api import router as community_router
+from metroscope.events.api import router as events_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
 from metroscope.exchange.needs_api import router as needs_router
@@ -15,7 +16,6 @@ from metroscope.listening.api import router as listening_router
 from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.api import router as plan_router
-from metroscope.programs.api import router as programs_router
 
 api = NinjaAPI(
     title="Metroscope API",
@@ -35,7 +35,7 @@ api.add_router("", exchange_router)
 api.add_router("", attachment_router)
 api.add_router("", needs_router)
 api.add_router("", listening_router)
-api.add_router("", programs_router)
+api.add_router("", events_router)
 api.add_router("", awards_router)
 api.add_router("", community_router)
 

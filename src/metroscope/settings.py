@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "metroscope.exchange",
     "metroscope.accountability",
     "metroscope.listening",
-    "metroscope.programs",
+    "metroscope.events",
     "metroscope.awards",
     "metroscope.community",
     "metroscope.portal",
@@ -171,7 +171,7 @@ METROSCOPE_SECRETARIAT_APPS = [
     "observatory",
     "exchange",
     "listening",
-    "programs",
+    "events",
     "awards",
 ]
 

@@ -8,11 +8,13 @@ from django.views.i18n import set_language
 
 from metroscope.api import api
 from metroscope.core import views as core_views
+from metroscope.events import moved as events_moved
 from metroscope.members import views as member_views
 from metroscope.portal import views as portal_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("admin/programs/", include(events_moved.admin_patterns)),  # now admin/events/
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
@@ -26,7 +28,8 @@ urlpatterns += i18n_patterns(
     path("observatory/", include("metroscope.observatory.urls")),
     path("exchange/", include("metroscope.exchange.urls")),
     path("listening/", include("metroscope.listening.urls")),
-    path("programs/", include("metroscope.programs.urls")),
+    path("events/", include("metroscope.events.urls")),
+    path("programs/", include(events_moved.page_patterns)),  # now events/ (issue 16)
     path("community/", include("metroscope.community.urls")),
     path("awards/", include("metroscope.awards.urls")),
     path(

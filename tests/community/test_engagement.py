@@ -16,14 +16,14 @@ from metroscope.community.engagement import (
     network_engagement,
     window_start,
 )
+from metroscope.events.models import Registration
 from metroscope.exchange.models import Collection, Solution, SolutionStatus
 from metroscope.listening.models import RequestMessage, SupportRequest, SurveyResponse
 from metroscope.members.models import Member
 from metroscope.observatory.models import BatchKind, ImportBatch, Status
-from metroscope.programs.models import Registration
 from tests.conftest import client_for, make_user
+from tests.events.conftest import make_contact, make_event
 from tests.listening.conftest import make_survey
-from tests.programs.conftest import make_contact, make_event
 
 TODAY = dt.date(2026, 6, 15)
 _n = count(1)
@@ -155,7 +155,7 @@ def test_member_engagement_counts_and_dates(busy):
     }
     events = next(s for s in view.sections if s.kind == "events")
     assert events.items[0].detail == "2 people attended"
-    assert events.items[0].url.startswith("/programs/events/")
+    assert events.items[0].url.startswith("/events/")
     assert view.last_contact == TODAY
     assert view.engaged
 

@@ -21,8 +21,8 @@ from metroscope.community.models import (
 )
 from tests.community.groups_fixtures import add, make_group
 from tests.conftest import client_for, make_user
+from tests.events.conftest import make_contact, make_event
 from tests.exchange.drafting import HTML, PDF, upload
-from tests.programs.conftest import make_contact, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_members_are_a_user_or_a_contact_never_twice(people):
     assert group.memberships.count() == 3
 
 
-def test_meetings_are_programs_events_upcoming_and_past(people):
+def test_meetings_are_events_upcoming_and_past(people):
     from metroscope.community.selectors import group_meetings
 
     group = _group(people)

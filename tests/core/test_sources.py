@@ -19,10 +19,10 @@ def test_providers_give_their_rows_in_order_and_a_name_registers_once():
     assert sources.collect("tests.nobody") == []
 
 
-def test_programs_registers_the_plans_people_sources():
+def test_events_registers_the_plans_people_sources():
     registered = {name for _o, name, _p in sources._SOURCES["plan.participants"]}
-    assert registered == {"programs.attended"}
-    assert {name for _o, name, _p in sources._SOURCES["plan.speakers"]} == {"programs.speakers"}
+    assert registered == {"events.attended"}
+    assert {name for _o, name, _p in sources._SOURCES["plan.speakers"]} == {"events.speakers"}
 
 
 def test_the_site_url_defaults_to_the_local_server_and_makes_absolute_links():

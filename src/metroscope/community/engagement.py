@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from metroscope.accountability.activities.models import Activity, ActivityType
+from metroscope.events.models import Registration
 from metroscope.exchange.models import Solution, SolutionStatus
 from metroscope.listening.models import SupportRequest, SurveyResponse
 from metroscope.members.models import Member, Region
 from metroscope.observatory.models import BatchKind, ImportBatch
-from metroscope.programs.models import Registration
 
 WINDOW_MONTHS = 12
 SUBMISSION_KINDS = (BatchKind.FORM, BatchKind.FILE, BatchKind.API)
@@ -141,7 +141,7 @@ def member_engagement(member: Member, *, today: dt.date | None = None) -> Member
         section.items.append(
             Item(
                 row["event__activity__title"],
-                reverse("programs:event", args=[row["event_id"]]),
+                reverse("events:event", args=[row["event_id"]]),
                 _capped(
                     row["event__activity__end_date"] or row["event__activity__start_date"], today
                 ),

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.community.models import Group, GroupRole
+from metroscope.events.models import Event
 from metroscope.exchange import attachments
 from metroscope.members.models import Contact
-from metroscope.programs.models import Event
 
 
 class GroupForm(forms.ModelForm):

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metroscope.events.models import Event
 from metroscope.exchange.models import AttachmentKind
 from metroscope.members.models import Contact, Region
 from metroscope.plan.models import Challenge, Program, Theme
-from metroscope.programs.models import Event
 
 
 class ExpertKind(models.TextChoices):
@@ -208,7 +208,7 @@ class Membership(models.Model):
 
 
 class GroupMeeting(models.Model):
-    """A meeting of the group: one of the programs' events (itself an activity of the plan)."""
+    """A meeting of the group: one of the events app's events (itself an activity of the plan)."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     event = models.ForeignKey(

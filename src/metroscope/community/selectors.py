@@ -19,10 +19,10 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
+from metroscope.events.models import Event
+from metroscope.events.selectors import is_upcoming
 from metroscope.exchange import markdown
 from metroscope.plan.models import Challenge, Theme
-from metroscope.programs.models import Event
-from metroscope.programs.selectors import is_upcoming
 
 
 def listed_experts() -> QuerySet[Expert]:

@@ -23,9 +23,9 @@ from metroscope.community.models import (
     Post,
 )
 from metroscope.core.roles import is_secretariat
+from metroscope.events.models import Event
 from metroscope.exchange import attachments
 from metroscope.members.models import Contact
-from metroscope.programs.models import Event
 
 
 def _commas(values: list[str]) -> str:

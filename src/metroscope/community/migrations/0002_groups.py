@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('community', '0001_initial'),
         ('members', '0001_initial'),
         ('plan', '0004_people_risks'),
-        ('programs', '0001_initial'),
+        ('events', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programs.event', verbose_name='event')),
+                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event', verbose_name='event')),
                 ('group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='community.group')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
             name='GroupMeeting',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_meetings', to='programs.event', verbose_name='event')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_meetings', to='events.event', verbose_name='event')),
                 ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='community.group')),
             ],
             options={

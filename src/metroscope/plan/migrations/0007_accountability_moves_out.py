@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plan', '0006_expense_reason_rate'),
-        ('programs', '0003_activity_in_accountability'),
+        ('events', '0004_activity_in_accountability'),
     ]
 
     operations = [

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EventsConfig(AppConfig):
+    name = "metroscope.events"
+    verbose_name = _("Programmes: events and learning")
+
+    def ready(self) -> None:
+        from metroscope.core.panels import register_panel
+        from metroscope.core.sources import register_source
+        from metroscope.events import panels, selectors
+
+        # The plan's people (floor 4) count events' attendance and speakers without
+        # importing events (floor 5).
+        register_source("plan.participants", "events.attended", selectors.plan_participant_rows)
+        register_source("plan.speakers", "events.speakers", selectors.plan_speaker_rows)
+        register_panel("plan.people", "events.urban_leaders", panels.urban_leaders)
+        register_panel("plan.activity", "events.event", panels.activity_event)
