@@ -56,7 +56,7 @@ def test_a_second_load_changes_nothing():
     report = LoadReport()
     load_activities_data(DATA, report)
     assert report.changed == 0
-    assert report.counts["plan.Activity"]["unchanged"] == 39
+    assert report.counts["accountability.Activity"]["unchanged"] == 39
 
 
 def _copy_with(tmp_path: Path, line: int, column: str, value: str) -> Path:

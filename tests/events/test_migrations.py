@@ -77,7 +77,7 @@ def test_the_events_migrations_replace_the_programs_ones_one_for_one():
 
 def test_a_database_migrated_by_programs_builds_nothing_again():
     recorded = MigrationRecorder.Migration.objects
-    recorded.filter(app="events").exclude(name="0003_content_types_from_programs").delete()
+    recorded.filter(app="events", name__in=["0001_initial", "0002_certificate_sending"]).delete()
     recorded.get_or_create(app="programs", name="0001_initial")
     recorded.get_or_create(app="programs", name="0002_certificate_sending")
     executor = MigrationExecutor(connection)
