@@ -21,7 +21,7 @@ from metroscope.community.models import (
 )
 from tests.community.groups_fixtures import add, make_group
 from tests.conftest import client_for, make_user
-from tests.exchange.drafting import HTML, PDF, upload
+from tests.core.files import HTML, PDF, upload
 from tests.programs.conftest import make_contact, make_event
 
 pytestmark = pytest.mark.django_db

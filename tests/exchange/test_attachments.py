@@ -12,10 +12,11 @@ from django.test import Client
 from django.utils import translation
 
 from metroscope.core import tokens
-from metroscope.exchange import attachments, services
+from metroscope.exchange import services
 from metroscope.exchange.models import Attachment, AttachmentKind, Solution
 from tests.conftest import client_for
-from tests.exchange.drafting import HTML, PDF, image_bytes, make_draft, upload
+from tests.core.files import HTML, PDF, image_bytes, upload
+from tests.exchange.drafting import make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -157,17 +158,6 @@ def test_oversize_upload_is_refused_while_received_and_nothing_is_stored(
     assert "“big.png” is larger than 2.0\xa0KB" in response.content.decode()
     assert not Solution.objects.filter(title="Uploaded through the page").exists()
     assert stored_files(media) == []
-
-
-def test_the_size_handler_skips_the_file_before_other_handlers_keep_it():
-    handler = attachments.SizeLimitHandler(limit=10)
-    handler.new_file("attachments", "a.png", "image/png", None)
-    assert handler.receive_data_chunk(b"12345", 0) == b"12345"
-    with pytest.raises(attachments.SkipFile):
-        handler.receive_data_chunk(b"678901", 5)
-    with pytest.raises(attachments.SkipFile):
-        handler.new_file("attachments", "b.png", "image/png", 11)
-    assert handler.refused == ["a.png", "b.png"]
 
 
 def test_page_upload_keeps_images_and_pdfs_and_refuses_fakes(officer_barcelona, media):

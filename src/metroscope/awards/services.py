@@ -28,8 +28,8 @@ from metroscope.awards.models import (
     Score,
     Submission,
 )
+from metroscope.core import attachments
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments
 from metroscope.exchange import services as exchange
 from metroscope.exchange.models import Collection as ExchangeCollection
 from metroscope.members.models import Member
@@ -78,7 +78,7 @@ def _saved(obj: Any, user: Any, reason: str) -> None:
 
 
 def _checked_documents(uploads: Sequence[Any]) -> list[tuple[Any, attachments.CheckedFile]]:
-    """Each file checked by its content as the exchange checks its own (images and PDF only,
+    """Each file checked by its content as core.attachments checks any (images and PDF only,
     size-capped); every refusal under `documents`, naming the file."""
     if len(uploads) > MAX_DOCUMENTS:
         raise ValidationError(

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.community.models import Group, GroupRole
-from metroscope.exchange import attachments
+from metroscope.core import attachments
 from metroscope.members.models import Contact
 from metroscope.programs.models import Event
 

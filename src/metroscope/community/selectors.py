@@ -19,7 +19,7 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
-from metroscope.exchange import markdown
+from metroscope.core import markdown
 from metroscope.plan.models import Challenge, Theme
 from metroscope.programs.models import Event
 from metroscope.programs.selectors import is_upcoming

@@ -22,8 +22,8 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
+from metroscope.core import attachments
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments
 from metroscope.members.models import Contact
 from metroscope.programs.models import Event
 
@@ -214,7 +214,7 @@ def post_create(*, actor: Any, group: Group, body: str) -> Post:
 @transaction.atomic
 def document_add(*, actor: Any, group: Group, upload: Any) -> GroupDocument:
     """Keep an image or a PDF with the group under a random name (the original name is kept
-    for display); the checks are the exchange's (content, not name; size)."""
+    for display); the checks are core.attachments' (content, not name; size)."""
     _require(access.rights(actor, group).inside, _("Only the group's members may add files."))
     checked = attachments.check_upload(upload)
     document = GroupDocument(

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from metroscope.core import attachments
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments
 from metroscope.exchange.models import (
     Attachment,
     Collection,

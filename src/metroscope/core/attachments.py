@@ -1,7 +1,8 @@
-"""What a solution's file may be: a PNG, JPEG, WebP or GIF image (decoded by Pillow) or a PDF
-document, recognised by its content, never by its name, and no larger than
+"""What a file people attach to a record may be: a PNG, JPEG, WebP or GIF image (decoded by
+Pillow) or a PDF document, recognised by its content, never by its name, and no larger than
 METROSCOPE_ATTACHMENT_MAX_BYTES. Too large a file is refused while it is being received
-(`SizeLimitHandler`), before any upload handler keeps its bytes."""
+(`SizeLimitHandler`), before any upload handler keeps its bytes. A record keeps a checked file
+in a `file` field under a random name (`store`); its `kind` field takes `FileKind`."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
-
-from metroscope.exchange.models import AttachmentKind
 
 DEFAULT_MAX_BYTES = 10 * 1024**2
 # Pillow format → (content type, file suffixes people use for it)
@@ -45,6 +46,11 @@ SUFFIX_NAMES = {
 ACCEPT = "image/png,image/jpeg,image/webp,image/gif,application/pdf"
 
 
+class FileKind(models.TextChoices):
+    IMAGE = "image", gettext_lazy("Image")
+    PDF = "pdf", gettext_lazy("PDF document")
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "METROSCOPE_ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
@@ -64,7 +70,7 @@ class CheckedFile:
     label: str
 
 
-PDF = CheckedFile(AttachmentKind.PDF, "application/pdf", ".pdf", "PDF")
+PDF = CheckedFile(FileKind.PDF, "application/pdf", ".pdf", "PDF")
 
 
 def display_name(upload: Any, checked: CheckedFile) -> str:
@@ -125,7 +131,7 @@ def _image(upload: IO[bytes]) -> CheckedFile | None:
         return None
     content_type, suffixes = IMAGE_FORMATS[found]
     label = "WebP" if found == "WEBP" else found
-    return CheckedFile(AttachmentKind.IMAGE, content_type, min(suffixes, key=len), label)
+    return CheckedFile(FileKind.IMAGE, content_type, min(suffixes, key=len), label)
 
 
 def _pdf(upload: IO[bytes], size: int) -> CheckedFile | None:
@@ -144,7 +150,7 @@ def _suffix_matches(name: str, checked: CheckedFile) -> None:
     suffix = PurePath(name).suffix.lower()
     if not suffix:
         return
-    allowed = PDF_SUFFIXES if checked.kind == AttachmentKind.PDF else None
+    allowed = PDF_SUFFIXES if checked.kind == FileKind.PDF else None
     if allowed is None:
         allowed = next(s for t, s in IMAGE_FORMATS.values() if t == checked.content_type)
     if suffix in allowed:
