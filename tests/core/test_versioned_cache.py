@@ -36,7 +36,7 @@ def source() -> Source:
 
 
 @pytest.fixture
-def cache(source) -> VersionedCache[Any]:
+def cache(source) -> VersionedCache:
     return VersionedCache(lambda: source.token)
 
 
@@ -73,7 +73,7 @@ def test_a_token_that_comes_back_computes_again(cache, source):
 
 def test_a_given_token_is_not_read_again():
     reads = []
-    cache: VersionedCache[str] = VersionedCache(lambda: reads.append(1) or 7)
+    cache = VersionedCache(lambda: reads.append(1) or 7)
     assert cache.get("a", lambda: "seven", token=7) == "seven"
     assert cache.get("a", lambda: "other", token=7) == "seven"
     assert reads == []
@@ -89,9 +89,7 @@ def test_clear_computes_again(cache, source):
 
 
 def test_a_full_store_lets_the_oldest_value_go(source):
-    cache: VersionedCache[Any] = VersionedCache(
-        lambda: source.token, store=LocalStore(max_entries=2)
-    )
+    cache = VersionedCache(lambda: source.token, store=LocalStore(max_entries=2))
     for key in ("a", "b", "a", "c", "b", "a"):
         cache.get(key, lambda key=key: source.compute(key))
     # a and b kept; c pushes a out; b still there; a computed again (pushing b out)
@@ -123,9 +121,7 @@ def test_a_value_computed_under_a_stale_token_is_returned_but_not_kept(cache, so
 
 
 def test_threads_only_ever_get_values_of_their_own_token():
-    cache: VersionedCache[tuple[int, int]] = VersionedCache(
-        lambda: 0, store=LocalStore(max_entries=8)
-    )
+    cache = VersionedCache(lambda: 0, store=LocalStore(max_entries=8))
     wrong: list[Any] = []
 
     def work(seed: int) -> None:
@@ -166,8 +162,8 @@ class SharedStore:
 
 def test_a_shared_store_serves_every_process_without_changing_the_callers(source):
     store = SharedStore()
-    first: VersionedCache[Any] = VersionedCache(lambda: source.token, store=store)
-    second: VersionedCache[Any] = VersionedCache(lambda: source.token, store=store)
+    first = VersionedCache(lambda: source.token, store=store)
+    second = VersionedCache(lambda: source.token, store=store)
     assert first.get("a", lambda: source.compute("a")) == (1, "a")
     assert second.get("a", lambda: source.compute("a")) == (1, "a")
     source.token = 2

@@ -367,7 +367,7 @@ class SearchIndex:
         self.fields = tuple(sorted(fields, key=lambda f: -f.weight))
         self.ties, self.orders = tuple(ties), dict(orders)
         self.label = entry._meta.label
-        self._snapshots: VersionedCache[Snapshot] = VersionedCache(self._version)
+        self._snapshots = VersionedCache(self._version)
 
     @property
     def postgres(self) -> bool:

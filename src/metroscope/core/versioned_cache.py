@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db import connection, models
 
@@ -66,10 +66,11 @@ class LocalStore:
             self._token = MISSING
 
 
-class VersionedCache(Generic[T]):
-    """`get(key, compute)` computes once per token and key; `token` reads the token (e.g.
-    `row_token(SomeVersion)`). Pass `token=` to `get` when one answer reads several values, so
-    that the token is read once and every value comes from the same version."""
+class VersionedCache:
+    """`get(key, compute)` computes once per token and key, and gives what `compute` gives;
+    `token` reads the token (e.g. `row_token(SomeVersion)`). Pass `token=` to `get` when one
+    answer reads several values, so that the token is read once and every value comes from the
+    same version."""
 
     def __init__(self, token: Callable[[], Hashable], *, store: Store | None = None) -> None:
         self.token = token
@@ -91,13 +92,13 @@ class VersionedCache(Generic[T]):
 
 def row_token(
     model: type[models.Model], *, field: str = "token", pk: Any = 1, default: Any = 0
-) -> Callable[[], Hashable]:
+) -> Callable[[], Any]:
     """A reader of the token kept in one row of `model` (one primary-key lookup, no model
     instance made); `default` while the row does not exist."""
     table, column = model._meta.db_table, _column(model, field)
     key = _column(model, model._meta.pk.name if model._meta.pk else "pk")
 
-    def read() -> Hashable:
+    def read() -> Any:
         qn = connection.ops.quote_name
         sql = f"SELECT {qn(column)} FROM {qn(table)} WHERE {qn(key)} = %s"  # noqa: S608 (names)
         with connection.cursor() as cursor:

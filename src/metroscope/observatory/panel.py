@@ -81,7 +81,7 @@ def data_version() -> tuple[int, int]:
     return int(newest or 0), int(token or 0)
 
 
-_series: VersionedCache[Series] = VersionedCache(data_version)
+_series = VersionedCache(data_version)
 
 
 def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
@@ -127,7 +127,7 @@ def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
 
 
 MetroRefs = dict[int, tuple[str, str, str]]
-_refs: VersionedCache[MetroRefs] = VersionedCache(data_version)
+_refs = VersionedCache(data_version)
 
 
 def metro_refs(version: tuple[int, int] | None = None) -> MetroRefs:
@@ -145,9 +145,7 @@ def _read_refs() -> MetroRefs:
 
 
 DERIVED_LIMIT = 32
-_derived: VersionedCache[Any] = VersionedCache(
-    data_version, store=LocalStore(max_entries=DERIVED_LIMIT)
-)
+_derived = VersionedCache(data_version, store=LocalStore(max_entries=DERIVED_LIMIT))
 
 
 def derived(key: Any, version: tuple[int, int], build: Any) -> Any:
