@@ -52,9 +52,11 @@ def test_a_pdf_without_a_suffix_is_judged_by_content():
         ("photo.png", HTML, "is a web page (HTML), not a PNG, JPEG, WebP or GIF image nor a PDF"),
         ("photo.png", PDF, "is named as a PNG file but holds a PDF file"),
         ("report.pdf", image_bytes("PNG"), "is named as a PDF file but holds a PNG file"),
+        ("photo.jpg", image_bytes("PNG"), "is named as a JPEG file but holds a PNG file"),
         ("photo.bmp", image_bytes("BMP"), "is an unknown type, not a PNG"),
         ("drawing.png", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "an SVG drawing"),
         ("broken.pdf", PDF.replace(b"%%EOF", b""), "This PDF is incomplete"),
+        ("cut.png", image_bytes("PNG")[:40], "not a PNG, JPEG, WebP or GIF image"),
         ("empty.png", b"", "is empty"),
     ],
 )
