@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import PurePath
@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 DEFAULT_MAX_BYTES = 10 * 1024**2
-# Pillow format → (content type, file suffixes people use for it)
-IMAGE_FORMATS: dict[str, tuple[str, frozenset[str]]] = {
-    "PNG": ("image/png", frozenset({".png"})),
-    "JPEG": ("image/jpeg", frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})),
-    "WEBP": ("image/webp", frozenset({".webp"})),
-    "GIF": ("image/gif", frozenset({".gif"})),
+# Pillow format → (content type, file suffixes people use for it, the one a stored file gets first)
+IMAGE_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PNG": ("image/png", (".png",)),
+    "JPEG": ("image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif")),
+    "WEBP": ("image/webp", (".webp",)),
+    "GIF": ("image/gif", (".gif",)),
 }
 PDF_SUFFIXES = frozenset({".pdf"})
 PDF_TAIL_BYTES = 2048  # %%EOF ends the file, give or take trailing whitespace or junk
@@ -131,7 +131,7 @@ def _image(upload: IO[bytes]) -> CheckedFile | None:
         return None
     content_type, suffixes = IMAGE_FORMATS[found]
     label = "WebP" if found == "WEBP" else found
-    return CheckedFile(FileKind.IMAGE, content_type, min(suffixes, key=len), label)
+    return CheckedFile(FileKind.IMAGE, content_type, suffixes[0], label)
 
 
 def _pdf(upload: IO[bytes], size: int) -> CheckedFile | None:
@@ -150,8 +150,8 @@ def _suffix_matches(name: str, checked: CheckedFile) -> None:
     suffix = PurePath(name).suffix.lower()
     if not suffix:
         return
-    allowed = PDF_SUFFIXES if checked.kind == FileKind.PDF else None
-    if allowed is None:
+    allowed: Collection[str] = PDF_SUFFIXES
+    if checked.kind != FileKind.PDF:
         allowed = next(s for t, s in IMAGE_FORMATS.values() if t == checked.content_type)
     if suffix in allowed:
         return
