@@ -21,8 +21,8 @@ from metroscope.community.models import (
 )
 from tests.community.groups_fixtures import add, make_group
 from tests.conftest import client_for, make_user
+from tests.core.files import HTML, PDF, upload
 from tests.events.conftest import make_contact, make_event
-from tests.exchange.drafting import HTML, PDF, upload
 
 pytestmark = pytest.mark.django_db
 

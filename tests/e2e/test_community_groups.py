@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from metroscope.community.models import Group, GroupDocument, Post
 from tests.conftest import make_user
+from tests.core.files import PDF
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.exchange.drafting import PDF
 
 pytestmark = pytest.mark.e2e
 

@@ -20,8 +20,8 @@ from ninja.security import django_auth
 
 from metroscope.awards import access, selectors, services
 from metroscope.awards.models import Document, Edition, EditionStatus, Juror, Submission
+from metroscope.core import attachments
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange import attachments
 from metroscope.members.models import Member
 
 router = Router(tags=["awards"])

@@ -1,5 +1,5 @@
-"""Forms of the award's pages: a member's submission (documents checked like the exchange's
-files), a juror's conflict of interest and score sheet, and the rubric (weights sum to 100),
+"""Forms of the award's pages: a member's submission (documents checked like every
+attachment), a juror's conflict of interest and score sheet, and the rubric (weights sum to 100),
 whose formset the admin uses too. The rules themselves live in services.py; the forms put its
 messages under the fields they concern."""
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metroscope.awards import services
 from metroscope.awards.models import SCORE_MAX, SCORE_MIN, Criterion, Edition, Submission
-from metroscope.exchange.solution_forms import MultipleFileField
+from metroscope.core.forms import MultipleFileField
 from metroscope.members.models import Member
 
 

@@ -118,7 +118,7 @@ class Submission(models.Model):
 
 
 class Document(models.Model):
-    """An image or PDF of a submission, checked by content like the exchange's files."""
+    """An image or PDF of a submission, checked by content like every attachment."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("file"), upload_to="awards/%Y/")

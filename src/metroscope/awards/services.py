@@ -28,8 +28,9 @@ from metroscope.awards.models import (
     Score,
     Submission,
 )
+from metroscope.core import attachments
+from metroscope.core.audit import audited_delete, audited_save
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments
 from metroscope.exchange import services as exchange
 from metroscope.exchange.models import Collection as ExchangeCollection
 from metroscope.members.models import Member
@@ -70,15 +71,8 @@ def eligibility_problems(
     return problems
 
 
-def _saved(obj: Any, user: Any, reason: str) -> None:
-    obj._history_user = user
-    obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-
-
 def _checked_documents(uploads: Sequence[Any]) -> list[tuple[Any, attachments.CheckedFile]]:
-    """Each file checked by its content as the exchange checks its own (images and PDF only,
+    """Each file checked by its content as core.attachments checks any (images and PDF only,
     size-capped); every refusal under `documents`, naming the file."""
     if len(uploads) > MAX_DOCUMENTS:
         raise ValidationError(
@@ -104,7 +98,12 @@ def _document_store(
         content_type=checked.content_type,
         size=upload.size,
     )
-    attachments.store(document, upload, checked, lambda: _saved(document, user, "document added"))
+    attachments.store(
+        document,
+        upload,
+        checked,
+        lambda: audited_save(document, user=user, reason="document added", clean=True),
+    )
     return document
 
 
@@ -135,7 +134,7 @@ def submission_create(
         submitted_by=user,
         **{name: str(data[name]).strip() for name in REQUIRED},
     )
-    _saved(submission, user, "submission made")
+    audited_save(submission, user=user, reason="submission made", clean=True)
     _documents_store(submission, checked, user)
     return submission
 
@@ -216,7 +215,7 @@ def conflict_declare(*, user: Any, submission: Submission, reason: str) -> Confl
     if Score.objects.filter(juror=juror, submission=submission).exists():
         Score.objects.filter(juror=juror, submission=submission).delete()
     conflict = Conflict(juror=juror, submission=submission, reason=reason.strip())
-    _saved(conflict, user, "conflict declared")
+    audited_save(conflict, user=user, reason="conflict declared", clean=True)
     return conflict
 
 
@@ -251,7 +250,7 @@ def score_record(*, user: Any, submission: Submission, values: Mapping[int, int]
         score = score or Score(juror=juror, submission=submission, criterion_id=pk)
         if score.pk is None or score.value != int(values[pk]):
             score.value = int(values[pk])
-            _saved(score, user, "score recorded")
+            audited_save(score, user=user, reason="score recorded", clean=True)
         saved.append(score)
     return saved
 
@@ -301,11 +300,10 @@ def rubric_save(*, user: Any, edition: Edition, rows: Sequence[CriterionRow]) ->
         wanted = (row.name.strip(), row.weight, order)
         if criterion.pk is None or (criterion.name, criterion.weight, criterion.order) != wanted:
             criterion.name, criterion.weight, criterion.order = row.name.strip(), row.weight, order
-            _saved(criterion, user, "rubric saved")
+            audited_save(criterion, user=user, reason="rubric saved", clean=True)
         saved.append(criterion)
     for criterion in existing[len(rows) :]:
-        criterion._history_user = user  # type: ignore[attr-defined]
-        criterion.delete()
+        audited_delete(criterion, user=user)
     return saved
 
 
@@ -337,7 +335,7 @@ def selection_save(
         chosen = (submission.pk in shortlisted, submission.pk in winners)
         if (submission.shortlisted, submission.winner) != chosen:
             submission.shortlisted, submission.winner = chosen
-            _saved(submission, user, "selection saved")
+            audited_save(submission, user=user, reason="selection saved", clean=True)
 
 
 def _summary(text: str) -> str:
@@ -383,7 +381,7 @@ def winners_publish(*, user: Any, edition: Edition) -> list[Submission]:
         comment = _("Winner of the Guangzhou Award %(year)s.") % {"year": edition.year}
         exchange.solution_publish(user=user, solution=solution, comment=comment)
         submission.solution = solution
-        _saved(submission, user, "winner published")
+        audited_save(submission, user=user, reason="winner published", clean=True)
     edition.status = EditionStatus.PUBLISHED
-    _saved(edition, user, "winners published")
+    audited_save(edition, user=user, reason="winners published", clean=True)
     return winners

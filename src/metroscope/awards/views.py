@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from metroscope.awards import access, selectors, services
 from metroscope.awards.forms import ConflictForm, ScoreForm, SubmissionForm, add_errors
 from metroscope.awards.models import Edition, EditionStatus, ResultKind, Submission
-from metroscope.exchange import attachments
+from metroscope.core import attachments
 
 
 def edition_list(request: HttpRequest) -> HttpResponse:
@@ -51,7 +51,7 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _with_size_limit(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Too large a file is refused while it comes in (the exchange's `SizeLimitHandler`):
+    """Too large a file is refused while it comes in (core.attachments' `SizeLimitHandler`):
     handlers must be set before the CSRF check reads the body, hence csrf_exempt outside and
     csrf_protect inside, as Django's documentation shows."""
 

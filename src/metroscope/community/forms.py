@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.community.models import Group, GroupRole
+from metroscope.core import attachments
 from metroscope.events.models import Event
-from metroscope.exchange import attachments
 from metroscope.members.models import Contact
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metroscope.core.attachments import FileKind
 from metroscope.events.models import Event
-from metroscope.exchange.models import AttachmentKind
 from metroscope.members.models import Contact, Region
 from metroscope.plan.models import Challenge, Program, Theme
 
@@ -234,7 +234,7 @@ class GroupDocument(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("file"), upload_to="community/%Y/%m/")
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=FileKind.choices)
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size in bytes"))
     uploaded_by = models.ForeignKey(

@@ -19,9 +19,9 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
+from metroscope.core import markdown
 from metroscope.events.models import Event
 from metroscope.events.selectors import is_upcoming
-from metroscope.exchange import markdown
 from metroscope.plan.models import Challenge, Theme
 
 

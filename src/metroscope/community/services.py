@@ -22,9 +22,10 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
+from metroscope.core import attachments
+from metroscope.core.audit import audited_delete, audited_save
 from metroscope.core.roles import is_secretariat
 from metroscope.events.models import Event
-from metroscope.exchange import attachments
 from metroscope.members.models import Contact
 
 
@@ -116,10 +117,6 @@ def expert_withdraw(*, expert: Expert) -> Expert:
 MAX_POST_CHARS = 20_000
 
 
-def _audited(obj: Any, actor: Any) -> None:
-    obj._history_user = actor
-
-
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise PermissionDenied(message)
@@ -133,9 +130,7 @@ def group_save(*, actor: Any, data: dict[str, Any], group: Group | None = None) 
         group = group or Group()
         for key, value in data.items():
             setattr(group, key, value.strip() if isinstance(value, str) else value)
-        group.full_clean()
-        _audited(group, actor)
-        group.save()
+        audited_save(group, user=actor, clean=True)
     return group
 
 
@@ -160,9 +155,7 @@ def member_add(
     if found.exists():
         raise ValueError(_("%(name)s is already in this group.") % {"name": found.first()})
     membership = Membership(group=group, user=user, contact=contact, role=role)
-    membership.full_clean()
-    _audited(membership, actor)
-    membership.save()
+    audited_save(membership, user=actor, clean=True)
     return membership
 
 
@@ -170,8 +163,7 @@ def member_add(
 def member_remove(*, actor: Any, membership: Membership) -> None:
     group = membership.group
     _require(access.rights(actor, group).manages, _("You may not manage this group's members."))
-    _audited(membership, actor)
-    membership.delete()
+    audited_delete(membership, user=actor)
 
 
 @transaction.atomic
@@ -180,8 +172,7 @@ def meeting_add(*, actor: Any, group: Group, event: Event) -> GroupMeeting:
     if group.meetings.filter(event=event).exists():
         raise ValueError(_("This event is already one of the group's meetings."))
     meeting = GroupMeeting(group=group, event=event)
-    _audited(meeting, actor)
-    meeting.save()
+    audited_save(meeting, user=actor)
     return meeting
 
 
@@ -189,8 +180,7 @@ def meeting_add(*, actor: Any, group: Group, event: Event) -> GroupMeeting:
 def meeting_remove(*, actor: Any, meeting: GroupMeeting) -> None:
     rights = access.rights(actor, meeting.group)
     _require(rights.manages, _("You may not manage this group's meetings."))
-    _audited(meeting, actor)
-    meeting.delete()
+    audited_delete(meeting, user=actor)
 
 
 @transaction.atomic
@@ -206,15 +196,14 @@ def post_create(*, actor: Any, group: Group, body: str) -> Post:
             % {"length": len(text), "limit": MAX_POST_CHARS}
         )
     post = Post(group=group, author=actor, body=text)
-    _audited(post, actor)
-    post.save()
+    audited_save(post, user=actor)
     return post
 
 
 @transaction.atomic
 def document_add(*, actor: Any, group: Group, upload: Any) -> GroupDocument:
     """Keep an image or a PDF with the group under a random name (the original name is kept
-    for display); the checks are the exchange's (content, not name; size)."""
+    for display); the checks are core.attachments' (content, not name; size)."""
     _require(access.rights(actor, group).inside, _("Only the group's members may add files."))
     checked = attachments.check_upload(upload)
     document = GroupDocument(
@@ -225,8 +214,7 @@ def document_add(*, actor: Any, group: Group, upload: Any) -> GroupDocument:
         size=upload.size,
         uploaded_by=actor,
     )
-    _audited(document, actor)
-    attachments.store(document, upload, checked, document.save)
+    attachments.store(document, upload, checked, lambda: audited_save(document, user=actor))
     return document
 
 
@@ -238,6 +226,5 @@ def document_remove(*, actor: Any, document: GroupDocument) -> None:
         _("Only who added the file, the group's coordinators and the Secretariat may remove it."),
     )
     stored, storage = document.file.name, document.file.storage
-    _audited(document, actor)
-    document.delete()
+    audited_delete(document, user=actor)
     transaction.on_commit(lambda: storage.delete(stored))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from metroscope.community import access, selectors, services
 from metroscope.community.forms import DocumentForm, GroupForm, MeetingForm, MemberForm, PostForm
 from metroscope.community.models import GroupDocument, GroupMeeting, Membership
-from metroscope.exchange import attachments
+from metroscope.core import attachments
 from metroscope.members.models import Contact
 
 

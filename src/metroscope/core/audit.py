@@ -1,8 +1,10 @@
-"""Reading the audit trail kept by django-simple-history: who changed what, when, from what."""
+"""The audit trail kept by django-simple-history: writing a change with who made it and why
+(`audited_save`, `audited_delete`), and reading who changed what, when, from what."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,36 @@ class HistoryEntry:
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _note(obj: models.Model, user: Any, reason: str | None) -> None:
+    """Tell django-simple-history who makes the object's next write and why (a reason only
+    when given: the history row's reason is then empty, as with a plain save)."""
+    obj._history_user = user  # type: ignore[attr-defined]
+    if reason is not None:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+
+
+def audited_save(
+    obj: models.Model,
+    *,
+    user: Any,
+    reason: str | None = None,
+    clean: bool = False,
+    update_fields: Iterable[str] | None = None,
+) -> None:
+    """Save the object, its history row naming `user` and `reason`; with `clean`, validate it
+    first (`full_clean`, whose ValidationError leaves the database untouched)."""
+    _note(obj, user, reason)
+    if clean:
+        obj.full_clean()
+    obj.save(update_fields=update_fields)
+
+
+def audited_delete(obj: models.Model, *, user: Any, reason: str | None = None) -> None:
+    """Delete the object, its last history row naming `user` and `reason`."""
+    _note(obj, user, reason)
+    obj.delete()
 
 
 def audited_model(app_label: str, model_name: str) -> type[models.Model] | None:

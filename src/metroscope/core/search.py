@@ -48,6 +48,7 @@ from numpy.typing import NDArray
 
 from metroscope.core.stopwords import ANY_LANGUAGE, STOP_WORDS
 from metroscope.core.text import fold
+from metroscope.core.versioned_cache import VersionedCache
 
 LANGUAGES = ("en", "fr", "es")
 _SNOWBALL = {"en": "english", "fr": "french", "es": "spanish"}
@@ -366,8 +367,7 @@ class SearchIndex:
         self.fields = tuple(sorted(fields, key=lambda f: -f.weight))
         self.ties, self.orders = tuple(ties), dict(orders)
         self.label = entry._meta.label
-        self._cache: dict[str, Snapshot] = {}
-        self._lock = threading.Lock()
+        self._snapshots = VersionedCache(self._version)
 
     @property
     def postgres(self) -> bool:
@@ -519,7 +519,7 @@ class SearchIndex:
         one, so no process keeps an answer cached from it) and its number of entries."""
         from metroscope.core.models import SearchState
 
-        self._cache.clear()
+        self._snapshots.clear()
         SearchState.objects.update_or_create(
             index=self.label,
             defaults={
@@ -601,11 +601,9 @@ class SearchIndex:
         """What every query reads besides the engine's matches — keys, dates, title order,
         facet values — as arrays, kept per process while the index's version stays the same
         (one small query checks it)."""
-        version = self._version()
-        with self._lock:
-            snap = self._cache.get(version)
-        if snap is not None:
-            return snap
+        return self._snapshots.get(None, self._read_snapshot)
+
+    def _read_snapshot(self) -> Snapshot:
         n = self._n()
         with connection.cursor() as cursor:
             cursor.execute(
@@ -613,11 +611,7 @@ class SearchIndex:
                 f"ORDER BY e.{n['pk']}"
             )
             rows = cursor.fetchall()
-        snap = Snapshot(rows)
-        with self._lock:
-            self._cache.clear()
-            self._cache[version] = snap
-        return snap
+        return Snapshot(rows)
 
     def _words(
         self, snap: Snapshot, query: Query

@@ -14,10 +14,10 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
-from metroscope.core import tokens
+from metroscope.core import markdown, tokens
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange import access, markdown, search, selectors, services, solution_input
+from metroscope.exchange import access, search, selectors, services, solution_input
 from metroscope.exchange.models import Language, Solution, SolutionStatus
 
 router = Router(tags=["exchange"])

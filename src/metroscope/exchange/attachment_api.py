@@ -15,8 +15,9 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core import attachments
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange import access, attachments, services
+from metroscope.exchange import access, services
 from metroscope.exchange.api import AttachmentOut, WriteError, attachment_out
 from metroscope.exchange.models import Attachment, Solution
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metroscope.core.attachments import FileKind
 from metroscope.core.search import EntryKey, SearchEntry
 from metroscope.members.models import Member
 from metroscope.observatory.models import Metro
@@ -159,9 +160,8 @@ class SolutionTranslation(models.Model):
         return f"{self.solution_id} [{self.language}]"
 
 
-class AttachmentKind(models.TextChoices):
-    IMAGE = "image", _("Image")
-    PDF = "pdf", _("PDF document")
+# A solution's files are of the kinds core's attachment checks recognise.
+AttachmentKind = FileKind
 
 
 class Attachment(models.Model):

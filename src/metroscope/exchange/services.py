@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metroscope.core import attachments
+from metroscope.core.audit import audited_delete, audited_save
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments
 from metroscope.exchange.models import (
     Attachment,
     ReviewAction,
@@ -133,19 +134,13 @@ def _members_for(
     return (wanted & mine) | (current - mine)
 
 
-def _save(solution: Solution, user: Any, reason: str, **kwargs: Any) -> None:
-    solution._history_user = user  # type: ignore[attr-defined]
-    solution._change_reason = reason  # type: ignore[attr-defined]
-    solution.save(**kwargs)
-
-
 def _write(solution: Solution, user: Any, values: Mapping[str, Any], reason: str) -> None:
     relations = {k: values[k] for k in RELATIONS if k in values}
     for name in FIELDS:
         if name in values:
             setattr(solution, name, values[name])
     solution.full_clean(exclude=["slug"] if solution.pk is None else None)
-    _save(solution, user, reason)
+    audited_save(solution, user=user, reason=reason)
     if "themes" in relations:
         solution.themes.set(relations["themes"] or [])
     if "challenges" in relations:
@@ -274,7 +269,7 @@ def _move(user: Any, solution: Solution, action: str, comment: str = "") -> Solu
     if transition.target == S.PUBLISHED and solution.published_at is None:
         solution.published_at = now  # a solution published again keeps its first date
         fields.append("published_at")
-    _save(solution, user, f"solution {action}", update_fields=fields)
+    audited_save(solution, user=user, reason=f"solution {action}", update_fields=fields)
     _step(solution, user, action, before, comment)
     if S.PUBLISHED in (before, transition.target):
         _index(solution)
@@ -342,8 +337,7 @@ def attachment_add(*, user: Any, solution: Solution, upload: Any, caption: str =
         caption=caption.strip()[:300],
         uploaded_by=user,
     )
-    attachment._history_user = user  # type: ignore[attr-defined]
-    attachments.store(attachment, upload, checked, attachment.save)
+    attachments.store(attachment, upload, checked, lambda: audited_save(attachment, user=user))
     return attachment
 
 
@@ -353,6 +347,5 @@ def attachment_remove(*, user: Any, attachment: Attachment) -> None:
         raise PermissionDenied(_("You may not remove files from this solution."))
     stored = attachment.file.name
     storage = attachment.file.storage
-    attachment._history_user = user  # type: ignore[attr-defined]
-    attachment.delete()
+    audited_delete(attachment, user=user)
     transaction.on_commit(lambda: storage.delete(stored))

@@ -8,36 +8,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from metroscope.core import attachments
+from metroscope.core.forms import MultipleFileField
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments, services, solution_input
+from metroscope.exchange import services, solution_input
 from metroscope.exchange.models import Collection, Language, Solution
 from metroscope.exchange.sdgs import SDG_NAMES
 from metroscope.members.models import Member
 from metroscope.observatory.models import Metro
 from metroscope.plan.models import Challenge, Theme
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": attachments.ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else [data]
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
-        errors = []
-        for upload in cleaned:
-            try:
-                attachments.check_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
 
 
 def _sdg_choices() -> list[tuple[int, str]]:

@@ -16,8 +16,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from metroscope.core import markdown
 from metroscope.core.i18n import translated
-from metroscope.exchange import access, markdown, selectors
+from metroscope.exchange import access, selectors
 from metroscope.exchange.charts import solution_map
 from metroscope.exchange.feeds import KINDS, AtomSolutionsFeed, SolutionsFeed
 from metroscope.exchange.models import (

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from metroscope.core import attachments
 from metroscope.core.roles import is_secretariat
-from metroscope.exchange import attachments, services
+from metroscope.exchange import services
 from metroscope.exchange.models import Attachment, ReviewAction, ReviewStep, Solution
 from metroscope.exchange.models import SolutionStatus as S
 from metroscope.exchange.rules import works_on_solution

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from metroscope.core.audit import audited_save
 from metroscope.core.roles import BOARD, ROLES, SECRETARIAT, ensure_groups
 from metroscope.members.models import Contact, Member, OfficerAssignment
 
@@ -24,13 +25,6 @@ REGISTRY_FIELDS = (
 )
 
 
-def _save(obj: Any, actor: AbstractBaseUser | None, reason: str) -> None:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-
-
 @transaction.atomic
 def member_update(
     *, member: Member, actor: AbstractBaseUser, data: Mapping[str, Any], registry: bool = False
@@ -42,14 +36,14 @@ def member_update(
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here."))
     for name, value in data.items():
         setattr(member, name, value)
-    _save(member, actor, "member profile edited")
+    audited_save(member, user=actor, reason="member profile edited", clean=True)
     return member
 
 
 @transaction.atomic
 def contact_create(*, member: Member, actor: AbstractBaseUser, data: Mapping[str, Any]) -> Contact:
     contact = Contact(member=member, **data)
-    _save(contact, actor, "contact added")
+    audited_save(contact, user=actor, reason="contact added", clean=True)
     return contact
 
 
@@ -61,7 +55,7 @@ def contact_update(
         if name == "member":
             raise ValidationError({"member": "A contact cannot move to another member."})
         setattr(contact, name, value)
-    _save(contact, actor, "contact edited")
+    audited_save(contact, user=actor, reason="contact edited", clean=True)
     return contact
 
 

@@ -10,7 +10,6 @@ write to the metro table, for deletions and renames) tells when a cached array i
 
 from __future__ import annotations
 
-import threading
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, connections, transaction
 
+from metroscope.core.versioned_cache import LocalStore, VersionedCache
 from metroscope.observatory.models import ImportBatch, Metro, MetroVersion, Observation, Status
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
@@ -66,11 +66,6 @@ class Series:
         return metros[last], values[last], years[last]
 
 
-_lock = threading.Lock()
-_cache: dict[tuple[int, str], Series] = {}
-_version: tuple[int, int] | None = None
-
-
 def data_version() -> tuple[int, int]:
     """(newest import batch, the metro table's token), in one round trip of two index
     lookups: asked on every request. The token changes with every write to the metro table
@@ -86,24 +81,18 @@ def data_version() -> tuple[int, int]:
     return int(newest or 0), int(token or 0)
 
 
+_series = VersionedCache(data_version)
+
+
 def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
     """One indicator's published values; pass `version` (from data_version) when reading
     several series for one answer, so the freshness check runs once."""
-    global _version
-    version = version or data_version()
-    with _lock:
-        if version != _version:
-            _cache.clear()
-            _version = version
-        cached = _cache.get((indicator_id, sex))
-    if cached is not None:
-        return cached
-    metros, years, values = _read(indicator_id, sex)
-    loaded = Series(metros=metros, years=years, values=values)
-    with _lock:
-        if _version == version:
-            _cache[(indicator_id, sex)] = loaded
-    return loaded
+
+    def read() -> Series:
+        metros, years, values = _read(indicator_id, sex)
+        return Series(metros=metros, years=years, values=values)
+
+    return _series.get((indicator_id, sex), read, token=version)
 
 
 def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
@@ -137,56 +126,34 @@ def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
     return metros[order], years[order], values[order]
 
 
-_refs: dict[int, tuple[str, str, str]] = {}
-_refs_version: tuple[int, int] | None = None
+MetroRefs = dict[int, tuple[str, str, str]]
+_refs = VersionedCache(data_version)
 
 
-def metro_refs(version: tuple[int, int] | None = None) -> dict[int, tuple[str, str, str]]:
+def metro_refs(version: tuple[int, int] | None = None) -> MetroRefs:
     """Metro id -> (code, name, country ISO3) for every metro, cached like the series."""
-    global _refs, _refs_version
-    version = version or data_version()
-    with _lock:
-        if _refs_version == version:
-            return _refs
-    refs = {
+    return _refs.get(None, _read_refs, token=version)
+
+
+def _read_refs() -> MetroRefs:
+    return {
         pk: (code, name, iso3)
         for pk, code, name, iso3 in Metro.objects.values_list(
             "pk", "code", "name", "country_iso3"
         ).iterator(chunk_size=10000)
     }
-    with _lock:
-        _refs, _refs_version = refs, version
-    return refs
 
 
-_derived: dict[Any, Any] = {}
-_derived_version: tuple[int, int] | None = None
 DERIVED_LIMIT = 32
+_derived = VersionedCache(data_version, store=LocalStore(max_entries=DERIVED_LIMIT))
 
 
 def derived(key: Any, version: tuple[int, int], build: Any) -> Any:
     """A value computed from the series (e.g. the z-scored matrix of a set of indicators),
     kept while the data version stays the same; at most DERIVED_LIMIT of them."""
-    global _derived_version
-    with _lock:
-        if _derived_version != version:
-            _derived.clear()
-            _derived_version = version
-        if key in _derived:
-            return _derived[key]
-    value = build()
-    with _lock:
-        if _derived_version == version:
-            if len(_derived) >= DERIVED_LIMIT:
-                _derived.pop(next(iter(_derived)))
-            _derived[key] = value
-    return value
+    return _derived.get(key, build, token=version)
 
 
 def clear() -> None:
-    global _version, _refs_version
-    with _lock:
-        _cache.clear()
-        _version = None
-        _refs_version = None
-        _derived.clear()
+    for cache in (_series, _refs, _derived):
+        cache.clear()

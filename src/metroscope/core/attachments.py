@@ -1,13 +1,14 @@
-"""What a solution's file may be: a PNG, JPEG, WebP or GIF image (decoded by Pillow) or a PDF
-document, recognised by its content, never by its name, and no larger than
+"""What a file people attach to a record may be: a PNG, JPEG, WebP or GIF image (decoded by
+Pillow) or a PDF document, recognised by its content, never by its name, and no larger than
 METROSCOPE_ATTACHMENT_MAX_BYTES. Too large a file is refused while it is being received
-(`SizeLimitHandler`), before any upload handler keeps its bytes."""
+(`SizeLimitHandler`), before any upload handler keeps its bytes. A record keeps a checked file
+in a `file` field under a random name (`store`); its `kind` field takes `FileKind`."""
 
 from __future__ import annotations
 
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import PurePath
@@ -16,19 +17,19 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from metroscope.exchange.models import AttachmentKind
-
 DEFAULT_MAX_BYTES = 10 * 1024**2
-# Pillow format → (content type, file suffixes people use for it)
-IMAGE_FORMATS: dict[str, tuple[str, frozenset[str]]] = {
-    "PNG": ("image/png", frozenset({".png"})),
-    "JPEG": ("image/jpeg", frozenset({".jpg", ".jpeg", ".jpe", ".jfif"})),
-    "WEBP": ("image/webp", frozenset({".webp"})),
-    "GIF": ("image/gif", frozenset({".gif"})),
+# Pillow format → (content type, file suffixes people use for it, the one a stored file gets first)
+IMAGE_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PNG": ("image/png", (".png",)),
+    "JPEG": ("image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif")),
+    "WEBP": ("image/webp", (".webp",)),
+    "GIF": ("image/gif", (".gif",)),
 }
 PDF_SUFFIXES = frozenset({".pdf"})
 PDF_TAIL_BYTES = 2048  # %%EOF ends the file, give or take trailing whitespace or junk
@@ -43,6 +44,11 @@ SUFFIX_NAMES = {
     ".pdf": "PDF",
 }
 ACCEPT = "image/png,image/jpeg,image/webp,image/gif,application/pdf"
+
+
+class FileKind(models.TextChoices):
+    IMAGE = "image", gettext_lazy("Image")
+    PDF = "pdf", gettext_lazy("PDF document")
 
 
 def max_bytes() -> int:
@@ -64,7 +70,7 @@ class CheckedFile:
     label: str
 
 
-PDF = CheckedFile(AttachmentKind.PDF, "application/pdf", ".pdf", "PDF")
+PDF = CheckedFile(FileKind.PDF, "application/pdf", ".pdf", "PDF")
 
 
 def display_name(upload: Any, checked: CheckedFile) -> str:
@@ -125,7 +131,7 @@ def _image(upload: IO[bytes]) -> CheckedFile | None:
         return None
     content_type, suffixes = IMAGE_FORMATS[found]
     label = "WebP" if found == "WEBP" else found
-    return CheckedFile(AttachmentKind.IMAGE, content_type, min(suffixes, key=len), label)
+    return CheckedFile(FileKind.IMAGE, content_type, suffixes[0], label)
 
 
 def _pdf(upload: IO[bytes], size: int) -> CheckedFile | None:
@@ -144,8 +150,8 @@ def _suffix_matches(name: str, checked: CheckedFile) -> None:
     suffix = PurePath(name).suffix.lower()
     if not suffix:
         return
-    allowed = PDF_SUFFIXES if checked.kind == AttachmentKind.PDF else None
-    if allowed is None:
+    allowed: Collection[str] = PDF_SUFFIXES
+    if checked.kind != FileKind.PDF:
         allowed = next(s for t, s in IMAGE_FORMATS.values() if t == checked.content_type)
     if suffix in allowed:
         return

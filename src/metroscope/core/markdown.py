@@ -1,8 +1,9 @@
-"""Solution descriptions: Markdown (CommonMark, raw HTML off) made into HTML, then cleaned by
-an allow-list (nh3), so what people write can never run script or load anything remote.
+"""Text people write (descriptions, posts): Markdown (CommonMark, raw HTML off) made into HTML,
+then cleaned by an allow-list (nh3), so what people write can never run script or load anything
+remote.
 
-Images are turned into links: a page must load nothing from another host, and the solution's
-own pictures are its attachments, served by the site."""
+Images are turned into links: a page must load nothing from another host, and a record's own
+pictures are its attachments, served by the site."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ TAGS = frozenset(
 ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener"
-# A description sits under the page's <h1> and its section's <h2>: its headings start at <h3>.
+# Written text sits under the page's <h1> and its section's <h2>: its headings start at <h3>.
 HEADING_SHIFT = 2
 
 
