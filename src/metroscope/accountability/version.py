@@ -16,11 +16,12 @@ token, so callers read them fresh or make them part of the key.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.db import connection, models
+
+from metroscope.core.versioned_cache import LocalStore, VersionedCache, row_token
 
 T = TypeVar("T")
 MAX_ENTRIES = 256  # figures kept per process; the oldest go first
@@ -103,43 +104,16 @@ def tables_with_triggers() -> set[str]:
         return {t for t, n in found.items() if n == len(SQLITE_EVENTS)}
 
 
-def current() -> int:
-    """The token now (one primary-key lookup); 0 before any write."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")  # noqa: S608 (constant)
-        row = cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-_lock = threading.Lock()
-_figures: dict[Hashable, Any] = {}
-_token: int | None = None
+current = row_token(LedgerVersion)  # the token now (one primary-key lookup); 0 before any write
+_figures = VersionedCache(current, store=LocalStore(max_entries=MAX_ENTRIES))
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T], *, token: int | None = None) -> T:
     """`compute()` once per token, process and (name, key); pass `token` (from `current`) when
     one answer reads several figures, so the token is read once."""
-    global _token
-    token = current() if token is None else token
-    entry = (name, key)
-    with _lock:
-        if token != _token:
-            _figures.clear()
-            _token = token
-        if entry in _figures:
-            return _figures[entry]  # type: ignore[no-any-return]
-    value = compute()
-    with _lock:
-        if _token == token:
-            if len(_figures) >= MAX_ENTRIES:
-                del _figures[next(iter(_figures))]
-            _figures[entry] = value
-    return value
+    return _figures.get((name, key), compute, token=token)
 
 
 def clear() -> None:
     """Forget every figure (the tests start each case from the database)."""
-    global _token
-    with _lock:
-        _figures.clear()
-        _token = None
+    _figures.clear()

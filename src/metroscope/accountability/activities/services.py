@@ -24,7 +24,7 @@ from metroscope.accountability.activities.models import (
     WorkPlan,
 )
 from metroscope.accountability.ledger.services import activity_staff_only
-from metroscope.accountability.people.services import audited_save
+from metroscope.core.audit import audited_save
 from metroscope.members.models import Member
 from metroscope.plan.models import Challenge, Outcome, Program, Theme
 
@@ -137,7 +137,7 @@ def activity_save(*, user: Any, data: ActivityIn, activity_id: int | None = None
     activity.host_city = data.host_city.strip()
     activity.start_date = data.start_date
     activity.end_date = data.end_date
-    audited_save(activity, user, reason)
+    audited_save(activity, user=user, reason=reason, clean=True)
     activity.outcomes.set(outcomes)
     activity.themes.set(themes)
     activity.challenges.set(challenges)

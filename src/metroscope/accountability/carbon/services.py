@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from metroscope.accountability.carbon.models import CabinClass, TravelMode, Trip
-from metroscope.accountability.ledger.edits import audited_delete, edited_row
+from metroscope.accountability.ledger.edits import edited_row
 from metroscope.accountability.ledger.services import activity_staff_only
-from metroscope.accountability.people.services import audited_save, resolve_activity
+from metroscope.accountability.people.services import resolve_activity
+from metroscope.core.audit import audited_delete, audited_save
 from metroscope.core.text import fold
 from metroscope.observatory.models import Metro
 from metroscope.observatory.resolve import MetroResolver, Unresolved
@@ -124,7 +125,8 @@ def trip_record(*, user: Any, activity_id: int, data: TripIn) -> Trip:
     activity_staff_only(user)
     activity = resolve_activity(activity_id)
     trip = Trip(activity=activity, **trip_values(data))
-    audited_save(trip, user, "trip recorded")  # Trip.clean: a cabin class by air, only by air
+    # Trip.clean: a cabin class by air, only by air
+    audited_save(trip, user=user, reason="trip recorded", clean=True)
     return trip
 
 
@@ -139,11 +141,11 @@ def trip_update(*, user: Any, trip_id: int, data: TripIn) -> Trip:
     )
     for name, value in trip_values(data, known).items():
         setattr(trip, name, value)
-    audited_save(trip, user, "trip edited")
+    audited_save(trip, user=user, reason="trip edited", clean=True)
     return trip
 
 
 @transaction.atomic
 def trip_delete(*, user: Any, trip_id: int) -> None:
     activity_staff_only(user)
-    audited_delete(edited_row(Trip, trip_id), user, "trip deleted")
+    audited_delete(edited_row(Trip, trip_id), user=user, reason="trip deleted")

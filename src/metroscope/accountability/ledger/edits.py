@@ -20,7 +20,7 @@ from metroscope.accountability.ledger.services import (
     check_year,
     expense_values,
 )
-from metroscope.accountability.people.services import audited_save
+from metroscope.core.audit import audited_delete, audited_save
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -33,12 +33,6 @@ def edited_row(model: type[Row], pk: Any) -> Row:
             _("This %(thing)s no longer exists.") % {"thing": model._meta.verbose_name}
         )
     return row
-
-
-def audited_delete(row: models.Model, user: Any, reason: str) -> None:
-    row._history_user = user  # type: ignore[attr-defined]
-    row._change_reason = reason  # type: ignore[attr-defined]
-    row.delete()
 
 
 @transaction.atomic
@@ -59,14 +53,14 @@ def budget_line_update(
     if errors:
         raise ValidationError(errors)
     line.year, line.category, line.amount_eur = year, category, amount_eur
-    audited_save(line, user, "budget line edited")
+    audited_save(line, user=user, reason="budget line edited", clean=True)
     return line
 
 
 @transaction.atomic
 def budget_line_delete(*, user: Any, line_id: int) -> None:
     activity_staff_only(user)
-    audited_delete(edited_row(BudgetLine, line_id), user, "budget line deleted")
+    audited_delete(edited_row(BudgetLine, line_id), user=user, reason="budget line deleted")
 
 
 @transaction.atomic
@@ -77,11 +71,11 @@ def expense_update(*, user: Any, expense_id: int, data: ExpenseIn) -> Expense:
     expense = edited_row(Expense, expense_id)
     for name, value in expense_values(data).items():
         setattr(expense, name, value)
-    audited_save(expense, user, "expense edited")
+    audited_save(expense, user=user, reason="expense edited", clean=True)
     return expense
 
 
 @transaction.atomic
 def expense_delete(*, user: Any, expense_id: int) -> None:
     activity_staff_only(user)
-    audited_delete(edited_row(Expense, expense_id), user, "expense deleted")
+    audited_delete(edited_row(Expense, expense_id), user=user, reason="expense deleted")

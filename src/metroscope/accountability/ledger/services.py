@@ -18,7 +18,8 @@ from metroscope.accountability.access import can_edit_activities
 from metroscope.accountability.ledger import analytics as money
 from metroscope.accountability.ledger import rates
 from metroscope.accountability.ledger.models import BudgetLine, Expense, RateOrigin, SpendCategory
-from metroscope.accountability.people.services import audited_save, resolve_activity
+from metroscope.accountability.people.services import resolve_activity
+from metroscope.core.audit import audited_save
 
 
 def activity_staff_only(user: Any) -> None:
@@ -72,7 +73,7 @@ def budget_line_record(
     ).first() or BudgetLine(activity=activity, year=year, category=category)
     line.amount_eur = amount_eur
     line.illustrative = False
-    audited_save(line, user, "budget line recorded")
+    audited_save(line, user=user, reason="budget line recorded", clean=True)
     return line
 
 
@@ -214,5 +215,5 @@ def expense_record(*, user: Any, activity_id: int, data: ExpenseIn) -> Expense:
     activity_staff_only(user)
     activity = resolve_activity(activity_id)
     expense = Expense(activity=activity, **expense_values(data))
-    audited_save(expense, user, "expense recorded")
+    audited_save(expense, user=user, reason="expense recorded", clean=True)
     return expense

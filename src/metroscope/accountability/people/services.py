@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from metroscope.accountability.access import can_edit_registers
@@ -19,19 +19,13 @@ from metroscope.accountability.people.models import (
     ParticipantRole,
     Speaker,
 )
+from metroscope.core.audit import audited_save
 from metroscope.members.models import Gender, Member
 
 
 def staff_only(user: Any) -> None:
     if not can_edit_registers(user):
         raise PermissionDenied(_("Only the Secretariat's staff may record this."))
-
-
-def audited_save(obj: models.Model, user: Any, reason: str) -> None:
-    obj._history_user = user  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
-    obj.full_clean()
-    obj.save()
 
 
 def resolve_activity(activity_id: Any) -> Activity:
@@ -105,7 +99,7 @@ def participant_count_record(
     )
     row.count = count
     row.illustrative = illustrative
-    audited_save(row, user, "participant count recorded")
+    audited_save(row, user=user, reason="participant count recorded", clean=True)
     return row
 
 
@@ -143,7 +137,7 @@ def participant_create(
         member=member,
         illustrative=illustrative,
     )
-    audited_save(person, user, "participant recorded")
+    audited_save(person, user=user, reason="participant recorded", clean=True)
     return person
 
 
@@ -154,7 +148,7 @@ def panel_create(*, user: Any, activity_id: int, title: str, illustrative: bool 
         raise ValidationError({"title": _("Give the panel a title.")})
     panel = Panel(activity=resolve_activity(activity_id), title=title.strip())
     panel.illustrative = illustrative
-    audited_save(panel, user, "panel created")
+    audited_save(panel, user=user, reason="panel created", clean=True)
     return panel
 
 
@@ -189,5 +183,5 @@ def speaker_create(
         member=resolve_member(member_code),
         illustrative=illustrative,
     )
-    audited_save(speaker, user, "speaker recorded")
+    audited_save(speaker, user=user, reason="speaker recorded", clean=True)
     return speaker

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from metroscope.accountability.access import can_view_risks
 from metroscope.accountability.activities.models import Activity
-from metroscope.accountability.people.services import audited_save, staff_only
+from metroscope.accountability.people.services import staff_only
 from metroscope.accountability.risks import analytics as risks
 from metroscope.accountability.risks.models import (
     PolicyAcknowledgement,
@@ -23,6 +23,7 @@ from metroscope.accountability.risks.models import (
     RiskCategory,
     RiskStatus,
 )
+from metroscope.core.audit import audited_save
 from metroscope.plan.models import Outcome
 
 
@@ -109,7 +110,7 @@ def risk_create(
         review_on=review_on,
         illustrative=illustrative,
     )
-    audited_save(risk, user, "risk recorded")
+    audited_save(risk, user=user, reason="risk recorded", clean=True)
     risk.activities.set(activities)
     risk.outcomes.set(outcomes)
     return risk
@@ -145,5 +146,5 @@ def policy_acknowledge(*, user: Any, version_id: int) -> PolicyAcknowledgement:
             }
         )
     ack = PolicyAcknowledgement(version=version, user=user, acknowledged_at=timezone.now())
-    audited_save(ack, user, "policy acknowledged")
+    audited_save(ack, user=user, reason="policy acknowledged", clean=True)
     return ack
