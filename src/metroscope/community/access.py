@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from metroscope.community.models import Group, GroupVisibility, Membership
 from metroscope.core.roles import is_secretariat
+from metroscope.members.access import is_officer_of_member
 from metroscope.members.models import Member
-from metroscope.members.rules import is_officer_of_member
 
 
 def can_see_expert_contacts(user: Any) -> bool:
