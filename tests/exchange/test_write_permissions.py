@@ -87,6 +87,12 @@ def test_permission_matrix(people, draft, perm, status, expected):
     assert registry == expected
 
 
+def test_the_navigation_asks_both_rules_at_once_with_the_same_answers(people):
+    for user in people.values():
+        both = access.can_submit_and_review_solutions(user)
+        assert both == (access.can_submit_solutions(user), access.can_review_solutions(user))
+
+
 def test_another_officer_of_the_same_member_may_edit_and_submit(draft):
     colleague = make_user("colleague", ("officer", BARCELONA))
     services.update(colleague, draft, {"summary": "Improved by a colleague."})

@@ -71,9 +71,9 @@ def is_published(user: Any, solution: Solution | None) -> bool:
 
 works_on_solution = is_solution_author | is_officer_of_solution_member
 
-_submit_solution = is_secretariat | is_member_officer
-_edit_solution = is_secretariat | (works_on_solution & is_open_for_editing)
 _review_solutions = is_secretariat
+_submit_solution = _review_solutions | is_member_officer
+_edit_solution = is_secretariat | (works_on_solution & is_open_for_editing)
 _view_solution = is_published | works_on_solution | is_secretariat
 _work_on_solution = is_secretariat | works_on_solution
 
@@ -96,6 +96,13 @@ def can_edit_solution(user: Any, solution: Solution) -> bool:
 def can_review_solutions(user: Any) -> bool:
     """The review queue: publish, ask for changes, reject, archive."""
     return _review_solutions.test(user)
+
+
+def can_submit_and_review_solutions(user: Any) -> tuple[bool, bool]:
+    """(can_submit_solutions, can_review_solutions) in two queries at most, for the navigation
+    on every exchange page: whoever reviews may also submit, so the role is asked once."""
+    review = can_review_solutions(user)
+    return review or is_member_officer.test(user), review
 
 
 def can_view_solution(user: Any, solution: Solution) -> bool:

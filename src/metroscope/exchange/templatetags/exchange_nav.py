@@ -1,5 +1,5 @@
 """The exchange's sub-navigation: reading links for everyone, writing links only for those
-access.py lets write, in three queries at most."""
+access.py lets write, in two queries at most."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ def _links(user: Any) -> list[tuple[str, str]]:
     links = [(reverse("exchange:home"), _("Solutions")), (reverse("exchange:search"), _("Search"))]
     if not (user.is_authenticated and user.is_active):
         return links
-    review = access.can_review_solutions(user)
+    submit, review = access.can_submit_and_review_solutions(user)
     links.append((reverse("exchange:needs"), _("Members' needs")))
-    if review or access.can_submit_solutions(user):
+    if submit:
         links.append((reverse("exchange:submit"), _("Share a solution")))
         links.append((reverse("exchange:mine"), _("My solutions")))
     if review:
