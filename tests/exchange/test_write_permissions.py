@@ -1,6 +1,6 @@
 """Who may write what in the exchange, as a matrix over the personas (anonymous, officer of
-Barcelona, officer of Seoul, secretariat staff, board member), through the rules, the
-services and the pages."""
+Barcelona, officer of Seoul, secretariat staff, board member), through access.py (and the
+rules registry that mirrors it), the services and the pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
-from metroscope.exchange import services
+from metroscope.exchange import access, services
 from metroscope.exchange.models import Solution, SolutionStatus
 from tests.conftest import BARCELONA, SEOUL, client_for, make_user
 from tests.exchange.drafting import draft_data, make_draft, member
@@ -67,13 +67,30 @@ MATRIX = [
 ]
 
 
+ASKS = {
+    "exchange.submit_solution": lambda user, _: access.can_submit_solutions(user),
+    "exchange.review_solutions": lambda user, _: access.can_review_solutions(user),
+    "exchange.edit_solution": access.can_edit_solution,
+    "exchange.view_solution": access.can_view_solution,
+}
+
+
 @pytest.mark.parametrize(("perm", "status", "expected"), MATRIX)
 def test_permission_matrix(people, draft, perm, status, expected):
     obj = _with_status(draft, status) if status else None
-    got = tuple(
+    got = tuple(ASKS[perm](people[p], obj) for p in PERSONAS)
+    assert got == expected
+    # The registry under the permission's name, kept for the admin and a shell, agrees.
+    registry = tuple(
         people[p].has_perm(perm, obj) if obj else people[p].has_perm(perm) for p in PERSONAS
     )
-    assert got == expected
+    assert registry == expected
+
+
+def test_the_navigation_asks_both_rules_at_once_with_the_same_answers(people):
+    for user in people.values():
+        both = access.can_submit_and_review_solutions(user)
+        assert both == (access.can_submit_solutions(user), access.can_review_solutions(user))
 
 
 def test_another_officer_of_the_same_member_may_edit_and_submit(draft):

@@ -19,13 +19,18 @@ from metroscope.core.roles import is_secretariat
 from metroscope.members.models import Member
 
 
-def is_staff(user: Any) -> bool:
+def can_manage_award(user: Any) -> bool:
+    """Set up the rubric, see every submission and the ranking, choose and publish winners:
+    the Secretariat."""
     return bool(user.is_authenticated and is_secretariat(user))
 
 
-def require_staff(user: Any) -> None:
-    if not is_staff(user):
-        raise PermissionDenied(_("Only the Secretariat sees the ranking and chooses winners."))
+def can_submit_for_member(user: Any, member_id: int) -> bool:
+    """Submit an initiative for the member of this id, or add documents to its submission:
+    its officers."""
+    if not user.is_authenticated:
+        return False
+    return Member.objects.filter(pk=member_id, officers__user=user).exists()
 
 
 def officer_members(user: Any) -> QuerySet[Member]:
@@ -83,7 +88,7 @@ def submission_to_score(user: Any, pk: int) -> tuple[Juror, Submission]:
     return seat, submission
 
 
-def may_read_submission(user: Any, submission: Submission) -> bool:
+def can_read_submission(user: Any, submission: Submission) -> bool:
     """Staff, the member's officers and the edition's jurors not conflicted on it."""
     if not user.is_authenticated:
         return False
@@ -97,6 +102,6 @@ def document_to_read(user: Any, pk: int) -> Document:
     document: Document = get_object_or_404(
         Document.objects.select_related("submission__edition", "submission__member"), pk=pk
     )
-    if not may_read_submission(user, document.submission):
+    if not can_read_submission(user, document.submission):
         raise Http404
     return document

@@ -164,7 +164,7 @@ def list_submissions(request: HttpRequest, edition: int | None = None) -> list[d
     qs = access.visible_submissions(request.user).annotate(n_documents=Count("documents"))
     if edition is not None:
         qs = qs.filter(edition__year=edition)
-    staff = access.is_staff(request.user)
+    staff = access.can_manage_award(request.user)
     return [_submission_out(s, s.n_documents, staff) for s in qs]
 
 
@@ -241,7 +241,7 @@ def _readable_submission(request: HttpRequest, submission_id: int) -> Submission
     """The submission if the caller may read it (its member's officers, staff, the jurors
     not conflicted on it); 404 otherwise, as if it did not exist."""
     found = Submission.objects.select_related("edition", "member").filter(pk=submission_id).first()
-    if found is None or not access.may_read_submission(request.user, found):
+    if found is None or not access.can_read_submission(request.user, found):
         raise HttpError(404, f"no submission {submission_id}")
     return found
 

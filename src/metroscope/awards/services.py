@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metroscope.awards import analytics
+from metroscope.awards import access, analytics
 from metroscope.awards.models import (
     SCORE_MAX,
     SCORE_MIN,
@@ -30,7 +30,6 @@ from metroscope.awards.models import (
 )
 from metroscope.core import attachments
 from metroscope.core.audit import audited_delete, audited_save
-from metroscope.core.roles import is_secretariat
 from metroscope.exchange import services as exchange
 from metroscope.exchange.models import Collection as ExchangeCollection
 from metroscope.members.models import Member
@@ -117,7 +116,7 @@ def submission_create(
     documents: Sequence[Any] = (),
 ) -> Submission:
     """A member's submission with its documents, all or nothing."""
-    if not Member.objects.filter(pk=member.pk, officers__user=user).exists():
+    if not access.can_submit_for_member(user, member.pk):
         raise PermissionDenied(_("You may submit only for the members you are an officer of."))
     Edition.objects.select_for_update().filter(pk=edition.pk).first()
     problems = eligibility_problems(edition=edition, member=member, data=data)
@@ -159,7 +158,7 @@ def documents_add(*, user: Any, submission: Submission, documents: Sequence[Any]
     """More documents for a submission, by the rules of the submission page: an officer of
     its member, while the edition's call is open, at most MAX_DOCUMENTS in all, each checked
     by its content; all or nothing, every refusal under the field it concerns."""
-    if not Member.objects.filter(pk=submission.member_id, officers__user=user).exists():
+    if not access.can_submit_for_member(user, submission.member_id):
         raise PermissionDenied(
             _("Only the officers of %(member)s add documents to its submission.")
             % {"member": submission.member.name}
@@ -259,7 +258,7 @@ def score_record(*, user: Any, submission: Submission, values: Mapping[int, int]
 
 
 def _require_staff(user: Any) -> None:
-    if not (user.is_authenticated and is_secretariat(user)):
+    if not access.can_manage_award(user):
         raise PermissionDenied(_("Only the Secretariat sets up the award and chooses winners."))
 
 

@@ -4,7 +4,6 @@ with its spread, the shortlist and winners, and publishing the winners to the ex
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,21 +13,16 @@ from django.utils.translation import ngettext
 from metroscope.awards import access, selectors, services
 from metroscope.awards.forms import PageRubricFormSet
 from metroscope.awards.models import Edition, EditionStatus
-
-
-def _staff_edition(request: HttpRequest, year: int) -> Edition:
-    access.require_staff(request.user)
-    edition: Edition = get_object_or_404(Edition, year=year)
-    return edition
+from metroscope.core.roles import requires
 
 
 def _ids(request: HttpRequest, name: str) -> set[int]:
     return {int(v) for v in request.POST.getlist(name) if v.isdigit()}
 
 
-@login_required
+@requires(access.can_manage_award)
 def ranking(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _staff_edition(request, year)
+    edition = get_object_or_404(Edition, year=year)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "publish":
@@ -67,9 +61,9 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires(access.can_manage_award)
 def rubric(request: HttpRequest, year: int) -> HttpResponse:
-    edition = _staff_edition(request, year)
+    edition = get_object_or_404(Edition, year=year)
     formset = PageRubricFormSet(request.POST or None, instance=edition, prefix="criteria")
     if request.method == "POST" and formset.is_valid():
         try:

@@ -42,10 +42,10 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
             "open": edition.status == EditionStatus.OPEN,
             "may_submit": access.officer_members(user).exists(),
             "mine": list(access.visible_submissions(user).filter(edition=edition))
-            if user.is_authenticated and not access.is_staff(user)
+            if user.is_authenticated and not access.can_manage_award(user)
             else [],
             "juror": access.juror_seat(user, edition) is not None,
-            "staff": access.is_staff(user),
+            "staff": access.can_manage_award(user),
         },
     )
 

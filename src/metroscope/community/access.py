@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from metroscope.community.models import Group, GroupVisibility, Membership
 from metroscope.core.roles import is_secretariat
+from metroscope.members.access import is_officer_of_member
 from metroscope.members.models import Member
-from metroscope.members.rules import is_officer_of_member
 
 
 def can_see_expert_contacts(user: Any) -> bool:
@@ -39,13 +39,14 @@ def _signed_in(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def is_staff(user: Any) -> bool:
+def can_manage_groups(user: Any) -> bool:
+    """Create groups, and see and manage every group: the Secretariat."""
     return _signed_in(user) and is_secretariat(user)
 
 
 def visible_groups(user: Any) -> QuerySet[Group]:
     groups = Group.objects.select_related("program")
-    if is_staff(user):
+    if can_manage_groups(user):
         return groups
     public = Q(visibility=GroupVisibility.PUBLIC)
     if not _signed_in(user):
@@ -86,7 +87,7 @@ def access_group(user: Any, pk: int) -> GroupAccess:
 
 
 def rights(user: Any, group: Group) -> GroupAccess:
-    return GroupAccess(group, membership_of(user, group), is_staff(user))
+    return GroupAccess(group, membership_of(user, group), can_manage_groups(user))
 
 
 def access_inside(user: Any, pk: int) -> GroupAccess:
@@ -102,11 +103,6 @@ def access_managed(user: Any, pk: int) -> GroupAccess:
     if not found.manages:
         raise PermissionDenied(_("Only the group's coordinators and the Secretariat may do this."))
     return found
-
-
-def require_staff(user: Any) -> None:
-    if not is_staff(user):
-        raise PermissionDenied(_("Only the Secretariat may create groups."))
 
 
 # --- engagement ---------------------------------------------------------------------------------

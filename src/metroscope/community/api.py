@@ -22,7 +22,7 @@ from metroscope.community.models import Expert
 from metroscope.community.selectors import expert_directory
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange.needs import visible_needs
+from metroscope.exchange.access import visible_needs
 from metroscope.members.models import Region
 from metroscope.plan.models import Challenge, Theme
 

@@ -23,6 +23,7 @@ from metroscope.community.expert_forms import ExpertProfileForm, ExpertSearchFor
 from metroscope.community.models import Expert, ExpertLanguage
 from metroscope.community.selectors import expert_directory
 from metroscope.community.services import expert_profile_save, expert_withdraw
+from metroscope.core.roles import requires
 from metroscope.members.models import Member, Region
 from metroscope.plan.models import Challenge, Theme
 
@@ -117,10 +118,8 @@ def member_engagement_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
+@requires(can_view_network_engagement)
 def network_engagement_page(request: HttpRequest) -> HttpResponse:
-    if not can_view_network_engagement(request.user):
-        raise PermissionDenied
     view = engagement.network_engagement()
     return render(
         request,

@@ -125,7 +125,7 @@ def _require(allowed: bool, message: str) -> None:
 def group_save(*, actor: Any, data: dict[str, Any], group: Group | None = None) -> Group:
     """A new group, or changes to one: `data` holds name_en/fr/es, description_en/fr/es,
     kind, visibility, program. Only the Secretariat; ValidationError by field."""
-    access.require_staff(actor)
+    _require(access.can_manage_groups(actor), _("Only the Secretariat may create groups."))
     with transaction.atomic():
         group = group or Group()
         for key, value in data.items():

@@ -21,6 +21,7 @@ from metroscope.community import access, selectors, services
 from metroscope.community.forms import DocumentForm, GroupForm, MeetingForm, MemberForm, PostForm
 from metroscope.community.models import GroupDocument, GroupMeeting, Membership
 from metroscope.core import attachments
+from metroscope.core.roles import requires
 from metroscope.members.models import Contact
 
 
@@ -36,7 +37,10 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/groups.html",
-        {"groups": selectors.group_list(request.user), "staff": access.is_staff(request.user)},
+        {
+            "groups": selectors.group_list(request.user),
+            "staff": access.can_manage_groups(request.user),
+        },
     )
 
 
@@ -79,18 +83,16 @@ def _group_form(request: HttpRequest, form: GroupForm, write: Callable[[], Any])
     return render(request, "community/group_form.html", {"form": form}, status=status)
 
 
-@login_required
+@requires(access.can_manage_groups)
 def group_new(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user)
     form = GroupForm(request.POST or None)
     return _group_form(
         request, form, lambda: services.group_save(actor=request.user, data=form.group_data())
     )
 
 
-@login_required
+@requires(access.can_manage_groups)
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_staff(request.user)
     group = access.access_group(request.user, pk).group
     form = GroupForm(request.POST or None, instance=group)
     return _group_form(

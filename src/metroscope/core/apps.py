@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "metroscope.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from metroscope.core import access  # noqa: F401  (registers its django-rules permissions)

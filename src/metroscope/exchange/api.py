@@ -121,7 +121,7 @@ def attachment_out(request: HttpRequest, attachment: Any, slug: str) -> dict[str
 def _solution_out(request: HttpRequest, solution: Any) -> dict[str, Any]:
     reader = _reader(request)
     contact = None
-    if reader is not None and access.may_see_contact(reader):
+    if reader is not None and access.can_see_solution_contacts(reader):
         contact = {
             "name": solution.contact_name,
             "role": solution.contact_role,
@@ -473,7 +473,7 @@ def _writable(request: HttpRequest, slug: str) -> Any:
     """The solution at `slug` if this user may see it; a 404 answer (as for a solution that does
     not exist) otherwise."""
     solution = Solution.objects.filter(slug=slug).first()
-    if solution is None or not request.user.has_perm("exchange.view_solution", solution):
+    if solution is None or not access.can_view_solution(request.user, solution):
         raise HttpError(404, f"no solution at {slug!r}")
     return solution
 

@@ -10,6 +10,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from metroscope.core.loading import register_loader
+        from metroscope.exchange import access  # noqa: F401  (registers django-rules permissions)
         from metroscope.exchange.loaders import load_exchange_data
 
         register_loader("exchange", load_exchange_data, order=40)

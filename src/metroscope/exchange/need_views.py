@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metroscope.core.panels import render_panels
-from metroscope.exchange import matching, needs
+from metroscope.exchange import access, matching, needs
 from metroscope.exchange.models import Need, Solution, SolutionStatus
 from metroscope.exchange.need_forms import IntroductionForm, NeedForm
 
@@ -24,15 +24,15 @@ def need_list(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/needs.html",
         {
-            "needs": needs.visible_needs(request.user).prefetch_related("themes", "challenges"),
-            "can_record": needs.members_of(request.user).exists(),
+            "needs": access.visible_needs(request.user).prefetch_related("themes", "challenges"),
+            "can_record": access.members_acted_for(request.user).exists(),
         },
     )
 
 
 @login_required
 def need_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    members = needs.members_of(request.user).order_by("name")
+    members = access.members_acted_for(request.user).order_by("name")
     if not members.exists():
         raise PermissionDenied
     need = get_object_or_404(Need, pk=pk, member__in=members) if pk else None
@@ -71,10 +71,10 @@ def need_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = get_object_or_404(
-        needs.visible_needs(request.user).prefetch_related("themes", "challenges", "indicators"),
+        access.visible_needs(request.user).prefetch_related("themes", "challenges", "indicators"),
         pk=pk,
     )
-    members = needs.members_of(request.user).order_by("name")
+    members = access.members_acted_for(request.user).order_by("name")
     return render(
         request,
         "exchange/need.html",
@@ -97,11 +97,11 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def introduce(request: HttpRequest, slug: str) -> HttpResponse:
     solution = get_object_or_404(Solution, slug=slug, status=SolutionStatus.PUBLISHED)
-    members = needs.members_of(request.user)
+    members = access.members_acted_for(request.user)
     form = IntroductionForm(request.POST, members=members)
     need = None
     if request.POST.get("need"):
-        need = needs.visible_needs(request.user).filter(pk=request.POST["need"]).first()
+        need = access.visible_needs(request.user).filter(pk=request.POST["need"]).first()
         if need is None:
             raise Http404
     back = request.POST.get("next") or ""
@@ -142,5 +142,5 @@ def introductions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/introductions.html",
-        {"requests": needs.visible_introductions(request.user)[:500]},
+        {"requests": access.visible_introductions(request.user)[:500]},
     )

@@ -1,4 +1,5 @@
-"""Members' needs and introduction requests: who may record what, and who hears of it."""
+"""Members' needs and introduction requests: recording them, and who hears of it (who may
+record what is in access.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from metroscope.core.roles import SECRETARIAT, is_secretariat
-from metroscope.exchange.models import IntroductionRequest, Need, NeedStatus, Solution
+from metroscope.core.roles import SECRETARIAT
+from metroscope.exchange.access import can_act_for_member
+from metroscope.exchange.models import IntroductionRequest, Need, Solution
 from metroscope.members.models import Member
 from metroscope.observatory.models import Indicator
 from metroscope.plan.models import Challenge, Theme
@@ -21,20 +22,6 @@ from metroscope.plan.models import Challenge, Theme
 
 class NeedRefused(PermissionError):
     """The user may not act for this member."""
-
-
-def members_of(user: Any) -> QuerySet[Member]:
-    """The members a user may act for: all for the Secretariat, else those they are an
-    officer of."""
-    if not user.is_authenticated:
-        return Member.objects.none()
-    if is_secretariat(user):
-        return Member.objects.all()
-    return Member.objects.filter(officers__user=user)
-
-
-def can_act_for(user: Any, member: Member) -> bool:
-    return members_of(user).filter(pk=member.pk).exists()
 
 
 @dataclass
@@ -50,8 +37,8 @@ class NeedInput:
 @transaction.atomic
 def need_save(*, user: Any, data: NeedInput, need: Need | None = None) -> Need:
     """Record a new need for `data.member`, or replace `need` with `data`."""
-    if not can_act_for(user, data.member) or (
-        need is not None and not can_act_for(user, need.member)
+    if not can_act_for_member(user, data.member) or (
+        need is not None and not can_act_for_member(user, need.member)
     ):
         raise NeedRefused(_("You may record needs only for the members you are an officer of."))
     if need is None:
@@ -64,17 +51,6 @@ def need_save(*, user: Any, data: NeedInput, need: Need | None = None) -> Need:
     need.challenges.set(data.challenges)
     need.indicators.set(data.indicators)
     return need
-
-
-def visible_needs(user: Any) -> QuerySet[Need]:
-    """Needs are shared within the network: signed-in users see the open ones, and their
-    own members' needs whatever their status."""
-    if not user.is_authenticated:
-        return Need.objects.none()
-    qs = Need.objects.select_related("member")
-    if is_secretariat(user):
-        return qs
-    return qs.filter(Q(status=NeedStatus.OPEN) | Q(member__in=members_of(user))).distinct()
 
 
 def _officer_emails(members: list[Member]) -> list[str]:
@@ -99,7 +75,7 @@ def introduction_request(
 ) -> list[IntroductionRequest]:
     """One request per member behind the solution; each reaches the Secretariat and that
     member's officers by e-mail, and stays on record (with its history)."""
-    if not can_act_for(user, from_member):
+    if not can_act_for_member(user, from_member):
         raise NeedRefused(_("You may ask for introductions only for your own member."))
     if not message.strip():
         raise ValueError(_("Say what you would like to learn from them."))
@@ -136,15 +112,3 @@ def introduction_request(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
         )
     return made
-
-
-def visible_introductions(user: Any) -> QuerySet[IntroductionRequest]:
-    qs = IntroductionRequest.objects.select_related(
-        "from_member", "to_member", "solution", "need", "requested_by"
-    )
-    if not user.is_authenticated:
-        return qs.none()
-    if is_secretariat(user):
-        return qs
-    mine = members_of(user)
-    return qs.filter(Q(from_member__in=mine) | Q(to_member__in=mine)).distinct()

@@ -12,7 +12,7 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core.tokens import TokenAuth
-from metroscope.exchange import matching, needs
+from metroscope.exchange import access, matching, needs
 from metroscope.exchange.models import Need
 from metroscope.members.models import Member
 from metroscope.observatory.models import Indicator
@@ -74,7 +74,7 @@ def _out(need: Need) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest) -> Any:
-    return needs.visible_needs(request.user).prefetch_related("themes", "challenges", "indicators")
+    return access.visible_needs(request.user).prefetch_related("themes", "challenges", "indicators")
 
 
 @router.get("/needs", response=list[NeedOut], summary="Members' needs you may see")

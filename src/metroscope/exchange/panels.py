@@ -6,7 +6,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from metroscope.exchange import matching, needs
+from metroscope.exchange import access, matching
 from metroscope.exchange.need_forms import IntroductionForm
 
 
@@ -18,7 +18,7 @@ def lagging_solutions(
     lagging = matching.suggest_for_lagging(metro, profile)
     if not lagging:
         return ""
-    members = needs.members_of(request.user).order_by("name")
+    members = access.members_acted_for(request.user).order_by("name")
     own = metro.memberships.values_list("member__code", flat=True).first()
     intro_form = (
         IntroductionForm(members=members, initial={"from_member": own})

@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from metroscope.core import attachments
 from metroscope.core.audit import audited_delete, audited_save
-from metroscope.core.roles import is_secretariat
+from metroscope.exchange.access import (
+    OPEN_FOR_EDITING,
+    can_choose_any_member,
+    can_edit_solution,
+    can_review_solutions,
+    can_submit_solutions,
+    can_work_on_solution,
+)
 from metroscope.exchange.models import (
     Attachment,
     ReviewAction,
@@ -33,7 +40,6 @@ from metroscope.exchange.models import (
     Solution,
     SolutionStatus,
 )
-from metroscope.exchange.rules import OPEN_FOR_EDITING, works_on_solution
 from metroscope.exchange.solution_input import FIELDS, RELATIONS, clean_values, unique_slug
 from metroscope.members.models import Member
 
@@ -85,15 +91,13 @@ def officer_member_ids(user: Any) -> set[int]:
 def allowed_actions(user: Any, solution: Solution) -> list[str]:
     """The steps this user may take on the solution now (for buttons and the API's answers)."""
     found = []
-    staff = bool(is_secretariat(user))
+    staff = can_review_solutions(user)
     for action, transition in TRANSITIONS.items():
         if solution.status not in transition.sources:
             continue
         if transition.secretariat_only and not staff:
             continue
-        if not transition.secretariat_only and not user.has_perm(
-            "exchange.edit_solution", solution
-        ):
+        if not transition.secretariat_only and not can_edit_solution(user, solution):
             continue
         found.append(str(action))
     return found
@@ -101,7 +105,7 @@ def allowed_actions(user: Any, solution: Solution) -> list[str]:
 
 def _require_worker(user: Any, solution: Solution) -> None:
     """The author, an officer of one of the solution's members, or staff; else PermissionDenied."""
-    if is_secretariat(user) or works_on_solution(user, solution):
+    if can_work_on_solution(user, solution):
         return
     raise PermissionDenied(
         _("Only the author, the officers of its members and the Secretariat may change this.")
@@ -116,7 +120,7 @@ def _members_for(
     if requested is None and not creating:
         return None
     wanted = {m.pk for m in requested or []}
-    if is_secretariat(user):
+    if can_choose_any_member(user):
         return wanted
     mine = officer_member_ids(user)
     foreign = sorted(
@@ -166,7 +170,7 @@ def _step(
 @transaction.atomic
 def solution_create(*, user: Any, data: Mapping[str, Any]) -> Solution:
     """A new draft written by `user` (an officer, for their own member(s), or staff)."""
-    if not user.has_perm("exchange.submit_solution"):
+    if not can_submit_solutions(user):
         raise PermissionDenied(_("Only officers of members and the Secretariat write solutions."))
     values = clean_values(data)
     members = _members_for(user, values.pop("members", None), set(), creating=True)
@@ -184,7 +188,7 @@ def solution_update(*, user: Any, solution: Solution, data: Mapping[str, Any]) -
     solution keeps its address."""
     _require_worker(user, solution)
     _lock(solution)
-    if not user.has_perm("exchange.edit_solution", solution):
+    if not can_edit_solution(user, solution):
         raise InvalidTransition(
             _(
                 "This solution is %(status)s: it can be edited while it is a draft or when "
@@ -243,7 +247,7 @@ def _refused_message(action: str) -> str:
 def _move(user: Any, solution: Solution, action: str, comment: str = "") -> Solution:
     transition = TRANSITIONS[action]
     if transition.secretariat_only:
-        if not user.has_perm("exchange.review_solutions"):
+        if not can_review_solutions(user):
             raise PermissionDenied(_("Only the Secretariat reviews solutions."))
     else:
         _require_worker(user, solution)
@@ -321,7 +325,7 @@ def solution_review(*, user: Any, solution: Solution, action: str, comment: str 
 def attachment_add(*, user: Any, solution: Solution, upload: Any, caption: str = "") -> Attachment:
     """Keep an image or a PDF with the solution, under a random name (the original name is
     kept for display). ValidationError when its content is not allowed."""
-    if not user.has_perm("exchange.edit_solution", solution):
+    if not can_edit_solution(user, solution):
         raise PermissionDenied(_("You may not add files to this solution."))
     if solution.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(
@@ -343,7 +347,7 @@ def attachment_add(*, user: Any, solution: Solution, upload: Any, caption: str =
 
 @transaction.atomic
 def attachment_remove(*, user: Any, attachment: Attachment) -> None:
-    if not user.has_perm("exchange.edit_solution", attachment.solution):
+    if not can_edit_solution(user, attachment.solution):
         raise PermissionDenied(_("You may not remove files from this solution."))
     stored = attachment.file.name
     storage = attachment.file.storage

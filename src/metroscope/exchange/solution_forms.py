@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metroscope.core import attachments
 from metroscope.core.forms import MultipleFileField
-from metroscope.core.roles import is_secretariat
-from metroscope.exchange import services, solution_input
+from metroscope.exchange import access, services, solution_input
 from metroscope.exchange.models import Collection, Language, Solution
 from metroscope.exchange.sdgs import SDG_NAMES
 from metroscope.members.models import Member
@@ -117,7 +116,7 @@ class SolutionForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = self.fields["members"]
-        if is_secretariat(user):
+        if access.can_choose_any_member(user):
             members.queryset = Member.objects.order_by("name")  # type: ignore[attr-defined]
             members.widget = forms.SelectMultiple(attrs={"size": 8})
             members.help_text = _("Hold Ctrl (⌘ on a Mac) to choose several.")

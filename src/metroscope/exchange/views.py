@@ -133,7 +133,7 @@ def solution_page(request: HttpRequest, slug: str) -> HttpResponse:
         "images": [a for a in attachments if a.kind == AttachmentKind.IMAGE],
         "documents": [a for a in attachments if a.kind != AttachmentKind.IMAGE],
         "related": selectors.related_solutions(solution),
-        "show_contact": access.may_see_contact(request.user),
+        "show_contact": access.can_see_solution_contacts(request.user),
         "unpublished": solution.status != SolutionStatus.PUBLISHED,
         "search_url": search_url(),
         "feeds": _feeds(solution.collection.code, translated(solution.collection, "name")[0]),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,11 +21,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from metroscope.core import attachments
-from metroscope.core.roles import is_secretariat
-from metroscope.exchange import services
+from metroscope.core.roles import requires
+from metroscope.exchange import access, services
 from metroscope.exchange.models import Attachment, ReviewAction, ReviewStep, Solution
 from metroscope.exchange.models import SolutionStatus as S
-from metroscope.exchange.rules import works_on_solution
 from metroscope.exchange.solution_forms import CommentForm, SolutionForm
 
 QUEUE_ORDER = (S.SUBMITTED, S.CHANGES_REQUESTED, S.PUBLISHED, S.ARCHIVED, S.REJECTED)
@@ -33,15 +32,6 @@ PAGE_SIZE = 50
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _worker_solution(request: HttpRequest, slug: str) -> Solution:
-    """The solution if this user works on it (author, officer of a member, staff); else 404,
-    as if it did not exist."""
-    solution = get_object_or_404(Solution.objects.select_related("collection", "author"), slug=slug)
-    if not (is_secretariat(request.user) or works_on_solution(request.user, solution)):
-        raise Http404
-    return solution
 
 
 def _label(status: str) -> str:
@@ -114,7 +104,7 @@ def _store_files(request: HttpRequest, solution: Solution, uploads: list[Any]) -
 @_with_size_limit
 def solution_new(request: HttpRequest, limited: SizeLimited) -> HttpResponse:
     """A new solution, saved as a draft."""
-    if not request.user.has_perm("exchange.submit_solution"):
+    if not access.can_submit_solutions(request.user):
         raise PermissionDenied
     form = SolutionForm(request.POST or None, request.FILES or None, user=request.user)
     saved = _save(
@@ -164,8 +154,8 @@ def _saved_message(request: HttpRequest, solution: Solution) -> None:
 
 @_with_size_limit
 def solution_edit(request: HttpRequest, limited: SizeLimited, slug: str) -> HttpResponse:
-    solution = _worker_solution(request, slug)
-    if not request.user.has_perm("exchange.edit_solution", solution):
+    solution = access.access_solution_for_work(request.user, slug)
+    if not access.can_edit_solution(request.user, solution):
         messages.error(
             request,
             _("This solution is %(status)s: it cannot be edited now.")
@@ -200,7 +190,7 @@ def solution_edit(request: HttpRequest, limited: SizeLimited, slug: str) -> Http
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    solution = _worker_solution(request, slug)
+    solution = access.access_solution_for_work(request.user, slug)
     attachment = get_object_or_404(Attachment, pk=pk, solution=solution)
     try:
         services.attachment_remove(user=request.user, attachment=attachment)
@@ -217,13 +207,14 @@ def attachment_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def solution_status(request: HttpRequest, slug: str) -> HttpResponse:
     """Where a solution stands, what can be done next, and every step so far."""
-    solution = _worker_solution(request, slug)
+    solution = access.access_solution_for_work(request.user, slug)
     actions = services.allowed_actions(request.user, solution)
     context = {
         "solution": solution,
         "steps": _steps(solution),
-        "can_edit": request.user.has_perm("exchange.edit_solution", solution),
+        "can_edit": access.can_edit_solution(request.user, solution),
         "can_submit": str(ReviewAction.SUBMIT) in actions,
+        "can_review": access.can_review_solutions(request.user),
         "review_actions": [a for a in actions if a in services.REVIEW_ACTIONS],
         "comment_form": CommentForm(),
     }
@@ -252,7 +243,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     page = Paginator(solutions, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "can_submit": user.has_perm("exchange.submit_solution"),
+        "can_submit": access.can_submit_solutions(user),
     }
     return render(request, "exchange/mine.html", context)
 
@@ -260,12 +251,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- review ------------------------------------------------------------------------------------
 
 
-@login_required
+@requires(access.can_review_solutions)
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Secretariat: submitted solutions first (oldest submission first), then the others but
     drafts (which a status filter shows)."""
-    if not request.user.has_perm("exchange.review_solutions"):
-        raise PermissionDenied
     wanted = request.GET.get("status", "")
     rank = Case(
         *(When(status=s, then=Value(n)) for n, s in enumerate(QUEUE_ORDER)),
@@ -320,7 +309,7 @@ DONE = {
 def transition(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """One step of the state machine, from a button: submit, publish, request_changes, reject,
     archive. Problems come back as messages on the page the button was on."""
-    solution = _worker_solution(request, slug)
+    solution = access.access_solution_for_work(request.user, slug)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))

@@ -1,4 +1,8 @@
-"""The only paths from a request to the listening app's member-scoped objects."""
+"""Who may do what in the listening app, and the only paths from a request to its
+member-scoped objects. A member's officers ask the Secretariat for support and follow their
+member's requests, and answer the surveys addressed to their member; the Secretariat's staff
+read, answer, assign and close every request, and run the surveys (send, publish, read every
+answer)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,24 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from metroscope.core.roles import is_secretariat
 from metroscope.listening.audience import audience_members
 from metroscope.listening.models import SupportRequest, Survey
 from metroscope.members.models import Member
+
+
+def can_manage_requests(user: Any) -> bool:
+    """Read and answer every request, assign and close them, see the response times."""
+    return bool(is_secretariat(user))
+
+
+def can_manage_surveys(user: Any) -> bool:
+    """Every survey, its answers and results; send its invitations, publish its results, tag
+    its free-text answers."""
+    return bool(is_secretariat(user))
 
 
 def members_for(user: Any) -> QuerySet[Member]:
@@ -28,7 +44,7 @@ def visible_requests(user: Any) -> QuerySet[SupportRequest]:
     )
     if not user.is_authenticated:
         return qs.none()
-    if is_secretariat(user):
+    if can_manage_requests(user):
         return qs
     return qs.filter(member__officers__user=user).distinct()
 
@@ -43,9 +59,18 @@ def access_request(user: Any, pk: int) -> SupportRequest:
 
 
 def access_request_for_staff(user: Any, pk: int) -> SupportRequest:
-    if not is_secretariat(user):
+    """As access_request, for staff only: 403 for anyone else, before any lookup."""
+    if not can_manage_requests(user):
         raise PermissionDenied
     return access_request(user, pk)
+
+
+def access_survey_for_staff(user: Any, pk: int) -> Survey:
+    """A survey with its answers: 403 for anyone but staff, before any lookup; else 404."""
+    if not can_manage_surveys(user):
+        raise PermissionDenied
+    survey: Survey = get_object_or_404(Survey, pk=pk)
+    return survey
 
 
 def access_member_for_answer(user: Any, survey: Survey, code: str | None = None) -> Member:
@@ -58,7 +83,3 @@ def access_member_for_answer(user: Any, survey: Survey, code: str | None = None)
     if member is None:
         raise PermissionDenied(_("This survey is not addressed to your member."))
     return member
-
-
-def can_see_answers(user: Any) -> bool:
-    return bool(user.is_authenticated and is_secretariat(user))

@@ -17,10 +17,9 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core.i18n import translated
-from metroscope.core.roles import is_secretariat
 from metroscope.core.tokens import TokenAuth
 from metroscope.listening import analytics, selectors, services
-from metroscope.listening.access import members_for, visible_requests
+from metroscope.listening.access import can_manage_surveys, members_for, visible_requests
 from metroscope.listening.models import RequestCategory, RequestMessage, SupportRequest, Survey
 
 router = Router(tags=["listening"], auth=[TokenAuth(), django_auth])
@@ -223,7 +222,7 @@ def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
     # As the surveys page: its officers see their members' surveys, the Secretariat every
     # open one, anyone else none.
     members = members_for(request.user)
-    staff = is_secretariat(request.user)
+    staff = can_manage_surveys(request.user)
     if not staff and not members.exists():
         return []
     found = selectors.open_surveys(None if staff else members)

@@ -8,14 +8,12 @@ import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from metroscope.core import exports
 from metroscope.listening import access, analytics, charts, selectors
-from metroscope.listening.models import Survey
 
 EXPORT_FIELDS = [
     exports.Field("member", "string"),
@@ -79,7 +77,7 @@ def public_blocks(results: list[selectors.QuestionResult], by: str) -> list[dict
 
 @login_required
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     by = _split(request)
     return render(
         request,
@@ -126,15 +124,9 @@ def published_results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _staff_survey(request: HttpRequest, pk: int) -> Survey:
-    if not access.can_see_answers(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Survey, pk=pk)
-
-
 @login_required
 def survey_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     response = StreamingHttpResponse(
         exports.csv_stream(EXPORT_FIELDS, selectors.export_rows(survey)),
         content_type="text/csv; charset=utf-8",
@@ -145,7 +137,7 @@ def survey_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @login_required
 def survey_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     target = io.BytesIO()
     exports.write_xlsx(
         EXPORT_FIELDS,

@@ -11,11 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metroscope.core.roles import is_secretariat
 from metroscope.exchange.models import Need
 from metroscope.exchange.needs import NeedInput, need_save
 from metroscope.listening import emails
-from metroscope.listening.access import members_for
+from metroscope.listening.access import can_manage_requests, can_manage_surveys, members_for
 from metroscope.listening.audience import audience_members
 from metroscope.listening.models import (
     Answer,
@@ -72,15 +71,15 @@ def request_create(
     return request
 
 
-def _staff_only(user: Any) -> None:
-    if not is_secretariat(user):
+def _staff_only(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied(_("Only the Secretariat's staff may do this."))
 
 
 @transaction.atomic
 def request_assign(*, user: Any, request: SupportRequest, assignee: Any | None) -> SupportRequest:
-    _staff_only(user)
-    if assignee is not None and not is_secretariat(assignee):
+    _staff_only(can_manage_requests(user))
+    if assignee is not None and not can_manage_requests(assignee):
         raise ValueError(_("Requests are assigned to the Secretariat's staff only."))
     request.assigned_to = assignee
     request.save(update_fields=["assigned_to"])
@@ -102,7 +101,7 @@ def staff_users() -> Any:
 def request_reply(*, user: Any, request: SupportRequest, body: str) -> RequestMessage:
     """Staff answer (the first answer sets the first-response time); the asking member's
     officers may follow up, which opens an answered request again."""
-    staff = is_secretariat(user)
+    staff = can_manage_requests(user)
     if not staff and not members_for(user).filter(pk=request.member_id).exists():
         raise PermissionDenied
     if request.status == RequestStatus.CLOSED:
@@ -129,7 +128,7 @@ def request_reply(*, user: Any, request: SupportRequest, body: str) -> RequestMe
 
 @transaction.atomic
 def request_close(*, user: Any, request: SupportRequest) -> SupportRequest:
-    _staff_only(user)
+    _staff_only(can_manage_requests(user))
     if request.status != RequestStatus.CLOSED:
         request.status = RequestStatus.CLOSED
         request.closed_at = timezone.now()
@@ -217,7 +216,7 @@ def _record(
 @transaction.atomic
 def survey_publish(*, user: Any, survey: Survey, publish: bool = True) -> Survey:
     """Publish (or withdraw) the survey's aggregated results; answers stay private."""
-    _staff_only(user)
+    _staff_only(can_manage_surveys(user))
     survey.results_published_at = timezone.now() if publish else None
     survey.save(update_fields=["results_published_at"])
     return survey
@@ -231,7 +230,7 @@ def _text_answer(answer: Answer) -> None:
 @transaction.atomic
 def answer_tag(*, user: Any, answer: Answer, themes: list[Theme]) -> AnswerTagging:
     """Staff tag a free-text answer with the plan themes it speaks of."""
-    _staff_only(user)
+    _staff_only(can_manage_surveys(user))
     _text_answer(answer)
     tagging, _created = AnswerTagging.objects.get_or_create(
         answer=answer, defaults={"tagged_by": user}
@@ -247,7 +246,7 @@ def answer_tag(*, user: Any, answer: Answer, themes: list[Theme]) -> AnswerTaggi
 def answer_to_need(*, user: Any, answer: Answer, title: str) -> Need:
     """Turn a free-text answer into a need of the answering member on the Exchange, with
     the answer's themes; an answer becomes one need only."""
-    _staff_only(user)
+    _staff_only(can_manage_surveys(user))
     _text_answer(answer)
     tagging = AnswerTagging.objects.filter(answer=answer).first()
     if tagging is not None and tagging.need_id is not None:

@@ -7,27 +7,20 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metroscope.listening import access, invitations, selectors, services
-from metroscope.listening.models import Answer, Survey
+from metroscope.listening.models import Answer
 from metroscope.plan.models import Theme
-
-
-def _staff_survey(request: HttpRequest, pk: int) -> Survey:
-    if not access.can_see_answers(request.user):
-        raise PermissionDenied
-    return get_object_or_404(Survey, pk=pk)
 
 
 @login_required
 @require_POST
 def survey_send(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     remind = request.POST.get("kind") == "reminder"
     try:
         report = invitations.survey_send(survey=survey, remind=remind, user=request.user)
@@ -46,7 +39,7 @@ def survey_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     publish = request.POST.get("publish") == "1"
     services.survey_publish(user=request.user, survey=survey, publish=publish)
     if publish:
@@ -58,7 +51,7 @@ def survey_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def survey_texts(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     return render(
         request,
         "listening/survey_texts.html",
@@ -81,7 +74,7 @@ def _with_taggings(answers: Iterable[Answer]) -> list[Answer]:
 
 
 def _text_answer(request: HttpRequest, pk: int, answer_id: int) -> Answer:
-    survey = _staff_survey(request, pk)
+    survey = access.access_survey_for_staff(request.user, pk)
     return get_object_or_404(
         Answer.objects.select_related("question", "response__member"),
         pk=answer_id,

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from metroscope.core.roles import is_secretariat
 from metroscope.listening import access, selectors, services
 from metroscope.listening.models import (
     Question,
@@ -26,7 +25,7 @@ from metroscope.listening.models import (
 
 @login_required
 def survey_list(request: HttpRequest) -> HttpResponse:
-    staff = is_secretariat(request.user)
+    staff = access.can_manage_surveys(request.user)
     members = access.members_for(request.user)
     if not staff and not members.exists():
         raise PermissionDenied
@@ -83,7 +82,7 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     members = access.members_for(request.user)
     if not members.exists():
-        if is_secretariat(request.user):
+        if access.can_manage_surveys(request.user):
             return redirect("listening:survey_results", pk=pk)
         raise PermissionDenied
     member = access.access_member_for_answer(

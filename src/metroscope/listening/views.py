@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metroscope.core.roles import is_secretariat
+from metroscope.core.roles import requires
 from metroscope.listening import access, analytics, charts, selectors, services
 from metroscope.listening.forms import AssignForm, MessageForm, RequestForm
 from metroscope.listening.models import RequestStatus
@@ -20,7 +20,7 @@ from metroscope.listening.models import RequestStatus
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    staff = is_secretariat(request.user)
+    staff = access.can_manage_requests(request.user)
     members = access.members_for(request.user)
     return render(
         request,
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    staff = is_secretariat(request.user)
+    staff = access.can_manage_requests(request.user)
     members = access.members_for(request.user)
     if not staff and not members.exists():
         raise PermissionDenied
@@ -84,7 +84,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.access_request(request.user, pk)
-    staff = is_secretariat(request.user)
+    staff = access.can_manage_requests(request.user)
     return render(
         request,
         "listening/request.html",
@@ -144,10 +144,8 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("listening:request", pk=pk)
 
 
-@login_required
+@requires(access.can_manage_requests)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not is_secretariat(request.user):
-        raise PermissionDenied
     times = selectors.request_times(access.visible_requests(request.user))
     by_month = analytics.medians_by_month(times)
     by_region = analytics.medians_by_region(times, selectors.region_names())

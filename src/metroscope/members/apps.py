@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from metroscope.core.loading import register_loader
+        from metroscope.members import access  # noqa: F401  (registers its django-rules permissions)
         from metroscope.members.loaders import load_members_data
 
         register_loader("members", load_members_data, order=10)

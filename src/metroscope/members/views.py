@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from metroscope.core import access as core_access
 from metroscope.core.charts import stacked_share_bar
 from metroscope.core.panels import render_panels
 from metroscope.members import access, selectors, services
@@ -85,14 +86,14 @@ def member_page(request: HttpRequest, code: str) -> HttpResponse:
     member = selectors.member_detail(code=code)
     if member is None:
         raise Http404
-    can_see_contacts = access.access_member_contacts(request.user, member)
+    can_see_contacts = access.can_view_member_contacts(request.user, member)
     context = {
         "member": member,
         "mandates": selectors.member_mandates(member=member),
         "contacts": selectors.member_contacts(member=member) if can_see_contacts else None,
-        "can_edit": request.user.has_perm("members.edit_member_profile", member),
-        "can_add_contact": request.user.has_perm("members.add_member_contact", member),
-        "can_view_history": request.user.has_perm("core.view_history"),
+        "can_edit": access.can_edit_member(request.user, member),
+        "can_add_contact": access.can_add_contact(request.user, member),
+        "can_view_history": core_access.can_view_history(request.user),
         "map_spec": member_map([member], outline_url=static("geo/countries-110m.json"), height=260),
         # Higher floors add sections, e.g. the community's link to the member's engagement.
         "panels": render_panels("members.member_page", request=request, member=member),
@@ -119,7 +120,7 @@ def _apply(form: Any, save: Any) -> bool:
 @login_required
 def member_edit(request: HttpRequest, code: str) -> HttpResponse:
     member = access.access_member_for_edit(request.user, code)
-    registry = request.user.has_perm("members.edit_member_registry", member)
+    registry = access.can_edit_member_registry(request.user, member)
     form_class = MemberRegistryForm if registry else MemberProfileForm
     form = form_class(request.POST or None, instance=selectors.member_detail(code=code))
     if request.method == "POST" and _apply(

@@ -18,7 +18,7 @@ from ninja.security import django_auth
 from metroscope.core import tokens
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.observatory import benchmarks, selectors, services
+from metroscope.observatory import access, benchmarks, selectors, services
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
@@ -176,7 +176,7 @@ def _cursor(text: str) -> int:
 def _filters(request: HttpRequest, q: ObservationQuery) -> selectors.ObservationFilters:
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
     if q.status is not None and q.status != Status.PUBLISHED:
-        if not request.user.has_perm("observatory.view_unpublished"):
+        if not access.can_view_unpublished(request.user):
             raise HttpError(403, "only secretariat staff see unpublished values")
         statuses = (q.status.value,)
     return selectors.ObservationFilters(

@@ -10,6 +10,7 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self) -> None:
         from metroscope.core.loading import register_loader
+        from metroscope.observatory import access  # noqa: F401  (registers django-rules permissions)
         from metroscope.observatory.loaders import load_observatory_data
 
         register_loader("observatory", load_observatory_data, order=30)

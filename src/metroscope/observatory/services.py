@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from metroscope.observatory import access
 from metroscope.observatory.imports import ImportResult, observation_records_write
 from metroscope.observatory.models import BatchKind, ImportBatch, Metro, Observation, Status
 from metroscope.observatory.parsing import RawRecord
@@ -34,7 +35,7 @@ class ValueInput:
 
 def allowed_metros(user: Any) -> set[int] | None:
     """None for secretariat staff (every metro), else the metros of the user's members."""
-    if user.has_perm("observatory.review_values"):
+    if access.can_review_values(user):
         return None
     return set(
         Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
@@ -48,7 +49,7 @@ def observation_enter(
     """Write values typed by a person. They start provisional until the secretariat reviews
     them. Raises PermissionDenied for someone who may not enter values at all, ImportRejected
     (writing nothing) for any problem, including a metro outside the officer's members."""
-    if not user.has_perm("observatory.upload_values"):
+    if not access.can_upload_values(user):
         raise PermissionDenied
     records = [
         RawRecord(
@@ -80,7 +81,7 @@ REVIEW_STATUSES = (Status.VALIDATED, Status.PUBLISHED)
 @transaction.atomic
 def observation_review(*, user: Any, observation_ids: Iterable[int], status: str) -> int:
     """Validate or publish values (secretariat only). Returns how many changed status."""
-    if not user.has_perm("observatory.review_values"):
+    if not access.can_review_values(user):
         raise PermissionDenied
     if status not in REVIEW_STATUSES:
         raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")

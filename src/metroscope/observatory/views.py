@@ -7,8 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -17,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metroscope.core.panels import render_panels
+from metroscope.core.roles import requires
 from metroscope.members.models import Country
 from metroscope.observatory import (
+    access,
     benchmarks,
     downloads,
     groups,
@@ -54,7 +54,7 @@ def _filters(request: HttpRequest) -> selectors.ObservationFilters:
     get = request.GET
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
     wanted = get.get("status", "")
-    if wanted in Status.values and request.user.has_perm("observatory.view_unpublished"):
+    if wanted in Status.values and access.can_view_unpublished(request.user):
         statuses = (wanted,)
     return selectors.ObservationFilters(
         indicators=[p for p in get.get("indicator", "").split(",") if p],
@@ -88,6 +88,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "member_metro_count": Metro.objects.filter(memberships__isnull=False)
             .distinct()
             .count(),
+            "can_upload": access.can_upload_values(request.user),
+            "can_review": access.can_review_values(request.user),
         },
     )
 
@@ -152,7 +154,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
     metro = get_object_or_404(
         Metro.objects.prefetch_related("memberships__member", "aliases"), code=code
     )
-    staff = request.user.has_perm("observatory.view_unpublished")
+    staff = access.can_view_unpublished(request.user)
     choices = _peer_choices(metro)
     choices += [(f"group:{g.uid}", g.name) for g in groups.groups_of(request.user)]
     spec = request.GET.get("peers", "all")
@@ -182,7 +184,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
             "peer_choices": choices,
             "peers": spec,
             "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),
-            "can_enter": request.user.has_perm("observatory.enter_values", metro),
+            "can_enter": access.can_enter_values(request.user, metro),
             "staff": staff,
             "formats": downloads.FORMATS,
         },
@@ -207,10 +209,8 @@ def _officer_metros(request: HttpRequest) -> Any:
     return qs.filter(pk__in=allowed)
 
 
-@login_required
+@requires(access.can_upload_values)
 def enter_value(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("observatory.upload_values"):
-        raise PermissionDenied
     metros = _officer_metros(request).order_by("name")
     initial = {"metro": request.GET.get("metro"), "indicator": request.GET.get("indicator")}
     form = ValueForm(request.POST or None, metros=metros, initial=initial)
@@ -259,13 +259,11 @@ def _stored_upload(request: HttpRequest) -> Path | None:
     return path if path.is_file() else None
 
 
-@login_required
+@requires(access.can_upload_values)
 def import_page(request: HttpRequest) -> HttpResponse:
     """Upload → preview (a dry run with true counts and every problem) → confirm."""
     user = request.user
-    if not user.has_perm("observatory.upload_values"):
-        raise PermissionDenied
-    staff = user.has_perm("observatory.review_values")
+    staff = access.can_review_values(user)
     form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and request.POST.get("confirm"):
@@ -347,10 +345,8 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
     return redirect("observatory:import")
 
 
-@login_required
+@requires(access.can_review_values)
 def review_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("observatory.review_values"):
-        raise PermissionDenied
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         status = request.POST.get("action", "")
@@ -370,10 +366,8 @@ def review_page(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/review.html", {"page": page})
 
 
-@login_required
+@requires(access.can_view_unpublished)
 def value_history(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("observatory.view_unpublished"):
-        raise PermissionDenied
     obs = get_object_or_404(
         Observation.objects.select_related("metro", "indicator", "source", "updated_by"), pk=pk
     )

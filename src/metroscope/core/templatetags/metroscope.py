@@ -1,5 +1,5 @@
 """Template helpers: translated content with a visible English fallback, language links, long
-dates as each language writes them."""
+dates as each language writes them, and whether the user may use the back office."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from metroscope.core import access
 from metroscope.core.i18n import translated
 
 register = template.Library()
@@ -48,3 +49,8 @@ def long_date(value: Any) -> str:
         return ""
     # Translators: a date format of Django's `date` filter (j: day, F: month's name, Y: year).
     return date_format(value, pgettext("long date format", "j F Y"))
+
+
+@register.filter
+def can_use_back_office(user: Any) -> bool:
+    return access.can_use_back_office(user)

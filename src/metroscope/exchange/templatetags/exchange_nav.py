@@ -1,5 +1,5 @@
 """The exchange's sub-navigation: reading links for everyone, writing links only for those
-the rules let write (the same predicates as rules.py), in two queries at most."""
+access.py lets write, in two queries at most."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from metroscope.core.roles import is_secretariat
-from metroscope.exchange.rules import is_member_officer
+from metroscope.exchange import access
 
 register = template.Library()
 
@@ -19,12 +18,12 @@ def _links(user: Any) -> list[tuple[str, str]]:
     links = [(reverse("exchange:home"), _("Solutions")), (reverse("exchange:search"), _("Search"))]
     if not (user.is_authenticated and user.is_active):
         return links
-    staff = bool(is_secretariat(user))
+    submit, review = access.can_submit_and_review_solutions(user)
     links.append((reverse("exchange:needs"), _("Members' needs")))
-    if staff or is_member_officer(user):  # exchange.submit_solution
+    if submit:
         links.append((reverse("exchange:submit"), _("Share a solution")))
         links.append((reverse("exchange:mine"), _("My solutions")))
-    if staff:  # exchange.review_solutions
+    if review:
         links.append((reverse("exchange:review"), _("Review queue")))
     return links
 

@@ -1,0 +1,61 @@
+"""Who may write observations: secretariat staff for every metro, a member's officer for the
+metros where that member operates. Review, publication and unpublished values are for the
+secretariat only; published values are for everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from metroscope.core.roles import is_secretariat
+from metroscope.observatory.models import Metro
+
+# --- predicates (django-rules, so they compose and serve the registry below) --------------------
+
+
+@rules.predicate
+def is_officer_in_metro(user: Any, metro: Metro | None) -> bool:
+    if metro is None or not user.is_authenticated or not user.is_active:
+        return False
+    return metro.memberships.filter(member__officers__user=user).exists()
+
+
+@rules.predicate
+def is_any_officer(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.officer_assignments.exists())
+
+
+_enter_values = is_secretariat | is_officer_in_metro
+_upload_values = is_secretariat | is_any_officer
+_review_values = is_secretariat
+_view_unpublished = is_secretariat
+
+
+def can_enter_values(user: Any, metro: Metro) -> bool:
+    """Values of this metro, typed in a form: the Secretariat and the officers of its members."""
+    return _enter_values.test(user, metro)
+
+
+def can_upload_values(user: Any) -> bool:
+    """Values from a form or a file (for the metros services.allowed_metros gives): the
+    Secretariat and any member's officer."""
+    return _upload_values.test(user)
+
+
+def can_review_values(user: Any) -> bool:
+    """Validate and publish values, import them as published, enter them for any metro."""
+    return _review_values.test(user)
+
+
+def can_view_unpublished(user: Any) -> bool:
+    """Provisional and validated values and their history."""
+    return _view_unpublished.test(user)
+
+
+# The same rules under their permission names, for `user.has_perm` outside Metroscope's code
+# (the admin, a shell); Metroscope itself asks the functions above.
+rules.add_perm("observatory.enter_values", _enter_values)
+rules.add_perm("observatory.upload_values", _upload_values)
+rules.add_perm("observatory.review_values", _review_values)
+rules.add_perm("observatory.view_unpublished", _view_unpublished)
