@@ -12,14 +12,32 @@ from django.shortcuts import get_object_or_404
 
 from metroscope.core.roles import is_secretariat
 from metroscope.events.models import Event, Registration
+from metroscope.members.access import can_edit_contact
 from metroscope.members.models import Contact
+
+
+def can_manage_events(user: Any) -> bool:
+    """Registrations, waiting lists and attendance of every event: the Secretariat's staff."""
+    return bool(user.is_authenticated and is_secretariat(user))
+
+
+def can_cancel_registration(user: Any, registration: Registration) -> bool:
+    """A place is cancelled by the person it is for, whoever registered them, or the staff."""
+    if can_manage_events(user):
+        return True
+    return user.pk in (registration.user_id, registration.registered_by_id)
+
+
+def can_give_feedback(user: Any, registration: Registration) -> bool:
+    """Feedback on a registration comes from the person it is for or whoever registered them."""
+    return user.pk in (registration.user_id, registration.registered_by_id)
 
 
 def visible_registrations(user: Any) -> QuerySet[Registration]:
     qs = Registration.objects.select_related("event__activity", "member", "contact")
     if not user.is_authenticated:
         return qs.none()
-    if is_secretariat(user):
+    if can_manage_events(user):
         return qs
     return qs.filter(Q(user=user) | Q(registered_by=user))
 
@@ -33,7 +51,7 @@ def access_registration(user: Any, pk: int) -> Registration:
 
 
 def access_event_for_staff(user: Any, pk: int) -> Event:
-    if not (user.is_authenticated and is_secretariat(user)):
+    if not can_manage_events(user):
         raise PermissionDenied
     event: Event = get_object_or_404(Event.objects.select_related("activity"), pk=pk)
     return event
@@ -51,5 +69,7 @@ def contacts_for(user: Any) -> QuerySet[Contact]:
     )
 
 
-def may_register_contact(user: Any, contact: Contact) -> bool:
-    return bool(user.has_perm("members.edit_contact", contact))
+def can_register_contact(user: Any, contact: Contact) -> bool:
+    """An officer registers their own member's contacts (the members app's rule for editing a
+    contact)."""
+    return can_edit_contact(user, contact)

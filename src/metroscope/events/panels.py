@@ -10,8 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from metroscope.core.roles import is_secretariat
-from metroscope.events import selectors
+from metroscope.events import access, selectors
 from metroscope.events.models import EVENT_TYPES
 from metroscope.plan.models import HeadlineFigure
 
@@ -41,7 +40,7 @@ def activity_event(*, request: Any, activity: Any, **_: Any) -> str:
     takes none yet, the way to open them in the back office (two queries)."""
     if activity.type not in EVENT_TYPES:
         return ""
-    staff = request.user.is_authenticated and is_secretariat(request.user)
+    staff = access.can_manage_events(request.user)
     event = selectors.event_of_activity(activity)
     if event is None and not staff:
         return ""

@@ -13,9 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from metroscope.core.roles import is_secretariat
-from metroscope.events import emails
-from metroscope.events.access import may_register_contact
+from metroscope.events import access, emails
 from metroscope.events.models import (
     CertificateSending,
     Event,
@@ -63,7 +61,7 @@ def registration_create(
     the signed-in user themselves; past capacity, a place on the waiting list."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to register."))
-    if contact is not None and not may_register_contact(user, contact):
+    if contact is not None and not access.can_register_contact(user, contact):
         raise PermissionDenied(_("You may register only your own member's contacts."))
     event = _locked(event)
     if not event.registration_open:
@@ -117,9 +115,7 @@ def registration_create(
 def registration_cancel(*, user: Any, registration: Registration) -> Registration | None:
     """Cancel a place; a confirmed place freed goes to the first on the waiting list, whom
     this returns (None when nobody moves up)."""
-    if not (
-        is_secretariat(user) or user.pk in (registration.user_id, registration.registered_by_id)
-    ):
+    if not access.can_cancel_registration(user, registration):
         raise PermissionDenied(_("You may cancel only your own registrations."))
     event = _locked(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -162,7 +158,7 @@ def _promote(event: Event) -> Registration | None:
 def attendance_mark(*, user: Any, event: Event, attended: Iterable[int]) -> int:
     """Staff mark who attended among the confirmed registrations (the others are unmarked);
     returns how many attended."""
-    if not is_secretariat(user):
+    if not access.can_manage_events(user):
         raise PermissionDenied(_("Only the Secretariat's staff mark attendance."))
     wanted = set(attended)
     event = _locked(event)
@@ -210,7 +206,7 @@ def certificate_announce(*, user: Any, registration: Registration) -> Certificat
 def feedback_give(
     *, user: Any, registration: Registration, rating: int, comment: str = ""
 ) -> Feedback:
-    if user.pk not in (registration.user_id, registration.registered_by_id):
+    if not access.can_give_feedback(user, registration):
         raise PermissionDenied(_("You may give feedback only on your own registrations."))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise ValueError(_("Only a confirmed participant gives feedback."))

@@ -13,7 +13,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from metroscope.core.roles import is_secretariat
 from metroscope.events import access, selectors, services
 from metroscope.events.calendar import calendar_for
 from metroscope.events.certificates import NoCertificate, certificate_pdf
@@ -73,7 +72,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": _register_form(request, event) if request.user.is_authenticated else None,
             "feedback_form": FeedbackForm(),
             "upcoming": selectors.is_upcoming(event),
-            "staff": is_secretariat(request.user) if request.user.is_authenticated else False,
+            "staff": access.can_manage_events(request.user),
         },
     )
 
