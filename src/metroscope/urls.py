@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from metroscope.accountability import moved as accountability_moved
 from metroscope.api import api
 from metroscope.core import views as core_views
 from metroscope.events import moved as events_moved
@@ -15,6 +16,7 @@ from metroscope.portal import views as portal_views
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/programs/", include(events_moved.admin_patterns)),  # now admin/events/
+    path("admin/plan/", include(accountability_moved.admin_patterns)),  # admin/accountability/
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

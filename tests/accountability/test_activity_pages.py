@@ -119,7 +119,7 @@ def test_staff_names_for_secretariat_and_board_only(staff, board_member, activit
     activity_with_result.responsible_staff = staff
     activity_with_result.save()
     url = f"/plan/activities/{activity_with_result.pk}/"
-    edit = f'href="/admin/plan/activity/{activity_with_result.pk}/change/"'
+    edit = f'href="/admin/accountability/activity/{activity_with_result.pk}/change/"'
     anonymous = client_for(None).get(url).content.decode()
     assert "Ana Responsable" not in anonymous
     assert edit not in anonymous
@@ -129,3 +129,14 @@ def test_staff_names_for_secretariat_and_board_only(staff, board_member, activit
     secretariat = client_for(staff).get(url).content.decode()
     assert "Ana Responsable" in secretariat
     assert edit in secretariat
+
+
+def test_the_back_office_addresses_of_the_plan_era_answer_301(staff):
+    # issue 16 moved accountability's models out of the plan app, and their admin pages with them
+    client = client_for(staff)
+    moved = client.get("/admin/plan/activity/12/change/?_changelist_filters=x")
+    assert moved.status_code == 301
+    assert moved["Location"] == "/admin/accountability/activity/12/change/?_changelist_filters=x"
+    assert client.get("/admin/plan/risk/").headers["Location"] == "/admin/accountability/risk/"
+    # the plan framework's own models stay where they were
+    assert client.get("/admin/plan/theme/").status_code == 200
