@@ -41,6 +41,10 @@ def run(code: Path, env: dict[str, str], *args: str) -> None:
 
 def extract(base: str, into: Path) -> Path:
     into.mkdir(parents=True)
+    known = ["git", "-C", str(ROOT), "cat-file", "-e", f"{base}^{{commit}}"]
+    if subprocess.run(known, capture_output=True).returncode != 0:
+        # a shallow clone lacks the base commit: fetch the history it was cloned from
+        subprocess.run(["git", "-C", str(ROOT), "fetch", "--quiet", "--unshallow"], check=False)
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", base],
         check=True,
