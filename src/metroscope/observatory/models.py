@@ -76,6 +76,21 @@ class Scale(models.TextChoices):
     NATIONAL_PROXY = "national_proxy", _("National proxy")
 
 
+class Flag(models.TextChoices):
+    """What a reader must know about one value; an observation holds a comma-separated list."""
+
+    PROJECTION = "projection", _("Projection")
+    LOW_COVERAGE = "low_coverage", _("Low temporal coverage")
+    SELF_REPORTED = "self_reported", _("Self-reported")
+    SOURCE_BOUNDARY = "source_boundary", _("Boundary stated by the source")
+    SUM_OF_COMPONENTS = "sum_of_components", _("Sum of components")
+    CHECK_VALUE = "check_value", _("Check this value")
+
+
+def split_flags(flags: str) -> list[str]:
+    return [f for f in flags.split(",") if f]
+
+
 class Status(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
     VALIDATED = "validated", _("Validated")
@@ -88,6 +103,7 @@ class AreaKind(models.TextChoices):
     URBAN_AGGLOMERATION = "urban_agglomeration", _("Urban agglomeration")
     URBAN_CENTRE = "urban_centre", _("Urban centre")
     CORE_CITY = "core_city", _("Core city")
+    REGION = "region", _("Region")
 
 
 class UmfDomain(models.TextChoices):
@@ -261,12 +277,26 @@ class MetroAlias(models.Model):
         return self.name
 
 
+class PlaceRelation(models.TextChoices):
+    """How a member's territory relates to a metro. Only `own` makes the metro's values the
+    member's; the others say where the member lies, with the figures of that wider place."""
+
+    OWN = "own", _("Its own place")
+    PART_OF = "part_of", _("Lies in")
+    PART_OF_PROBABLE = "part_of_probable", _("Probably lies in")
+    OVERLAP = "overlap", _("Overlaps")
+    COMPONENT = "component", _("Component")
+    SEAT = "seat", _("Seat (capital city)")
+
+
 class MetroMember(models.Model):
-    """A member operating in a metro, and how well the member's territory matches it."""
+    """A link between a member and a place: its own (exactly one per member) or one it lies
+    in, overlaps, is made of, or has as its seat — with the source that says so."""
 
     metro = models.ForeignKey(Metro, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="metro_links")
-    relation = models.CharField(_("relation"), max_length=30)
+    relation = models.CharField(_("relation"), max_length=30, choices=PlaceRelation.choices)
+    source = models.CharField(_("source of the link"), max_length=120, blank=True)
     note = models.CharField(_("note"), max_length=400, blank=True)
 
     class Meta:
@@ -361,6 +391,7 @@ class Observation(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    flags = models.CharField(_("flags"), max_length=100, blank=True, default="")
     batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.SET_NULL,
@@ -414,6 +445,7 @@ class ObservationRevision(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    flags = models.CharField(_("flags"), max_length=100, blank=True, default="")
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

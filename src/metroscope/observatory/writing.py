@@ -38,6 +38,7 @@ class StagedRow(NamedTuple):
     source_id: int
     status: str
     note: str
+    flags: str = ""  # comma-separated Flag codes, e.g. "projection,low_coverage"
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class WriteCounts:
 STAGE = "observatory_stage"
 _COLUMNS = ("row_no", *StagedRow._fields[1:])
 _KEY = ("metro_id", "indicator_id", "year", "sex")
-_COMPARED = ("value", "scale", "source_id", "status", "note")
+_COMPARED = ("value", "scale", "source_id", "status", "note", "flags")
 CHUNK = 20_000
 
 
@@ -78,12 +79,14 @@ def _stage_ddl() -> str:
         return (
             f"CREATE TEMPORARY TABLE {STAGE} (row_no integer, metro_id bigint, "
             "indicator_id bigint, year smallint, sex varchar(6), value double precision, "
-            "scale varchar(20), source_id bigint, status varchar(20), note varchar(500)) "
+            "scale varchar(20), source_id bigint, status varchar(20), note varchar(500), "
+            "flags varchar(100)) "
             "ON COMMIT DROP"
         )
     return (
         f"CREATE TEMPORARY TABLE {STAGE} (row_no INTEGER, metro_id INTEGER, indicator_id INTEGER, "
-        "year INTEGER, sex TEXT, value REAL, scale TEXT, source_id INTEGER, status TEXT, note TEXT)"
+        "year INTEGER, sex TEXT, value REAL, scale TEXT, source_id INTEGER, status TEXT, "
+        "note TEXT, flags TEXT)"
     )
 
 
@@ -160,25 +163,26 @@ def write_observations(
         if duplicates:
             raise DuplicateKeys(duplicates)
         cur.execute(
-            f"INSERT INTO {rev} (observation_id, value, scale, source_id, status, note, batch_id, "
-            "written_at, written_by_id, replaced_at, replaced_by_id, replaced_by_batch_id) "
-            "SELECT o.id, o.value, o.scale, o.source_id, o.status, o.note, o.batch_id, "
+            f"INSERT INTO {rev} (observation_id, value, scale, source_id, status, note, flags, "
+            "batch_id, written_at, written_by_id, replaced_at, replaced_by_id, "
+            "replaced_by_batch_id) "
+            "SELECT o.id, o.value, o.scale, o.source_id, o.status, o.note, o.flags, o.batch_id, "
             f"o.updated_at, o.updated_by_id, %s, %s, %s FROM {obs} o JOIN {STAGE} s ON {join} "
             f"WHERE {changed}",
             [now, user_id, batch.pk],
         )
         cur.execute(
             f"UPDATE {obs} AS o SET value = s.value, scale = s.scale, source_id = s.source_id, "
-            "status = s.status, note = s.note, batch_id = %s, updated_at = %s, "
+            "status = s.status, note = s.note, flags = s.flags, batch_id = %s, updated_at = %s, "
             f"updated_by_id = %s FROM {STAGE} s WHERE {join} AND ({changed})",
             [batch.pk, now, user_id],
         )
         updated = cur.rowcount
         cur.execute(
             f"INSERT INTO {obs} (metro_id, indicator_id, year, sex, value, scale, source_id, "
-            "status, note, batch_id, updated_at, updated_by_id) "
+            "status, note, flags, batch_id, updated_at, updated_by_id) "
             "SELECT s.metro_id, s.indicator_id, s.year, s.sex, s.value, s.scale, s.source_id, "
-            f"s.status, s.note, %s, %s, %s FROM {STAGE} s WHERE NOT EXISTS "
+            f"s.status, s.note, s.flags, %s, %s, %s FROM {STAGE} s WHERE NOT EXISTS "
             f"(SELECT 1 FROM {obs} o WHERE {join})",
             [batch.pk, now, user_id],
         )
