@@ -7,6 +7,9 @@ lags its peers — the published solutions of *other* members are scored:
 - each linked indicator on which the solution's metro does better than the need's metro
   (latest published values, the indicator's direction) counts 2, and such solutions come
   first, since the issue asks for "peers that do better on the linked indicator first".
+  Like against like: both values must be of the same scale, and national proxies (a
+  country's figure copied onto its metros) never count, since a national gap says nothing
+  about what a peer city did.
 
 Every suggestion carries its reasons in words, the members behind it and, for signed-in
 members only, its contact person. Scores and reasons are computed by `score()`, a pure
@@ -26,7 +29,7 @@ from django.utils.translation import gettext as _
 from metroscope.exchange.models import Need, Solution, SolutionStatus
 from metroscope.members.models import Member
 from metroscope.observatory import panel
-from metroscope.observatory.models import Indicator, Metro
+from metroscope.observatory.models import Indicator, Metro, Scale
 
 BETTER_WEIGHT = 2
 LAGGING_BELOW = 50.0  # "better than" fewer than half of the peers
@@ -34,10 +37,11 @@ LAGGING_BELOW = 50.0  # "better than" fewer than half of the peers
 
 @dataclass(frozen=True)
 class Standing:
-    """A metro's latest published value of an indicator."""
+    """A metro's latest published value of an indicator, and the scale it describes."""
 
     value: float
     year: int
+    scale: str = Scale.METRO.value
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,11 @@ def does_better(direction: str, theirs: float, ours: float) -> bool | None:
     return None
 
 
+def comparable(theirs: Standing, ours: Standing) -> bool:
+    """Two values may be compared: the same scale, and not a national proxy."""
+    return theirs.scale == ours.scale != Scale.NATIONAL_PROXY
+
+
 def score(
     *,
     need_themes: set[int],
@@ -88,7 +97,7 @@ def score(
     better = []
     for comparison in comparisons:
         ours = comparison.ours
-        if ours is None:
+        if ours is None or not comparable(comparison.theirs, ours):
             continue
         if does_better(comparison.indicator.direction, comparison.theirs.value, ours.value):
             better.append(comparison)
@@ -99,18 +108,22 @@ def score(
 def _standings(
     indicators: Iterable[Indicator], version: tuple[int, int] | None = None
 ) -> dict[int, dict[int, Standing]]:
-    """Indicator id → metro id → latest published value (projections left out)."""
+    """Indicator id → metro id → latest published value that is not a national proxy
+    (projections left out)."""
     now = timezone.now().year
     version = version or panel.data_version()
     found: dict[int, dict[int, Standing]] = {}
     for indicator in indicators:
-        metros, values, years = panel.series(indicator.pk, "total", version).latest_cached(
-            1900, now
-        )
-        found[indicator.pk] = {
-            m: Standing(v, y)
-            for m, v, y in zip(metros.tolist(), values.tolist(), years.tolist(), strict=True)
-        }
+        data = panel.series(indicator.pk, "total", version)
+        standings: dict[int, Standing] = {}
+        for scale in data.scales_present():
+            if scale == Scale.NATIONAL_PROXY:
+                continue
+            metros, values, years = data.of_scale(scale).latest_cached(1900, now)
+            for m, v, y in zip(metros.tolist(), values.tolist(), years.tolist(), strict=True):
+                if m not in standings or standings[m].year < y:
+                    standings[m] = Standing(v, y, scale)
+        found[indicator.pk] = standings
     return found
 
 
@@ -193,7 +206,8 @@ def suggest_for_lagging(
 ) -> list[Lagging]:
     """For each indicator of a metro's profile where it does better than fewer than half of
     its peers, the solutions from metros that do better on it, on the indicator's plan
-    themes and challenges."""
+    themes and challenges. Only ranked rows count: a national proxy or a value with too few
+    peers has no "better than", so no one is said to do better."""
     lagging = [
         row
         for row in profile

@@ -4,6 +4,10 @@ that pages, the API, downloads and the Board report compute the same numbers the
 Definitions (the Observatory's, relied on by tests and users):
 - statistics of a set of values: count, mean, median, 25th and 75th percentiles by linear
   interpolation between closest ranks (numpy's default), min, max;
+- like against like: a value is compared only with values of the same scale (metro, core city,
+  region) and year; national proxies are a country's figure, never ranked among metros;
+- enough peers: a percentile rank or a rank rests on at least MIN_PEERS values (the metro's
+  own included); with fewer there is none, and the newest year with enough is offered;
 - percentile rank of a value among n peers with values: 100 × (L + 0.5 × E) / n, where L
   counts peers strictly lower and E peers equal (the metro itself included);
 - "better than": the percentile rank where higher is better, 100 minus it where lower is
@@ -21,12 +25,15 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+
+MIN_PEERS = 5  # the fewest values a percentile rank or a rank may rest on
 
 SIZE_CLASSES: tuple[tuple[str, float, float], ...] = (
     ("lt1m", 0, 1e6),
@@ -119,6 +126,24 @@ def better_than(rank: float | None, direction: str) -> float | None:
     if direction == "lower_better":
         return 100.0 - rank
     return None
+
+
+def enough_peers(count: int) -> bool:
+    return count >= MIN_PEERS
+
+
+def newest_year_with_enough(
+    counts: Mapping[int, int], *, up_to: int, among: Iterable[int] | None = None
+) -> int | None:
+    """The newest year, not after `up_to` (and one of `among` when given), whose count of
+    peers is at least MIN_PEERS; None when no year has enough."""
+    allowed = None if among is None else set(among)
+    years = [
+        year
+        for year, count in counts.items()
+        if year <= up_to and enough_peers(count) and (allowed is None or year in allowed)
+    ]
+    return max(years) if years else None
 
 
 def reference_year(years: NDArray[np.int64]) -> int | None:

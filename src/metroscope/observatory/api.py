@@ -18,7 +18,7 @@ from ninja.security import django_auth
 from metroscope.core import tokens
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
-from metroscope.observatory import access, benchmarks, selectors, services
+from metroscope.observatory import access, analytics, benchmarks, selectors, services
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
@@ -381,13 +381,33 @@ class StatsOut(Schema):
     max: float | None
 
 
+RANK_HELP = (
+    "absent when fewer than MIN_PEERS (5) values of this scale and year are among the peers "
+    "(see `reason`)"
+)
+REASON_HELP = (
+    "why no value carries a percentile rank: `too_few_peers` (fewer than MIN_PEERS values, "
+    "`peer_count` says how many; `enough_year` is the newest year with enough) or "
+    "`national_proxy` (a country's figure copied onto its metros: listed once per country "
+    "in `countries`, never ranked as metros); absent when every value is ranked"
+)
+
+
 class PeerValue(Schema):
     metro: str
     metro_name: str
     country_iso3: str
     value: float
-    percentile_rank: float
-    better_than: float | None
+    percentile_rank: float | None = Field(None, description=RANK_HELP)
+    better_than: float | None = Field(
+        None, description=f"null for a neutral indicator; {RANK_HELP}"
+    )
+
+
+class CountryValue(Schema):
+    country_iso3: str
+    value: float = Field(..., description="the country's figure")
+    metros: int = Field(..., description="metros among the peers the figure was copied onto")
 
 
 class BenchmarkOut(Schema):
@@ -395,8 +415,27 @@ class BenchmarkOut(Schema):
     year: int
     sex: str
     peers: str
-    stats: StatsOut
+    scale: str = Field(
+        ..., description="the one scale compared (metro, core_city, region or national_proxy)"
+    )
+    min_peers: int = Field(..., description="the fewest values a percentile rank rests on")
+    peer_count: int = Field(..., description="values of this scale and year among the peers")
+    other_scales: dict[str, int] = Field(
+        ..., description="values of that year among the peers at other scales, left out"
+    )
+    reason: str | None = Field(None, description=REASON_HELP)
+    enough_year: int | None = Field(
+        None,
+        description="with `too_few_peers`: the newest year (not after this one) with at least "
+        "MIN_PEERS values of this scale among the peers; null when none has",
+    )
+    stats: StatsOut = Field(
+        ..., description="of the values, or of the country figures for national proxies"
+    )
     values: list[PeerValue]
+    countries: list[CountryValue] | None = Field(
+        None, description="national proxies: one row per country, highest figure first"
+    )
 
 
 PEERS_HELP = (
@@ -410,11 +449,22 @@ class BenchmarkQuery(Schema):
     year: int = Field(..., ge=1900, le=2100)
     sex: Sex = Sex.TOTAL
     peers: str = Field("all", description=PEERS_HELP)
+    scale: Scale | None = Field(
+        None,
+        description="the scale to compare; default: metro, else core_city, else region, "
+        "else national_proxy, whichever the year's values have first",
+    )
 
 
 class ProfileQuery(Schema):
     peers: str = Field("all", description=PEERS_HELP)
     sex: Sex = Sex.TOTAL
+    years: str = Field(
+        "",
+        max_length=400,
+        description="`indicator:year,…`: rank these indicators at these years of the metro's "
+        "values instead of the latest (e.g. an `enough_year`)",
+    )
 
 
 class SimilarQuery(Schema):
@@ -442,17 +492,24 @@ def _peers(request: HttpRequest, spec: str) -> benchmarks.Peers:
 @router.get(
     "/benchmarks",
     response=BenchmarkOut,
-    summary="Statistics of one indicator-year among peers, with every peer's value and rank",
+    summary="Statistics of one indicator-year among peers of one scale, with every peer's "
+    "value and rank (ranks only among at least 5 peers; national proxies once per country)",
 )
 def get_benchmarks(request: HttpRequest, q: Query[BenchmarkQuery]) -> HttpResponse:
     ind = get_object_or_404(Indicator, code=q.indicator)
     group = _peers(request, q.peers)
-    result = benchmarks.benchmark(ind, q.year, q.sex.value, group)
+    scale = q.scale.value if q.scale else None
+    result = benchmarks.benchmark(ind, q.year, q.sex.value, group, scale)
     head = {
         "indicator": ind.code,
         "year": q.year,
         "sex": q.sex.value,
         "peers": group.spec,
+        "scale": result["scale"],
+        "min_peers": analytics.MIN_PEERS,
+        "peer_count": result["peer_count"],
+        "other_scales": result["other_scales"],
+        **{k: result[k] for k in ("reason", "enough_year", "countries") if k in result},
         "stats": result["stats"].__dict__,
     }
     # Up to 13,000 peers, encoded once per data version: the answer is spliced from JSON
@@ -482,12 +539,24 @@ class ProfileRow(Schema):
     direction: str
     year: int
     value: float
-    scale: str
+    scale: str = Field(..., description="peers are the values of this scale and year only")
     source: str
-    percentile_rank: float | None
-    better_than: float | None
-    peer_median: float | None
-    peer_count: int
+    percentile_rank: float | None = Field(None, description=RANK_HELP)
+    better_than: float | None = Field(
+        None, description=f"null for a neutral indicator; {RANK_HELP}"
+    )
+    peer_median: float | None = Field(None, description=RANK_HELP)
+    peer_count: int | None = Field(
+        None,
+        description="values of this scale and year among the peers, the metro's included; "
+        "absent for a national proxy",
+    )
+    reason: str | None = Field(None, description=REASON_HELP)
+    enough_year: int | None = Field(
+        None,
+        description="with `too_few_peers`: the newest year of the metro's own values of this "
+        "scale with at least MIN_PEERS peers (ask `years=<indicator>:<year>`); null when none",
+    )
     references: list[ReferenceOut]
 
 
@@ -500,12 +569,14 @@ class ProfileOut(Schema):
 @router.get(
     "/metros/{code}/profile",
     response=ProfileOut,
-    summary="Every indicator of a metro at its latest year, ranked among peers",
+    summary="Every indicator of a metro at its latest year, ranked among peers of the same "
+    "scale and year (only among at least 5; a national proxy is not ranked)",
+    exclude_unset=True,  # a row without enough peers has no rank fields at all
 )
 def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict[str, Any]:
     metro = get_object_or_404(Metro, code=code)
     group = _peers(request, q.peers)
-    rows = benchmarks.profile(metro, group, q.sex.value)
+    rows = benchmarks.profile(metro, group, q.sex.value, benchmarks.parse_years(q.years))
     return {
         "metro": metro.code,
         "peers": group.spec,
@@ -519,10 +590,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "value": r["observation"].value,
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
-                "percentile_rank": r["percentile_rank"],
-                "better_than": r["better_than"],
-                "peer_median": r["peer_median"],
-                "peer_count": r["peer_count"],
+                **_standing_fields(r),
                 "references": [
                     {
                         "code": ref["reference"].code,
@@ -542,6 +610,16 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
     }
 
 
+def _standing_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A profile row's rank fields, or, without enough peers, the reason instead of them."""
+    if row["reason"] is None:
+        return {k: row[k] for k in ("percentile_rank", "better_than", "peer_median", "peer_count")}
+    fields = {"reason": row["reason"]}
+    if row["reason"] == benchmarks.TOO_FEW_PEERS:
+        fields |= {"peer_count": row["peer_count"], "enough_year": row["enough_year"]}
+    return fields
+
+
 class Neighbour(Schema):
     metro: str
     metro_name: str
@@ -553,7 +631,10 @@ class Neighbour(Schema):
 
 class SimilarOut(Schema):
     metro: str
-    indicators: list[str]
+    indicators: list[str] = Field(..., description="compared, over metro-scale values only")
+    left_out: list[str] = Field(
+        ..., description="asked but without metro-scale values (national proxies): not compared"
+    )
     neighbours: list[Neighbour]
 
 
@@ -572,6 +653,7 @@ def get_similar(request: HttpRequest, code: str, q: Query[SimilarQuery]) -> dict
     return {
         "metro": metro.code,
         "indicators": [i.code for i in result["indicators"]],
+        "left_out": [i.code for i in result["left_out"]],
         "neighbours": [
             {
                 "metro": n["metro"].code,

@@ -20,6 +20,7 @@ from metroscope.observatory.models import (
     Observation,
     PeerGroup,
     ReferenceValue,
+    Scale,
     Status,
 )
 
@@ -30,9 +31,7 @@ DEFAULT_SIMILAR = (
     "population_density_urban_centre",
     "builtup_area_urban_centre",
     "pm25_annual_mean",
-    "gdp_per_capita_ppp",
-    "life_expectancy_at_birth",
-)
+)  # metro-scale indicators: national proxies would make every metro of a country alike
 
 
 class PeerError(ValueError):
@@ -124,12 +123,47 @@ def _restrict(metros: np.ndarray, values: np.ndarray, peers: Peers) -> tuple[Any
     return metros[keep], values[keep]
 
 
+MIN_PEERS = analytics.MIN_PEERS
+NATIONAL = Scale.NATIONAL_PROXY.value
+TOO_FEW_PEERS = "too_few_peers"  # reasons a value carries no percentile rank
+NATIONAL_PROXY = "national_proxy"
+
+
+def default_scale(scales: list[str]) -> str | None:
+    """The scale a comparison uses when none is asked: metros' own values first, then the
+    first other scale present, national proxies last."""
+    for scale in (Scale.METRO, Scale.CORE_CITY, Scale.REGION, Scale.NATIONAL_PROXY):
+        if scale.value in scales:
+            return scale.value
+    return None
+
+
+def _peer_counts(data: panel.Series, peers: Peers, metro_id: int | None = None) -> dict[int, int]:
+    """Year -> values among the peers (and the metro itself, which counts among them)."""
+    if peers.ids is None:
+        return data.year_counts()
+    keep = np.isin(data.metros, peers.ids)
+    if metro_id is not None:
+        keep |= data.metros == metro_id
+    found, counts = np.unique(data.years[keep], return_counts=True)
+    return dict(zip(found.tolist(), counts.tolist(), strict=True))
+
+
 def _ranked_rows(
     metros: np.ndarray, values: np.ndarray, direction: str, refs: dict[int, Any]
 ) -> tuple[analytics.Stats, list[dict[str, Any]]]:
-    ranks = analytics.percentile_ranks(values)
+    """Each peer's value, highest first, with its percentile rank when there are at least
+    MIN_PEERS peers; with fewer, the rank keys are left out, not set to null."""
     order = np.lexsort((metros, -values))  # highest value first
-    ranked = ranks[order]
+    named = list(map(refs.__getitem__, metros[order].tolist()))
+    ordered = values[order].tolist()
+    if not analytics.enough_peers(int(values.size)):
+        rows = [
+            {"metro": ref[0], "metro_name": ref[1], "country_iso3": ref[2], "value": value}
+            for ref, value in zip(named, ordered, strict=True)
+        ]
+        return analytics.statistics(values), rows
+    ranked = analytics.percentile_ranks(values)[order]
     if direction == "higher_better":
         better: list[Any] = ranked.tolist()
     elif direction == "lower_better":
@@ -146,78 +180,186 @@ def _ranked_rows(
             "percentile_rank": rank,
             "better_than": turned,
         }
-        for ref, value, rank, turned in zip(
-            map(refs.__getitem__, metros[order].tolist()),
-            values[order].tolist(),
-            ranked.tolist(),
-            better,
-            strict=True,
-        )
+        for ref, value, rank, turned in zip(named, ordered, ranked.tolist(), better, strict=True)
     ]
     return analytics.statistics(values), rows
 
 
-def benchmark(indicator: Indicator, year: int, sex: str, peers: Peers) -> dict[str, Any]:
-    """Statistics of one indicator-year among the peers, and each peer's value and rank, the
-    rows already encoded as a JSON array (`peers_json`).
+def country_rows(
+    metros: np.ndarray, values: np.ndarray, refs: dict[int, Any]
+) -> list[dict[str, Any]]:
+    """National proxies once per country: its figure and how many of the metros it was
+    copied onto are among those asked, highest figure first (a list, not a ranking)."""
+    found: dict[str, dict[str, Any]] = {}
+    for metro, value in zip(metros.tolist(), values.tolist(), strict=True):
+        iso3 = refs[metro][2]
+        row = found.setdefault(iso3, {"country_iso3": iso3, "value": value, "metros": 0})
+        row["metros"] += 1
+    return sorted(found.values(), key=lambda r: (-r["value"], r["country_iso3"]))
+
+
+def benchmark(
+    indicator: Indicator, year: int, sex: str, peers: Peers, scale: str | None = None
+) -> dict[str, Any]:
+    """Statistics of one indicator-year among the peers' values of one scale (`scale`, or
+    default_scale of that year's), and each peer's value and rank, the rows already encoded
+    as a JSON array (`peers_json`). National proxies are listed once per country
+    (`countries`), never ranked as metros; fewer than MIN_PEERS values get no ranks, a
+    `reason` and the newest year that has enough (`enough_year`).
 
     Among all metros the answer depends only on the data, so its encoded rows are kept with
     the indicator's cached series until the data change (bytes, not thousands of objects for
     the garbage collector to walk)."""
     version = panel.data_version()
-    data = panel.series(indicator.pk, sex, version)
+    everything = panel.series(indicator.pk, sex, version)
     refs = panel.metro_refs(version)
+    scales = _year_scales(everything, year, peers)
+    scale = scale or default_scale(scales) or Scale.METRO.value
+    data = everything.of_scale(scale)
+    metros, values = _restrict(*data.year(year), peers)
+    others = {
+        other: int(_restrict(*everything.of_scale(other).year(year), peers)[0].size)
+        for other in scales
+        if other != scale
+    }
+    head: dict[str, Any] = {
+        "scale": scale,
+        "peer_count": int(values.size),
+        "other_scales": {k: v for k, v in others.items() if v},
+    }
+    if scale == NATIONAL:
+        countries = country_rows(metros, values, refs)
+        stats = analytics.statistics(np.array([c["value"] for c in countries], np.float64))
+        return head | {
+            "stats": stats,
+            "peers_json": b"[]",
+            "countries": countries,
+            "reason": NATIONAL_PROXY,
+        }
+    if not analytics.enough_peers(int(values.size)):
+        counts = _peer_counts(data, peers)
+        head["reason"] = TOO_FEW_PEERS
+        head["enough_year"] = analytics.newest_year_with_enough(counts, up_to=timezone.now().year)
     if peers.ids is None:
         key = ("benchmark", year, indicator.direction)
         if key not in data._memo:
-            stats, rows = _ranked_rows(*data.year(year), indicator.direction, refs)
+            stats, rows = _ranked_rows(metros, values, indicator.direction, refs)
             data._memo[key] = (stats, orjson.dumps(rows))
         stats, encoded = data._memo[key]
     else:
-        metros, values = _restrict(*data.year(year), peers)
         stats, rows = _ranked_rows(metros, values, indicator.direction, refs)
         encoded = orjson.dumps(rows)
-    return {"stats": stats, "peers_json": encoded}
+    return head | {"stats": stats, "peers_json": encoded}
 
 
-def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, Any]]:
-    """Each indicator at the metro's latest published year (projections beyond this year
-    left out), ranked among the peers' values of that same year."""
+def _year_scales(data: panel.Series, year: int, peers: Peers) -> list[str]:
+    """The scales of one year's values among the peers."""
+    lo, hi = np.searchsorted(data.years, [year, year + 1])
+    metros, codes = data.metros[lo:hi], data.scales[lo:hi]
+    if peers.ids is not None:
+        codes = codes[np.isin(metros, peers.ids, assume_unique=True)]
+    return [panel.SCALES[int(c)] for c in np.unique(codes)]
+
+
+def _own_values(metro: Metro, sex: str, asked_years: dict[str, int]) -> dict[int, Observation]:
+    """Indicator id -> the metro's published value at the asked year (indicator code ->
+    year), else its latest that is not a projection."""
+    at: dict[int, int] = {}
+    if asked_years:
+        codes = Indicator.objects.filter(code__in=list(asked_years)).values_list("pk", "code")
+        at = {pk: asked_years[code] for pk, code in codes}
     own = (
-        Observation.objects.filter(
-            metro=metro, sex=sex, status=Status.PUBLISHED, year__lte=timezone.now().year
-        )
+        Observation.objects.filter(metro=metro, sex=sex, status=Status.PUBLISHED)
         .order_by("indicator_id", "-year")
-        .values_list("indicator_id", "pk")
+        .values_list("indicator_id", "year", "pk")
     )
+    now = timezone.now().year
     newest: dict[int, int] = {}
-    for indicator_id, pk in own:
-        newest.setdefault(indicator_id, pk)
+    asked: dict[int, int] = {}
+    for indicator_id, year, pk in own:
+        if year <= now:
+            newest.setdefault(indicator_id, pk)
+        if at.get(indicator_id) == year:
+            asked[indicator_id] = pk
+    newest.update(asked)
     chosen = Observation.objects.select_related("source").in_bulk(list(newest.values()))
-    latest = {indicator_id: chosen[pk] for indicator_id, pk in newest.items()}
+    return {indicator_id: chosen[pk] for indicator_id, pk in newest.items()}
+
+
+def _standing(
+    metro: Metro, obs: Observation, indicator: Indicator, data: panel.Series, peers: Peers
+) -> dict[str, Any]:
+    """Where one value stands among the peers' values of its year and scale."""
+    if obs.scale == NATIONAL:
+        return {
+            "percentile_rank": None,
+            "better_than": None,
+            "peer_median": None,
+            "peer_count": None,
+            "reason": NATIONAL_PROXY,
+            "enough_year": None,
+        }
+    same = data.of_scale(obs.scale)
+    if peers.ids is None:
+        ordered = same.sorted_year(obs.year)  # all metros: sorted once per data version
+    else:
+        _, values = _restrict(*same.year(obs.year), peers)
+        if metro.pk not in peers.ids:
+            values = np.append(values, obs.value)  # the metro counts among its peers
+        ordered = np.sort(values)
+    count = int(ordered.size)
+    if not analytics.enough_peers(count):
+        own_years = same.years[same.metros == metro.pk].tolist()
+        counts = _peer_counts(same, peers, metro.pk)
+        return {
+            "percentile_rank": None,
+            "better_than": None,
+            "peer_median": None,
+            "peer_count": count,
+            "reason": TOO_FEW_PEERS,
+            "enough_year": analytics.newest_year_with_enough(
+                counts, up_to=timezone.now().year, among=own_years
+            ),
+        }
+    rank = analytics.sorted_rank(obs.value, ordered)
+    return {
+        "percentile_rank": rank,
+        "better_than": analytics.better_than(rank, indicator.direction),
+        "peer_median": analytics.sorted_median(ordered),
+        "peer_count": count,
+        "reason": None,
+        "enough_year": None,
+    }
+
+
+def parse_years(text: str) -> dict[str, int]:
+    """`code:year,code:year` (the years a profile is asked at) as a dict; junk is ignored."""
+    found: dict[str, int] = {}
+    for part in text.split(","):
+        code, _, year = part.strip().partition(":")
+        if code and year.isdigit() and len(year) == 4:
+            found[code] = int(year)
+    return found
+
+
+def profile(
+    metro: Metro, peers: Peers, sex: str = "total", at: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Each indicator at the metro's latest published year (projections beyond this year
+    left out), or at the year `at` asks for it (indicator code -> year), ranked among the
+    peers' values of that same year and scale. A national proxy is the country's figure,
+    with no rank; fewer than MIN_PEERS values give no rank but the newest year, among the
+    metro's own, that has enough peers."""
+    latest = _own_values(metro, sex, at or {})
     indicators = Indicator.objects.in_bulk(list(latest))
     version = panel.data_version()
     result: list[dict[str, Any]] = []
     for indicator_id, obs in latest.items():
         indicator = indicators[indicator_id]
         data = panel.series(indicator_id, sex, version)
-        if peers.ids is None:
-            ordered = data.sorted_year(obs.year)  # all metros: sorted once per data version
-        else:
-            _, values = _restrict(*data.year(obs.year), peers)
-            if metro.pk not in peers.ids:
-                values = np.append(values, obs.value)  # the metro counts among its peers
-            ordered = np.sort(values)
-        rank = analytics.sorted_rank(obs.value, ordered)
         result.append(
-            {
-                "indicator": indicator,
-                "observation": obs,
-                "percentile_rank": rank,
-                "better_than": analytics.better_than(rank, indicator.direction),
-                "peer_median": analytics.sorted_median(ordered),
-                "peer_count": int(ordered.size),
-            }
+            {"indicator": indicator, "observation": obs}
+            | _standing(metro, obs, indicator, data, peers)
         )
     references = ReferenceValue.objects.filter(indicator_id__in=list(latest))
     by_indicator: dict[int, list[ReferenceValue]] = {}
@@ -239,12 +381,12 @@ def profile(metro: Metro, peers: Peers, sex: str = "total") -> list[dict[str, An
 
 def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tuple[Any, Any]:
     """Rows = every metro with a value for any indicator, columns = indicators: each metro's
-    newest value within SIMILAR_YEARS of the indicator's newest year, z-scored and prepared
-    for nearest-neighbour questions (kept per data version by panel.derived)."""
+    newest metro-scale value within SIMILAR_YEARS of the indicator's newest year, z-scored
+    and prepared for nearest-neighbour questions (kept per data version by panel.derived)."""
     columns = []
     ids: set[int] = set()
     for indicator in indicators:
-        data = panel.series(indicator.pk, "total", version)
+        data = panel.series(indicator.pk, "total", version).of_scale(Scale.METRO)
         newest = int(data.years.max()) if data.years.size else 0
         now = min(newest, timezone.now().year)
         metros, values, _ = data.latest_cached(now - SIMILAR_YEARS + 1, now)
@@ -257,6 +399,10 @@ def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tu
     return rows, analytics.space(analytics.zscores(matrix))
 
 
+def _has_metro_values(indicator: Indicator, version: tuple[int, int]) -> bool:
+    return bool(panel.series(indicator.pk, "total", version).of_scale(Scale.METRO).values.size)
+
+
 class UnknownIndicators(ValueError):
     def __init__(self, codes: list[str]) -> None:
         super().__init__(", ".join(codes))
@@ -267,9 +413,10 @@ def similar(
     metro: Metro, k: int, indicator_codes: list[str], *, strict: bool = False
 ) -> dict[str, Any]:
     """The k metros nearest to this one over the chosen indicators (see analytics.nearest):
-    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year.
-    With `strict`, a code that names no indicator raises UnknownIndicators; otherwise it is
-    left out."""
+    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year, of
+    metro scale only (like against like): an indicator without such values (a national
+    proxy) is left out and named in `left_out`. With `strict`, a code that names no
+    indicator raises UnknownIndicators; otherwise it is left out."""
     names = ["name", *(f"name_{code}" for code, _label in settings.LANGUAGES)]
     indicators = list(
         Indicator.objects.filter(code__in=indicator_codes).only("pk", "code", "order", *names)
@@ -280,11 +427,13 @@ def similar(
     order = {code: i for i, code in enumerate(indicator_codes)}
     indicators.sort(key=lambda ind: order[ind.code])
     version = panel.data_version()
+    left_out = [i for i in indicators if not _has_metro_values(i, version)]
+    indicators = [i for i in indicators if i not in left_out]
     key = ("similar", tuple(i.pk for i in indicators))
     rows, prepared = panel.derived(key, version, lambda: _zscored_matrix(indicators, version))
     position = int(np.searchsorted(rows, metro.pk))
     if position >= rows.size or rows[position] != metro.pk or not prepared.have[position].any():
-        return {"indicators": indicators, "neighbours": []}
+        return {"indicators": indicators, "left_out": left_out, "neighbours": []}
     found = analytics.nearest(prepared, position, k)
     refs = panel.metro_refs(version)  # the neighbours' names without another query
 
@@ -294,6 +443,7 @@ def similar(
 
     return {
         "indicators": indicators,
+        "left_out": left_out,
         "neighbours": [
             {
                 "metro": neighbour(int(rows[n.index])),

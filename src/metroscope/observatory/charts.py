@@ -31,25 +31,24 @@ def _title(indicator: Indicator) -> str:
 
 
 def indicator_ranking(indicator: Indicator, values: Sequence[Observation]) -> dict[str, Any]:
-    """The RANKED highest latest values (values arrive sorted, highest first)."""
+    """The RANKED highest latest values (values arrive sorted, highest first, all of one
+    scale: the page never ranks a national proxy or a core city's value among metros')."""
     rows = [
         {
             "name": f"{obs.metro.name} ({obs.metro.country_iso3}, {obs.year})",
             "value": obs.value,
             "url": reverse("observatory:metro", kwargs={"code": obs.metro.code}),
-            "highlight": obs.scale != "metro",
+            "highlight": False,
         }
         for obs in values[:RANKED]
     ]
+    scale = values[0].get_scale_display() if values else ""
     return ranking_bars(
         rows,
         value_title=_title(indicator),
         value_format=_format(indicator),
-        description=_(
-            "The %(count)s highest latest values of %(indicator)s; orange bars are national "
-            "proxies or core-city figures"
-        )
-        % {"count": len(rows), "indicator": indicator.code},
+        description=_("The %(count)s highest latest values of %(indicator)s (%(scale)s)")
+        % {"count": len(rows), "indicator": indicator.code, "scale": scale},
     )
 
 

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from metroscope.core.i18n import translated
-from metroscope.observatory import charts, selectors
-from metroscope.observatory.models import Indicator, Metro, Observation, Sex
+from metroscope.observatory import analytics, benchmarks, charts, selectors
+from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Sex
 
 LATEST_LIMIT = 500
 MAX_SERIES = 5
@@ -99,6 +99,10 @@ def _query(context: dict[str, Any], chart: str) -> dict[str, str]:
     query = {"sex": context["sex"]}
     if not context["members_only"]:
         query["all"] = "1"
+    if context["scale"] != Scale.METRO:
+        query["scale"] = context["scale"]
+    if context["year"] is not None:
+        query["year"] = str(context["year"])
     if chart == "distribution" and context["marked"] is not None:
         query["metro"] = context["marked"].metro.code
     return query
@@ -118,15 +122,43 @@ def embed_snippet(request: HttpRequest, url: str, title: str, chart: str) -> str
     )
 
 
+def _year(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and len(text) == 4 else None
+
+
+def _scale(request: HttpRequest, counts: dict[str, int]) -> str:
+    """The one scale the page compares: the asked one if it has values, else the default."""
+    asked = request.GET.get("scale", "")
+    if asked in counts:
+        return asked
+    return benchmarks.default_scale(list(counts)) or Scale.METRO.value
+
+
 def indicator_charts(
     request: HttpRequest, indicator: Indicator, wanted: tuple[str, ...] = CHARTS
 ) -> dict[str, Any]:
     """What the indicator page and its embeds show, for the `wanted` charts: the latest values
-    (selectors.latest_values), the marked metro, the series' metros and values, chart specs."""
+    (selectors.latest_values) of one scale, or of one year with `year`, the marked metro, the
+    series' metros and values, chart specs. National proxies are a table of countries
+    (`countries`) instead of metros; the ranking needs at least MIN_PEERS values."""
     sex, sexes = _sex(request, indicator)
     members_only = request.GET.get("all") != "1"
-    values = selectors.latest_values(
-        indicator, members_only=members_only, sex=sex, limit=LATEST_LIMIT
+    year = _year(request)
+    counts = selectors.scale_counts(indicator, members_only=members_only, sex=sex)
+    scale = _scale(request, counts)
+    national = scale == Scale.NATIONAL_PROXY
+    values = (
+        []
+        if national
+        else selectors.latest_values(
+            indicator,
+            members_only=members_only,
+            sex=sex,
+            limit=LATEST_LIMIT,
+            scale=scale,
+            year=year,
+        )
     )
     code = request.GET.get("metro", "")
     marked = next((obs for obs in values if obs.metro.code == code), None) if code else None
@@ -139,11 +171,25 @@ def indicator_charts(
         "limit": LATEST_LIMIT,
         "marked": marked,
         "max_series": MAX_SERIES,
+        "year": year,
+        "scale": scale,
+        "scale_label": Scale(scale).label,
+        "other_scales": [(Scale(k), n) for k, n in counts.items() if k != scale],
+        "min_peers": benchmarks.MIN_PEERS,
+        "ranked": analytics.enough_peers(len(values)),
     }
+    if national:
+        context["countries"] = selectors.national_figures(
+            indicator, members_only=members_only, sex=sex, year=year
+        )
+    elif values and not context["ranked"]:
+        context["enough_year"] = selectors.newest_year_with_enough(
+            indicator, members_only=members_only, sex=sex, scale=scale
+        )
     if values and "map" in wanted:
         outline = static("geo/countries-110m.json")
         context["map_spec"] = charts.indicator_map(indicator, values, outline_url=outline)
-    if values and "ranking" in wanted:
+    if values and context["ranked"] and "ranking" in wanted:
         context["ranking_spec"] = charts.indicator_ranking(indicator, values)
     if values and "distribution" in wanted:
         context["distribution_spec"] = charts.indicator_distribution(

@@ -18,20 +18,57 @@ import numpy as np
 from django.db import connection, connections, transaction
 
 from metroscope.core.versioned_cache import LocalStore, VersionedCache
-from metroscope.observatory.models import ImportBatch, Metro, MetroVersion, Observation, Status
+from metroscope.observatory.models import (
+    ImportBatch,
+    Metro,
+    MetroVersion,
+    Observation,
+    Scale,
+    Status,
+)
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+ScaleArray = np.ndarray[Any, np.dtype[np.int8]]
+# A value's scale as a small integer: its position here.
+SCALES: tuple[str, ...] = tuple(Scale.values)
 
 
 @dataclass(frozen=True)
 class Series:
-    """All published values of one indicator and sex, sorted by (year, metro)."""
+    """All published values of one indicator and sex, sorted by (year, metro), with the
+    scale each value describes (codes into SCALES)."""
 
     metros: IntArray
     years: IntArray
     values: FloatArray
+    scales: ScaleArray = field(default_factory=lambda: np.zeros(0, np.int8))
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def of_scale(self, scale: str) -> Series:
+        """Only the values of one scale: peers are compared like against like (a metro's
+        value with other metros', never with a national proxy or a core city's)."""
+        key = ("scale", scale)
+        if key not in self._memo:
+            keep = self.scales == SCALES.index(scale)
+            self._memo[key] = Series(
+                self.metros[keep], self.years[keep], self.values[keep], self.scales[keep]
+            )
+        result: Series = self._memo[key]
+        return result
+
+    def scales_present(self) -> list[str]:
+        """The scales this series' values describe, in SCALES order."""
+        return [SCALES[int(code)] for code in np.unique(self.scales)]
+
+    def year_counts(self) -> dict[int, int]:
+        """Year -> how many values that year has (one per metro)."""
+        key = ("counts",)
+        if key not in self._memo:
+            found, counts = np.unique(self.years, return_counts=True)
+            self._memo[key] = dict(zip(found.tolist(), counts.tolist(), strict=True))
+        result: dict[int, int] = self._memo[key]
+        return result
 
     def sorted_year(self, year: int) -> FloatArray:
         """One year's values in ascending order (for ranks and medians among all metros)."""
@@ -89,16 +126,17 @@ def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | Non
     several series for one answer, so the freshness check runs once."""
 
     def read() -> Series:
-        metros, years, values = _read(indicator_id, sex)
-        return Series(metros=metros, years=years, values=values)
+        metros, years, values, scales = _read(indicator_id, sex)
+        return Series(metros=metros, years=years, values=values, scales=scales)
 
     return _series.get((indicator_id, sex), read, token=version)
 
 
-def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
-    """The published (metro id, year, value) of one indicator and sex, sorted by (year, metro).
+def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray, ScaleArray]:
+    """The published (metro id, year, value, scale) of one indicator and sex, sorted by
+    (year, metro).
 
-    One query through a plain cursor for the three columns, fetched whole, each column turned
+    One query through a plain cursor for the four columns, fetched whole, each column turned
     into an array directly (no ORM rows, no float detour for the ids), and no ORDER BY: numpy
     sorts 130,000 pairs in milliseconds, and the key (metro, indicator, year, sex) makes
     (year, metro) unique within a series, so the order is the one ORDER BY year, metro_id gave.
@@ -109,7 +147,7 @@ def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
     query = Observation.objects.filter(
         indicator_id=indicator_id, sex=sex, status=Status.PUBLISHED
     ).order_by()
-    sql, params = query.values_list("metro_id", "year", "value").query.sql_with_params()
+    sql, params = query.values_list("metro_id", "year", "value", "scale").query.sql_with_params()
     connection = connections[query.db]
     own_transaction = connection.vendor == "postgresql" and not connection.in_atomic_block
     scope = transaction.atomic(using=query.db) if own_transaction else nullcontext()
@@ -122,8 +160,10 @@ def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray]:
     metros = np.fromiter((row[0] for row in rows), np.int64, count)
     years = np.fromiter((row[1] for row in rows), np.int64, count)
     values = np.fromiter((row[2] for row in rows), np.float64, count)
+    codes = {scale: i for i, scale in enumerate(SCALES)}
+    scales = np.fromiter((codes[row[3]] for row in rows), np.int8, count)
     order = np.lexsort((metros, years))
-    return metros[order], years[order], values[order]
+    return metros[order], years[order], values[order], scales[order]
 
 
 MetroRefs = dict[int, tuple[str, str, str]]
