@@ -9,7 +9,7 @@ from django.utils import translation
 from metroscope.exchange import matching, needs
 from metroscope.exchange.models import IntroductionRequest, Need, Solution
 from metroscope.members.models import Member
-from metroscope.observatory import panel
+from metroscope.observatory import benchmarks, panel
 from metroscope.observatory.models import Indicator, Metro, Observation, Status
 from metroscope.plan.models import Challenge, Theme
 from tests.conftest import client_for, make_user
@@ -215,3 +215,36 @@ def test_needs_api_records_lists_and_suggests(officer_seoul, officer_barcelona):
     page = matching.suggest_for_need(Need.objects.get(pk=need_id))
     assert [s["solution"] for s in api] == [s.solution.slug for s in page]  # same as the page
     assert api[0]["does_better"][0]["indicator"] == "no2_annual_mean"
+
+
+def test_peers_doing_better_never_rests_on_a_national_proxy():
+    """A country's figure copied onto its metros says nothing about what a peer city did:
+    Quito's urban agriculture was once suggested for Barcelona's (Spain's) pay gap."""
+    gdp = Indicator.objects.get(code="gdp_per_capita_ppp")
+    gap = Indicator.objects.get(code="gender_earnings_gap_urban")
+    no2 = Indicator.objects.get(code="no2_annual_mean")
+    assert matching._standings([gdp, gap]) == {gdp.pk: {}, gap.pk: {}}
+    national = (
+        matching.Standing(99, 2019, "national_proxy"),
+        matching.Standing(1, 2019, "national_proxy"),
+    )
+    other_scale = matching.Standing(20, 2019, "core_city"), matching.Standing(35, 2019, "metro")
+    total, _, better = matching.score(
+        need_themes=set(),
+        need_challenges=set(),
+        themes={},
+        challenges={},
+        comparisons=[matching.Comparison(gdp, *national), matching.Comparison(no2, *other_scale)],
+    )
+    assert (total, better) == (0, [])
+    barcelona = Metro.objects.get(code="barcelona")
+    profile = benchmarks.profile(barcelona, benchmarks.resolve_peers("all"))
+    proxies = {r["indicator"].pk for r in profile if r["observation"].scale == "national_proxy"}
+    assert gap.pk in proxies
+    lagging = matching.suggest_for_lagging(barcelona, profile)
+    assert lagging  # NO2 still finds peers doing better
+    assert not proxies & {row.indicator.pk for row in lagging}
+    page = get("/observatory/metros/barcelona/").content.decode()
+    section = page[page.index('id="peer-solutions"') : page.index('id="like-mine"')]
+    for indicator in Indicator.objects.filter(pk__in=proxies):
+        assert f"does better on {indicator.name}" not in section

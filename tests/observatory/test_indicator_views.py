@@ -12,6 +12,7 @@ import pytest
 
 from metroscope.observatory import panel, selectors
 from metroscope.observatory.models import Indicator, Metro, Observation, Status
+from metroscope.observatory.templatetags.observatory import figure
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +148,13 @@ def test_an_unknown_chart_or_indicator_is_not_found():
     assert get("/observatory/embed/indicators/nothing/map/").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["", "?all=1", "?sex=female"])
+@pytest.mark.parametrize("query", ["", "?all=1", "?year=2019"])
 def test_embeds_show_the_values_of_the_page_and_the_selector(query):
-    indicator = Indicator.objects.get(code="labour_force_participation_rate")
-    sex = "female"  # the only sex with values: the page falls back to it
-    values = selectors.latest_values(indicator, members_only=query != "?all=1", sex=sex)
+    indicator = Indicator.objects.get(code=PM25)  # metro scale: national proxies are not ranked
+    year = 2019 if "year" in query else None
+    values = selectors.latest_values(
+        indicator, members_only=query != "?all=1", sex="total", scale="metro", year=year
+    )
     expected = sorted((o.metro.code, o.year, o.value) for o in values)
     url = f"/observatory/embed/indicators/{indicator.code}"
     table = get(f"{url}/table/{query}").content.decode()
@@ -162,7 +165,7 @@ def test_embeds_show_the_values_of_the_page_and_the_selector(query):
         re.S,
     )
     assert sorted((code, int(year), value) for code, value, year in rows) == sorted(
-        (code, year, f"{value:,.1f}") for code, year, value in expected
+        (code, year, figure(value, indicator)) for code, year, value in expected
     )
     distribution = spec(get(f"{url}/distribution/{query}").content.decode(), "embed-chart")
     dots = distribution["layer"][0]["data"]["values"]
@@ -222,17 +225,17 @@ def test_the_embed_says_when_a_shown_metro_is_synthetic():
 @pytest.mark.parametrize(
     ("path", "queries"),
     [
-        # indicator, its themes, challenges and references; sexes; latest values; series
-        # metros; series values; coverage (4)
-        (f"/observatory/indicators/{PM25}/", 12),
-        (f"/observatory/indicators/{PM25}/?metro=barcelona&series=barcelona,seoul", 12),
-        (f"/observatory/embed/indicators/{PM25}/map/", 3),
-        (f"/observatory/embed/indicators/{PM25}/ranking/", 3),
-        (f"/observatory/embed/indicators/{PM25}/table/", 3),
-        (f"/observatory/embed/indicators/{PM25}/distribution/?metro=barcelona", 3),
-        # indicator, sexes, latest values, series metros, series values
-        (f"/observatory/embed/indicators/{PM25}/series/", 5),
-        (f"/observatory/embed/indicators/{PM25}/series/?series=barcelona,seoul", 5),
+        # indicator, its themes, challenges and references; sexes; the scales' counts; latest
+        # values; series metros; series values; coverage (4)
+        (f"/observatory/indicators/{PM25}/", 13),
+        (f"/observatory/indicators/{PM25}/?metro=barcelona&series=barcelona,seoul", 13),
+        (f"/observatory/embed/indicators/{PM25}/map/", 4),
+        (f"/observatory/embed/indicators/{PM25}/ranking/", 4),
+        (f"/observatory/embed/indicators/{PM25}/table/", 4),
+        (f"/observatory/embed/indicators/{PM25}/distribution/?metro=barcelona", 4),
+        # indicator, sexes, the scales' counts, latest values, series metros, series values
+        (f"/observatory/embed/indicators/{PM25}/series/", 6),
+        (f"/observatory/embed/indicators/{PM25}/series/?series=barcelona,seoul", 6),
     ],
 )
 def test_query_counts_of_the_indicator_page_and_embeds(path, queries, django_assert_num_queries):

@@ -3,13 +3,12 @@ them, and which metros are like it. Arrays come from `panel`, numbers from `anal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import orjson
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from metroscope.members.models import Country
@@ -454,69 +453,3 @@ def similar(
             for n in found
         ],
     }
-
-
-@dataclass(frozen=True)
-class NetworkFigure:
-    """An indicator's average across the metros where members operate, in its reference year
-    (see analytics.reference_year), with the coverage that average rests on."""
-
-    indicator: Indicator
-    year: int | None  # None: the network has no published value
-    mean: float | None = None
-    metros: int = 0  # metros averaged (their values of `year`)
-    first_year: int | None = None  # the span of every published member value, no projection
-    last_year: int | None = None
-    newest_metros: int = 0  # metros with a value in last_year, maybe fewer than `metros`
-    scales: tuple[str, ...] = ()  # scales of the averaged values (e.g. national proxies)
-
-
-def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
-    version = panel.data_version()
-    members = _ids(Metro.objects.filter(memberships__isnull=False).distinct())
-    now = timezone.now().year
-    figures = []
-    averaged: dict[int, tuple[int, list[int]]] = {}
-    for indicator in indicators:
-        data = panel.series(indicator.pk, "total", version)
-        keep = np.isin(data.metros, members) & (data.years <= now)
-        metros, years, values = data.metros[keep], data.years[keep], data.values[keep]
-        year = analytics.reference_year(years)
-        if year is None:
-            figures.append(NetworkFigure(indicator, None))
-            continue
-        chosen = years == year
-        last = int(years.max())
-        averaged[indicator.pk] = (year, metros[chosen].tolist())
-        figures.append(
-            NetworkFigure(
-                indicator=indicator,
-                year=year,
-                mean=float(values[chosen].mean()),
-                metros=int(np.unique(metros[chosen]).size),
-                first_year=int(years.min()),
-                last_year=last,
-                newest_metros=int(np.unique(metros[years == last]).size),
-            )
-        )
-    scales = _scales(averaged)
-    return [replace(f, scales=scales.get(f.indicator.pk, ())) for f in figures]
-
-
-def _scales(averaged: dict[int, tuple[int, list[int]]]) -> dict[int, tuple[str, ...]]:
-    """The scales the averaged values describe (e.g. national proxies), in one query."""
-    if not averaged:
-        return {}
-    match = Q()
-    for indicator_id, (year, metros) in averaged.items():
-        match |= Q(indicator_id=indicator_id, year=year, metro_id__in=metros)
-    found: dict[int, set[str]] = {}
-    rows = (
-        Observation.objects.filter(match, sex="total", status=Status.PUBLISHED)
-        .order_by()
-        .values_list("indicator_id", "scale")
-        .distinct()
-    )
-    for indicator_id, scale in rows:
-        found.setdefault(indicator_id, set()).add(scale)
-    return {k: tuple(sorted(v)) for k, v in found.items()}

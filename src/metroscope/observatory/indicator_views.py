@@ -69,7 +69,7 @@ def _sex(request: HttpRequest, indicator: Indicator) -> tuple[str, list[str]]:
 
 
 def _series_choice(
-    request: HttpRequest, indicator: Indicator, sex: str, marked: Observation | None
+    request: HttpRequest, indicator: Indicator, sex: str, marked: Metro | None
 ) -> SeriesChoice:
     """`?series=a,b,…` (codes or names), else the marked metro and the member metros with
     the most values."""
@@ -83,7 +83,7 @@ def _series_choice(
         metros, unresolved = selectors.metros_named(names)
         problems += [_("Not shown: %(problem)s") % {"problem": p} for p in unresolved]
     else:
-        first = [marked.metro] if marked is not None else []
+        first = [marked] if marked is not None else []
         metros = first + selectors.metros_with_most_values(
             indicator, sex=sex, limit=MAX_SERIES - len(first), exclude=[m.pk for m in first]
         )
@@ -196,7 +196,10 @@ def indicator_charts(
             indicator, values, marked=marked, members_only=members_only
         )
         context["metro_choices"] = sorted(values, key=lambda o: (o.metro.name, o.metro.code))
-    series = _series_choice(request, indicator, sex, marked) if "series" in wanted else None
+    first = marked.metro if marked is not None else None
+    if national and code and "series" in wanted:  # no metro to mark: the series still starts there
+        first = Metro.objects.filter(code=code).first()
+    series = _series_choice(request, indicator, sex, first) if "series" in wanted else None
     context["series"] = series
     if series is not None and series.observations:
         context["series_spec"] = charts.indicator_series(

@@ -16,7 +16,6 @@ from django.utils import timezone
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
 from metroscope.observatory import analytics
-from metroscope.observatory.benchmarks import network_figures
 from metroscope.observatory.models import (
     Indicator,
     Metro,
@@ -27,6 +26,7 @@ from metroscope.observatory.models import (
     Source,
     Status,
 )
+from metroscope.observatory.network import network_figures
 from metroscope.observatory.resolve import MetroResolver, Unresolved
 from metroscope.plan.models import HeadlineAverage, StrategicPlan
 
