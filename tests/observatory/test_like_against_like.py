@@ -194,14 +194,28 @@ def test_values_of_another_scale_are_not_peers(staff):
     assert [v["metro"] for v in mixed["values"]] == ["sao-paulo"]
 
 
-@pytest.mark.parametrize(
-    ("prefix", "text"),
-    [("", "too few peers (1)"), ("/fr", "trop peu de pairs (1)"), ("/es", "muy pocos pares (1)")],
-)
-def test_too_few_peers_is_said_in_each_language_with_the_same_figures(staff, prefix, text):
+def digits(html: str, start: str) -> list[str]:
+    """The figures of a page's table cells from `start` on, digits only (so 1,234.5 in
+    English, 1 234,5 in French and 1.234,5 in Spanish read the same)."""
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html[html.index(start) :])
+    return [re.sub(r"\D", "", cell) for cell in cells]
+
+
+def test_french_and_spanish_pages_say_it_with_the_same_figures(staff):
     publish(staff, pm25_2022("barcelona", 11.0))
-    page = get(f"{prefix}/observatory/metros/barcelona/").content.decode()
-    assert text in page
-    assert f"years={PM25}:" in page
-    life = get(f"{prefix}/observatory/indicators/{LIFE}/?all=1").content.decode()
-    assert life.count("(ESP)</td>") == 1
+    said = {"": "too few peers (1)", "/fr": "trop peu de pairs (1)", "/es": "muy pocos pares (1)"}
+    metro, countries = {}, {}
+    for prefix, text in said.items():
+        page = get(f"{prefix}/observatory/metros/barcelona/").content.decode()
+        assert text in page
+        metro[prefix] = (
+            re.findall(rf"years={PM25}:(\d{{4}})", page),
+            digits(page, 'id="standing"'),
+        )
+        life = get(f"{prefix}/observatory/indicators/{LIFE}/?all=1").content.decode()
+        assert life.count("(ESP)</td>") == 1
+        countries[prefix] = digits(life, 'id="countries"')
+    assert metro[""][0]  # the link to a year with enough peers
+    assert metro["/fr"] == metro["/es"] == metro[""]
+    assert countries["/fr"] == countries["/es"] == countries[""]
+    assert len(countries[""]) > 40
