@@ -100,7 +100,10 @@ def test_benchmarks_against_a_group_use_exactly_its_metros(staff):
         "tokyo",
     ]
     values = np.array([v["value"] for v in body["values"]])
-    assert body["stats"]["median"] == pytest.approx(np.median(values))
+    assert body["stats"]["mean"] == pytest.approx(np.mean(values))
+    # Four metros are too few peers: no median, quartile or rank rests on them.
+    assert (body["stats"]["median"], body["reason"]) == (None, "too_few_peers")
+    assert all("percentile_rank" not in v for v in body["values"])
 
 
 def test_a_private_group_is_the_owners_alone(staff, officer_seoul):

@@ -156,6 +156,8 @@ def test_four_peers_say_too_few_peers_4_and_link_a_year_with_enough(staff):
     assert body["peer_count"] == 4
     assert body["reason"] == "too_few_peers"
     assert all("percentile_rank" not in v and "better_than" not in v for v in body["values"])
+    stats = body["stats"]
+    assert (stats["count"], stats["median"], stats["p25"]) == (4, None, None)
     assert count_in(PM25, body["enough_year"]) >= 5
     ranked = get(f"/api/v1/benchmarks?indicator={PM25}&year={body['enough_year']}").json()
     assert "reason" not in ranked
@@ -163,6 +165,9 @@ def test_four_peers_say_too_few_peers_4_and_link_a_year_with_enough(staff):
     # The indicator page: no ranking of four, a link to the newest year with enough.
     four = get(f"/observatory/indicators/{PM25}/?all=1&year=2022").content.decode()
     assert 'id="indicator-ranking"' not in four
+    dots = re.search(r'id="indicator-distribution-spec"[^>]*>(.*?)</script>', four, re.S)
+    assert dots
+    assert "median" not in dots.group(1).lower()  # a median is a percentile: none among four
     assert "too few peers (4)" in four
     year = re.search(r"year=(\d{4})#ranking", four)
     assert year

@@ -430,7 +430,9 @@ class BenchmarkOut(Schema):
         "MIN_PEERS values of this scale among the peers; null when none has",
     )
     stats: StatsOut = Field(
-        ..., description="of the values, or of the country figures for national proxies"
+        ...,
+        description="of the values, or of the country figures for national proxies; median "
+        "and quartiles are null among fewer than MIN_PEERS (they are percentiles too)",
     )
     values: list[PeerValue]
     countries: list[CountryValue] | None = Field(

@@ -3,7 +3,7 @@ them, and which metros are like it. Arrays come from `panel`, numbers from `anal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -228,7 +228,9 @@ def benchmark(
     }
     if scale == NATIONAL:
         countries = country_rows(metros, values, refs)
-        stats = analytics.statistics(np.array([c["value"] for c in countries], np.float64))
+        stats = _quartiles_if_enough(
+            analytics.statistics(np.array([c["value"] for c in countries], np.float64))
+        )
         return head | {
             "stats": stats,
             "peers_json": b"[]",
@@ -239,6 +241,7 @@ def benchmark(
         counts = _peer_counts(data, peers)
         head["reason"] = TOO_FEW_PEERS
         head["enough_year"] = analytics.newest_year_with_enough(counts, up_to=timezone.now().year)
+
     if peers.ids is None:
         key = ("benchmark", year, indicator.direction)
         if key not in data._memo:
@@ -248,7 +251,14 @@ def benchmark(
     else:
         stats, rows = _ranked_rows(metros, values, indicator.direction, refs)
         encoded = orjson.dumps(rows)
-    return head | {"stats": stats, "peers_json": encoded}
+    return head | {"stats": _quartiles_if_enough(stats), "peers_json": encoded}
+
+
+def _quartiles_if_enough(stats: analytics.Stats) -> analytics.Stats:
+    """Quartiles and the median are percentiles too: none among fewer than MIN_PEERS."""
+    if analytics.enough_peers(stats.count):
+        return stats
+    return replace(stats, p25=None, median=None, p75=None)
 
 
 def _year_scales(data: panel.Series, year: int, peers: Peers) -> list[str]:

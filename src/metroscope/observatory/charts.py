@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from metroscope.core.charts import line_series, ranking_bars, strip_plot, value_map
 from metroscope.core.i18n import translated
+from metroscope.observatory.analytics import enough_peers
 from metroscope.observatory.models import Indicator, Metro, Observation
 from metroscope.observatory.templatetags.observatory import figure
 
@@ -115,21 +116,29 @@ def indicator_distribution(
         }
         for obs in values
     ]
-    median = statistics.median(obs.value for obs in values)
-    median_text = figure(median, indicator)
-    if members_only:
-        median_label = _("Network median: %(value)s") % {"value": median_text}
+    # A median is a percentile: drawn only among at least MIN_PEERS values (like a rank).
+    median = statistics.median(obs.value for obs in values) if enough_peers(len(values)) else None
+    reference = None
+    if median is None:
+        description = _(
+            "Latest values of %(indicator)s (%(unit)s) for %(count)s metros, one dot per metro."
+        ) % {"indicator": _name(indicator), "unit": unit, "count": len(rows)}
     else:
-        median_label = _("Median of the metros shown: %(value)s") % {"value": median_text}
-    description = _(
-        "Latest values of %(indicator)s (%(unit)s) for %(count)s metros, one dot per metro; "
-        "the dashed line is the %(median)s."
-    ) % {
-        "indicator": _name(indicator),
-        "unit": unit,
-        "count": len(rows),
-        "median": median_label[:1].lower() + median_label[1:],
-    }
+        median_text = figure(median, indicator)
+        if members_only:
+            median_label = _("Network median: %(value)s") % {"value": median_text}
+        else:
+            median_label = _("Median of the metros shown: %(value)s") % {"value": median_text}
+        reference = {"value": median, "label": median_label}
+        description = _(
+            "Latest values of %(indicator)s (%(unit)s) for %(count)s metros, one dot per metro; "
+            "the dashed line is the %(median)s."
+        ) % {
+            "indicator": _name(indicator),
+            "unit": unit,
+            "count": len(rows),
+            "median": median_label[:1].lower() + median_label[1:],
+        }
     mark = None
     if marked is not None:
         text = figure(marked.value, indicator)
@@ -149,7 +158,7 @@ def indicator_distribution(
         value_title=unit,
         value_format=_format(indicator),
         description=description,
-        reference={"value": median, "label": median_label},
+        reference=reference,
         marked=mark,
         log_scale=uses_log_scale(indicator, [obs.value for obs in values]),
     )
