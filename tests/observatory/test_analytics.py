@@ -171,3 +171,14 @@ def test_sorted_median_equals_numpys_median(values):
     ordered = np.sort(values)
     expected = None if values.size == 0 else float(np.median(values))
     assert a.sorted_median(ordered) == expected
+
+
+def test_newest_year_with_enough_peers_by_hand():
+    counts = {2015: 63, 2019: 50, 2020: 18, 2021: 2, 2022: 4, 2030: 90}
+    assert a.MIN_PEERS == 5
+    assert a.enough_peers(5)
+    assert not a.enough_peers(4)
+    assert a.newest_year_with_enough(counts, up_to=2026) == 2020  # 2030 is a projection
+    assert a.newest_year_with_enough(counts, up_to=2026, among=[2015, 2021]) == 2015
+    assert a.newest_year_with_enough(counts, up_to=2026, among=[2021, 2022]) is None
+    assert a.newest_year_with_enough({}, up_to=2026) is None

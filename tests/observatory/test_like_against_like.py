@@ -136,6 +136,7 @@ def test_a_metro_alone_with_its_published_value_gets_no_percentile(staff):
     assert then["percentile_rank"] is not None
     again = get(f"/observatory/metros/barcelona/{link.replace('&amp;', '&')}").content.decode()
     assert "too few peers" not in again[again.index('id="standing"') :]
+    assert 'href="?peers=all#standing">latest year' in again  # and back
 
 
 def test_four_peers_say_too_few_peers_4_and_link_a_year_with_enough(staff):

@@ -3,6 +3,7 @@ changed by database triggers on every write however it is made."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from metroscope.observatory import panel
@@ -62,3 +63,21 @@ def test_a_renamed_metro_shows_its_new_name():
     assert panel.metro_refs()[metro.pk][1] == metro.name
     Metro.objects.filter(pk=metro.pk).update(name="Barcelona (renamed)")
     assert panel.metro_refs()[metro.pk][1] == "Barcelona (renamed)"
+
+
+def test_a_series_keeps_each_values_scale_and_splits_by_it():
+    series = panel.Series(
+        metros=np.array([1, 2, 3, 1, 2], np.int64),
+        years=np.array([2019, 2019, 2019, 2020, 2020], np.int64),
+        values=np.array([10.0, 20.0, 30.0, 11.0, 21.0]),
+        scales=np.array([0, 1, 0, 3, 0], np.int8),
+    )
+    assert panel.SCALES[:4] == ("metro", "core_city", "region", "national_proxy")
+    assert series.scales_present() == ["metro", "core_city", "national_proxy"]
+    metro = series.of_scale("metro")
+    assert metro.metros.tolist() == [1, 3, 2]
+    assert metro.year(2019)[1].tolist() == [10.0, 30.0]
+    assert metro.year_counts() == {2019: 2, 2020: 1}
+    assert series.of_scale("national_proxy").values.tolist() == [11.0]
+    assert series.of_scale("region").values.size == 0
+    assert series.of_scale("metro") is metro  # kept with the series

@@ -165,8 +165,8 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
     if peers.spec not in dict(choices):  # e.g. a group shared by link
         choices.append((peers.spec, peers.label))
     spec = peers.spec
-    years = request.GET.get("years", "")[:400]
-    profile = benchmarks.profile(metro, peers, at=benchmarks.parse_years(years))
+    asked = benchmarks.parse_years(request.GET.get("years", "")[:400])
+    profile = benchmarks.profile(metro, peers, at=asked)
     return render(
         request,
         "observatory/metro.html",
@@ -185,6 +185,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
             "peer_choices": choices,
             "peers": spec,
             "min_peers": benchmarks.MIN_PEERS,
+            "asked_years": asked,
             "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),
             "can_enter": access.can_enter_values(request.user, metro),
             "staff": staff,
