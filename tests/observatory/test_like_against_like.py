@@ -198,6 +198,17 @@ def test_values_of_another_scale_are_not_peers(staff):
     assert (core["scale"], core["reason"], core["peer_count"]) == ("core_city", "too_few_peers", 1)
     mixed = get(f"/api/v1/benchmarks?indicator={PM25}&year=2022&scale=core_city").json()
     assert [v["metro"] for v in mixed["values"]] == ["sao-paulo"]
+    # The indicator page compares metro values, says so, and offers the core city's apart.
+    page = get(f"/observatory/indicators/{PM25}/?all=1").content.decode()
+    assert "only values of one scale are compared here (Metro)" in page
+    assert "scale=core_city#latest" in page
+    assert "Core city: 1 metro" in page
+    table = page[page.index('id="table"') :]
+    assert "15.0" not in re.findall(r'sao-paulo/".*?<td class="num">([^<]+)', table, re.S)
+    core_page = get(f"/observatory/indicators/{PM25}/?all=1&scale=core_city").content.decode()
+    core_table = core_page[core_page.index('id="table"') :]
+    assert re.findall(r'href="/observatory/metros/([^/]+)/"', core_table) == ["sao-paulo"]
+    assert "too few peers (1)" in core_page
 
 
 def digits(html: str, start: str) -> list[str]:
