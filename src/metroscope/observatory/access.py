@@ -18,7 +18,7 @@ from metroscope.observatory.models import Metro
 def is_officer_in_metro(user: Any, metro: Metro | None) -> bool:
     if metro is None or not user.is_authenticated or not user.is_active:
         return False
-    return metro.memberships.filter(member__officers__user=user).exists()
+    return metro.memberships.filter(relation="own", member__officers__user=user).exists()
 
 
 @rules.predicate

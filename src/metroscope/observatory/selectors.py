@@ -195,7 +195,7 @@ def indicator_catalogue() -> QuerySet[Indicator]:
 def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
     """How many metros, and how many member metros, have published values, by scale."""
     published = indicator.observations.filter(status=Status.PUBLISHED)
-    member_metros = Metro.objects.filter(memberships__isnull=False).distinct()
+    member_metros = Metro.objects.filter(memberships__relation="own").distinct()
     return {
         "metros": published.values("metro").distinct().count(),
         "member_metros": published.filter(metro__in=member_metros)
@@ -220,7 +220,7 @@ def latest_values(
         status=Status.PUBLISHED, sex=sex, year__lte=_reference_year()
     )
     if members_only:
-        qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+        qs = qs.filter(metro__in=Metro.objects.filter(memberships__relation="own"))
     newest = qs.filter(metro=OuterRef("metro")).order_by("-year").values("year")[:1]
     result = (
         qs.filter(year=Subquery(newest))
@@ -244,7 +244,7 @@ def metro_list(
     if kind:
         qs = qs.filter(kind=kind)
     if members_only:
-        qs = qs.filter(memberships__isnull=False).distinct()
+        qs = qs.filter(memberships__relation="own").distinct()
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "code")
 
 
@@ -284,7 +284,7 @@ def sexes_with_values(indicator: Indicator) -> list[str]:
 
 
 def metros_of_member(member: Member) -> QuerySet[Metro]:
-    return Metro.objects.filter(memberships__member=member).distinct()
+    return Metro.objects.filter(memberships__member=member, memberships__relation="own").distinct()
 
 
 def metros_for_officer(user: Any) -> set[int]:
@@ -292,7 +292,9 @@ def metros_for_officer(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
-        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+        Metro.objects.filter(
+            memberships__relation="own", memberships__member__officers__user=user
+        ).values_list("pk", flat=True)
     )
 
 
@@ -355,7 +357,7 @@ def metros_with_most_values(
 ) -> list[Metro]:
     """The metros where members operate with the most published values of the indicator for
     this sex, most first, then by name."""
-    members = Metro.objects.filter(memberships__isnull=False).values("pk")
+    members = Metro.objects.filter(memberships__relation="own").values("pk")
     return list(
         Metro.objects.filter(
             pk__in=members,
@@ -395,7 +397,7 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
             status=Status.PUBLISHED, sex__in=["female", "male"], year__lte=now
         )
         if members_only:
-            qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+            qs = qs.filter(metro__in=Metro.objects.filter(memberships__relation="own"))
         pairs: dict[tuple[int, int], dict[str, Observation]] = {}
         for obs in qs.select_related("metro").order_by("metro__name", "-year"):
             pairs.setdefault((obs.metro_id, obs.year), {})[obs.sex] = obs
@@ -430,7 +432,7 @@ def coverage_matrix(*, members_only: bool = True) -> dict[str, Any]:
     indicators = list(Indicator.objects.order_by("order", "code"))
     metros_qs = Metro.objects.all()
     if members_only:
-        metros_qs = metros_qs.filter(memberships__isnull=False).distinct()
+        metros_qs = metros_qs.filter(memberships__relation="own").distinct()
     metros = list(metros_qs.order_by("name", "code"))
     latest = (
         Observation.objects.filter(status=Status.PUBLISHED, metro__in=metros_qs)

@@ -38,7 +38,9 @@ def allowed_metros(user: Any) -> set[int] | None:
     if access.can_review_values(user):
         return None
     return set(
-        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+        Metro.objects.filter(
+            memberships__relation="own", memberships__member__officers__user=user
+        ).values_list("pk", flat=True)
     )
 
 

@@ -23,6 +23,7 @@ from metroscope.observatory import (
     downloads,
     groups,
     indicator_views,
+    member_places,
     selectors,
     services,
 )
@@ -85,7 +86,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "count": len(indicators),
             "formats": downloads.FORMATS,
             "metro_count": Metro.objects.filter(synthetic=False).count(),
-            "member_metro_count": Metro.objects.filter(memberships__isnull=False)
+            "member_metro_count": Metro.objects.filter(memberships__relation="own")
             .distinct()
             .count(),
             "can_upload": access.can_upload_values(request.user),
@@ -171,6 +172,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
         "observatory/metro.html",
         {
             "metro": metro,
+            "places": member_places.place_links(metro),
             "series": selectors.metro_values(metro, include_unpublished=staff),
             "profile": profile,
             # Sections other apps add (e.g. the exchange's solutions of peers doing better).
@@ -205,7 +207,7 @@ def _officer_metros(request: HttpRequest) -> Any:
     qs = Metro.objects.filter(synthetic=False)
     if allowed is None:
         wanted = request.GET.get("metro") or request.POST.get("metro") or ""
-        return qs.filter(Q(memberships__isnull=False) | Q(code=wanted)).distinct()
+        return qs.filter(Q(memberships__relation="own") | Q(code=wanted)).distinct()
     return qs.filter(pk__in=allowed)
 
 

@@ -11,7 +11,7 @@ from django.db import models
 
 from metroscope.core.loading import LoadError, LoadReport, read_csv
 from metroscope.core.text import fold
-from metroscope.members.models import Member
+from metroscope.members.models import Member, MemberKind
 from metroscope.observatory import places
 from metroscope.observatory.models import (
     BatchKind,
@@ -111,6 +111,7 @@ def load_metros(folder: Path, report: LoadReport) -> dict[str, Any]:
             getattr(m.country, "name_en", "") or "",
             m.latitude,
             m.longitude,
+            region=m.kind == MemberKind.REGION,
         )
         for m in Member.objects.select_related("country")
     }
@@ -136,15 +137,28 @@ def load_metros(folder: Path, report: LoadReport) -> dict[str, Any]:
     metros = _bulk_sync(Metro, report, "code", wanted, unique=("ghsl_id", "wup_id"))
     _sync_aliases(specs, metros, report)
     _sync_memberships(specs, metros, report)
+    own_of = {code: metros[s.code].pk for s in specs for code in s.own_members()}
+    centre_of: dict[str, int] = {}
+    for s in specs:
+        if s.ghsl_id is None:
+            continue
+        for code, (relation, _, _) in s.members.items():
+            if relation != "seat":
+                centre_of.setdefault(code, metros[s.code].pk)
+    for s in specs:  # a member whose own place holds no centre lies in the one linked
+        for code in s.own_members():
+            if s.ghsl_id is not None:
+                centre_of[code] = metros[s.code].pk
     return {
         "by_code": metros,
         "by_ghsl": {s.ghsl_id: metros[s.code].pk for s in specs if s.ghsl_id},
         "by_wup": {s.wup_id: metros[s.code].pk for s in specs if s.wup_id},
-        "member_metros": {
-            metros[s.code].pk: s.iso3 for s in specs if s.members
-        },  # metro id -> country
-        "member_of": {code: metros[s.code].pk for s in specs for code in s.members},
-        "ghsl_relation": {code: rel for s in specs for code, (rel, _) in s.members.items()},
+        # metro id -> country, for the members' own places: national figures follow it
+        "member_metros": {metros[s.code].pk: s.iso3 for s in specs if s.own_members()},
+        "own_of": own_of,
+        "member_of": own_of,
+        "centre_of": centre_of,
+        "composites": [(metros[s.code].pk, s) for s in specs if s.components],
         "specs": specs,
     }
 
@@ -202,9 +216,9 @@ def _sync_memberships(
 ) -> None:
     member_ids = dict(Member.objects.values_list("code", "pk"))
     wanted = {
-        (metros[s.code].pk, member_ids[code]): {"relation": rel, "note": note}
+        (metros[s.code].pk, member_ids[code]): {"relation": rel, "note": note, "source": source}
         for s in specs
-        for code, (rel, note) in s.members.items()
+        for code, (rel, note, source) in s.members.items()
     }
     existing = {(m.metro_id, m.member_id): m for m in MetroMember.objects.all()}
     new = [
@@ -215,12 +229,12 @@ def _sync_memberships(
     changed = []
     for k, v in wanted.items():
         link = existing.get(k)
-        if link and (link.relation, link.note) != (v["relation"], v["note"]):
-            link.relation, link.note = v["relation"], v["note"]
+        if link and (link.relation, link.note, link.source) != tuple(v.values()):
+            link.relation, link.note, link.source = v["relation"], v["note"], v["source"]
             changed.append(link)
     stale = [m.pk for k, m in existing.items() if k not in wanted]
     MetroMember.objects.bulk_create(new)
-    MetroMember.objects.bulk_update(changed, ["relation", "note"])
+    MetroMember.objects.bulk_update(changed, ["relation", "note", "source"])
     MetroMember.objects.filter(pk__in=stale).delete()
     report.add_counts(
         MetroMember._meta.label,
