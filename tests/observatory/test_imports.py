@@ -178,7 +178,8 @@ def test_member_names_resolve_to_the_metro_they_operate_in(tmp_path, staff):
         "metro,indicator,year,value\nGuarulhos,pm25_annual_mean,2024,17\n",
     )
     observation_import(user=staff, path=path, source=SOURCE)
-    assert value("sao-paulo", "pm25_annual_mean", 2024) == 17
+    # Guarulhos's own place, not the São Paulo urban centre it lies in
+    assert value("guarulhos", "pm25_annual_mean", 2024) == 17
 
 
 def test_wide_latin1_semicolon_file_with_decimal_comma(tmp_path, staff):

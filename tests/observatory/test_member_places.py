@@ -170,3 +170,32 @@ def test_a_reload_removes_open_data_values_the_data_no_longer_gives(django_user_
     call_command("load_open_data", verbosity=0)
     assert not Observation.objects.filter(pk=stale.pk).exists()
     assert Observation.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_crosswalk_row_pointing_to_a_missing_entity_stops_the_load(tmp_path):
+    import csv
+    import shutil
+
+    from django.conf import settings
+    from django.core.management import CommandError
+
+    data = tmp_path / "data"
+    shutil.copytree(settings.DATA_DIR, data)
+    path = data / "observatory" / "member_crosswalk_extra.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    line = next(i for i, r in enumerate(rows) if r["dataset"] == "ghsl_ucdb2015")
+    rows[line]["entity_id"] = "99999999"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    before = Observation.objects.count()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("load_open_data", data_dir=data, verbosity=0)
+    message = str(excinfo.value)
+    assert f"member_crosswalk_extra.csv, row {line + 2}, column 'entity_id'" in message
+    assert "ghsl_ucdb2015 entity '99999999'" in message
+    assert "is not in ghsl_ucdb2015_urban_centres.csv" in message
+    assert Observation.objects.count() == before

@@ -148,7 +148,7 @@ class ObservationPage(Schema):
 class ObservationQuery(Schema):
     indicator: str = Field("", description="indicator code(s), comma-separated")
     metro: str = Field("", description="metro code(s), comma-separated")
-    member: str = Field("", description="member code: the metros where it operates")
+    member: str = Field("", description="member code: the values of its own place")
     country: str = Field("", description="ISO 3166-1 alpha-3 of the metro's country")
     region: str = Field("", description="Metropolis region code")
     year_from: int | None = Field(None, ge=1900, le=2100)

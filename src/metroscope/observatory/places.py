@@ -358,7 +358,8 @@ def plan_metros(
                 own.wup_match = "member crosswalk (the member's own)"
                 held[agglomeration.id] = own
                 own.add_alias(agglomeration.name, "UN WUP 2018")
-            relation, note, source = OWN, "sum of its components, within each source", ""
+            relation, note = OWN, "sum of its components, within each source"
+            source = "member crosswalk, components"
         elif entry.own_wup is not None and entry.own_wup in wup:
             own = wup_spec(entry.own_wup)
             relation, note, source = OWN, entry.wup.note if entry.wup else "", WUP_SOURCE
@@ -372,7 +373,8 @@ def plan_metros(
             }
             kind = "region" if m.region or wider & {"seat_only", "overlap"} else "core_city"
             own = member_spec(m, kind)
-            relation, note, source = OWN, "no urban centre or agglomeration of its own", ""
+            relation, note = OWN, "no urban centre or agglomeration of its own"
+            source = "member registry"
         # The member's country is its place's: national figures follow it.
         own.iso3, own.country = m.iso3, m.country or own.country
         own.link(code, relation, note, source)

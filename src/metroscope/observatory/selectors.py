@@ -66,7 +66,11 @@ def observations(filters: ObservationFilters) -> QuerySet[Observation]:
     if filters.metros:
         qs = qs.filter(metro__code__in=list(filters.metros))
     if filters.member:
-        qs = qs.filter(metro__members__code=filters.member)
+        # the member's own place: the places it lies in are not its figures
+        qs = qs.filter(
+            metro__memberships__member__code=filters.member,
+            metro__memberships__relation="own",
+        )
     if filters.country:
         qs = qs.filter(metro__country_iso3=filters.country.upper())
     if filters.region:

@@ -37,7 +37,11 @@ def _places(path: Path, name_col: str, country_col: str) -> dict[int, places.Pla
     }
 
 
-def _links(folder: Path, member_codes: dict[str, str]) -> list[places.CrosswalkLink]:
+def _links(
+    folder: Path, member_codes: dict[str, str], known: dict[str, tuple[str, set[int]]]
+) -> list[places.CrosswalkLink]:
+    """The member crosswalk; a row naming an entity its dataset does not hold stops the load
+    (`known`: dataset -> (file name, entity ids))."""
     links = []
     for name in ("member_crosswalk.csv", "member_crosswalk_extra.csv"):
         path = folder / name
@@ -45,6 +49,16 @@ def _links(folder: Path, member_codes: dict[str, str]) -> list[places.CrosswalkL
             code = member_codes.get(row["member_name"])
             if code is None:
                 raise LoadError(path, "unknown member", row=row.line, column="member_name")
+            if row["dataset"] in known and row["entity_id"]:
+                file, ids = known[row["dataset"]]
+                if not row["entity_id"].isdigit() or int(row["entity_id"]) not in ids:
+                    raise LoadError(
+                        path,
+                        f"{row['dataset']} entity {row['entity_id']!r} "
+                        f"({row['entity_name']}) is not in {file}",
+                        row=row.line,
+                        column="entity_id",
+                    )
             links.append(
                 places.CrosswalkLink(
                     member=code,
@@ -115,7 +129,11 @@ def load_metros(folder: Path, report: LoadReport) -> dict[str, Any]:
         )
         for m in Member.objects.select_related("country")
     }
-    links = _links(folder, {m.name: m.code for m in members.values()})
+    known = {
+        "ghsl_ucdb2015": ("ghsl_ucdb2015_urban_centres.csv", set(ghsl)),
+        "wup2018": ("wup2018_agglomerations.csv", set(wup)),
+    }
+    links = _links(folder, {m.name: m.code for m in members.values()}, known)
     specs = places.plan_metros(ghsl, wup, members, links)
     wanted = {
         s.code: {
