@@ -155,6 +155,10 @@ CDP_COLUMNS: dict[int, dict[str, Any]] = {
     },
 }
 
+# The catalogue's highest valid emissions per inhabitant (indicators.yaml): above it the
+# inventory's population is a typo (thousands typed as persons), so no ratio is written.
+PER_CAPITA_MAX = 200.0
+
 SUM_BASIS = {
     _S1_18: "scope 1 + scope 2",
     "TOTAL Scope 1 Emissions (metric tonnes CO2e)": "scope 1 + scope 2",
@@ -358,18 +362,25 @@ def cdp_rows(inventories: Iterable[Inventory], countries: dict[str, str]) -> Ite
         what = [f"{inv.name}: {inv.basis}", f"reported {inv.reporting_year}"]
         if inv.period_note:
             what.append(inv.period_note)
+        per = inv.total / inv.population if inv.population else None
+        pop = f"{int(inv.population or 0):,}" + (
+            f" ({inv.population_year})" if inv.population_year else ""
+        )
+        total_note = list(what)
+        if per is not None and per > PER_CAPITA_MAX:
+            # e.g. Madrid 2016: population 3,221 (thousands typed as persons): not divided
+            total_note.append(
+                f"no per-inhabitant figure: inventory population {pop} is implausible"
+            )
+            per = None
         yield {
             **base,
             "indicator": "ghg_emissions_total",
             "value": _fmt(round(inv.total, 2), 12),
             "unit": "tCO2e",
-            "note": "; ".join(what),
+            "note": "; ".join(total_note),
         }
-        if inv.population:
-            per = inv.total / inv.population
-            pop = f"{int(inv.population):,}" + (
-                f" ({inv.population_year})" if inv.population_year else ""
-            )
+        if per is not None:
             yield {
                 **base,
                 "indicator": "ghg_emissions_per_capita",
