@@ -12,6 +12,7 @@ from typing import Any
 
 from metroscope.core.loading import LoadError, LoadReport, read_csv
 from metroscope.members.models import Member
+from metroscope.observatory.loaders.third_drop import add_third_drop
 from metroscope.observatory.models import (
     BatchKind,
     ImportBatch,
@@ -83,6 +84,8 @@ class _Rows:
         scale: str,
         source: str,
         note: str = "",
+        *,
+        flags: str = "",
     ) -> None:
         indicator = self.indicators.get(code)
         if indicator is None:
@@ -111,6 +114,7 @@ class _Rows:
                 self.sources[source].pk,
                 Status.PUBLISHED,
                 note,
+                flags,
             )
         )
 
@@ -168,6 +172,7 @@ def load_values(
             )
     _add_air_quality(folder, metros, rows)
     _add_country_proxies(folder, metros, rows)
+    add_third_drop(folder, metros, rows)
 
     report.step(f"values: writing {len(rows.rows):,}")
     batch = ImportBatch.objects.create(
