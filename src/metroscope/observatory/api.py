@@ -488,6 +488,7 @@ class ProfileRow(Schema):
     value: float
     scale: str
     source: str
+    citation: str = Field("", description="wording the source requires with its values")
     percentile_rank: float | None
     better_than: float | None
     peer_median: float | None
@@ -523,6 +524,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "value": r["observation"].value,
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
+                "citation": r["observation"].source.citation,
                 "percentile_rank": r["percentile_rank"],
                 "better_than": r["better_than"],
                 "peer_median": r["peer_median"],
