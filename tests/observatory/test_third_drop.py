@@ -272,3 +272,11 @@ def test_data_coverage_command_reports_the_floors(tmp_path):
     assert "Buenos Aires" in report.emissions_city_or_region
     assert f"| {len(report.hospital_access)} of 141 |" in text
     assert "| Dakar | SEN |" in text
+
+
+@pytest.mark.skipif(not extract.DEFAULT_SOURCE.exists(), reason="the raw drop is not here")
+def test_the_tidy_files_are_what_the_script_makes_from_the_raw_drop(tmp_path):
+    extract.main(["--out", str(tmp_path)])
+    for name in (*third_drop.TIDY_FILES.values(), third_drop.SDG_FILE):
+        made = (tmp_path / name).read_bytes()
+        assert made == (DATA / name).read_bytes(), f"{name}: run scripts/extract_third_drop.py"

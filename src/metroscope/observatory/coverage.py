@@ -151,5 +151,16 @@ def render_markdown(coverage: Coverage, *, generated: str) -> str:
         "",
         ", ".join(missing) or "none",
         "",
+        "## Left out",
+        "",
+        "- Pharmacies of the GHSL 2025 health theme: their counts come from open mapping and "
+        "look incomplete (Madrid 10, Barcelona 12), so neither the counts nor the share within "
+        "1 km of a pharmacy are loaded.",
+        "- CDP-ICLEI inventories that cover only part of the city, and reports without a total "
+        "or a scope 1 and scope 2 pair; per-inhabitant figures where the inventory's "
+        "population is implausible (above 200 t per inhabitant).",
+        "- Which match, and why none, for each member: "
+        "`data/observatory/member_crosswalk_third_drop.csv`.",
+        "",
     ]
     return "\n".join(lines)
