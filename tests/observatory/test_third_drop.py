@@ -126,6 +126,37 @@ def test_inventory_scale_follows_the_stated_boundary():
     assert third_drop.inventory_scale("core_city", "", "partial") is None
 
 
+def _link(member: str, match: str, entity: str) -> third_drop.Link:
+    return third_drop.Link(2, member, third_drop.GHSL2025, entity, "", match, "metro", "")
+
+
+def test_centre_values_go_where_the_places_change_will_put_members():
+    centres = {10, 20}  # metros of 2015 urban centres; 11, 21 are members' narrower places
+    own_of = {"dakar": 10, "bcn-city": 11, "karaj": 21, "bogor": 20}
+    centre_of = {"dakar": 10, "bcn-city": 10, "karaj": 20, "bogor": 20}
+    placed: dict[int, str] = {}
+
+    def where(member: str, match: str, entity: str) -> int | None:
+        return third_drop.centre_metro(
+            _link(member, match, entity), own_of, centre_of, centres, placed
+        )
+
+    assert where("dakar", "own", "39") == 10  # its own place is its urban centre
+    placed[10] = "39"
+    assert where("bcn-city", "own", "39") == 10  # a city inside the centre: the centre
+    assert where("bogor", "part_of", "5472") == 20
+    placed[20] = "5472"
+    assert where("karaj", "own", "4992") == 21  # its own 2025 centre, not Tehran's
+    # today's fallback: own and centre are the same metro
+    fallback = third_drop.member_places(
+        {
+            "member_of": {"a": 1, "b": 1, "c": 2},
+            "ghsl_relation": {"a": "primary", "b": "part_of", "c": "overlap"},
+        }
+    )
+    assert fallback == ({"a": 1}, {"a": 1, "b": 1})
+
+
 # --- the load --------------------------------------------------------------------------------
 
 

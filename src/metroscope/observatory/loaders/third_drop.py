@@ -139,9 +139,9 @@ def add_third_drop(folder: Path, metros: dict[str, Any], rows: Any) -> None:
                 row=link.line,
                 column="entity_id",
             )
-    own_of, centre_of = member_places(metros)
+    own_of, _ = member_places(metros)
     _add_inventories(folder, links, tidy, own_of, rows)
-    _add_centres(folder, links, tidy[GHSL2025], own_of, centre_of, rows)
+    _add_centres(folder, links, tidy[GHSL2025], metros, rows)
     _add_women_seats(folder, members, own_of, rows)
 
 
@@ -188,22 +188,46 @@ def _add_inventories(
                 )
 
 
+def centre_metro(
+    link: Link,
+    own_of: dict[str, int],
+    centre_of: dict[str, int],
+    centres: set[int],
+    placed: dict[int, str],
+) -> int | None:
+    """The metro a member's 2025 urban-centre values go on.
+
+    `part_of`: the 2015 centre the member lies in. `own`: the member's own place when that
+    is an urban centre; when the member's own place is narrower (a city inside a centre it
+    shares), the 2015 centre it is in, unless another member's own 2025 centre already went
+    there (Karaj's 2025 centre is not Tehran's): then its own place.
+    """
+    own, centre = own_of.get(link.member), centre_of.get(link.member)
+    if link.match_type == "part_of":
+        return centre
+    if own is None or own in centres or centre is None:
+        return own if own is not None else centre
+    if placed.get(centre, link.entity_id) != link.entity_id:
+        return own
+    return centre
+
+
 def _add_centres(
     folder: Path,
     links: list[Link],
     entities: dict[str, list[tuple[int, dict[str, str]]]],
-    own_of: dict[str, int],
-    centre_of: dict[str, int],
+    metros: dict[str, Any],
     rows: Any,
 ) -> None:
     """GHSL 2025 health values on the metro of the member's urban centre, once per metro."""
+    own_of, centre_of = member_places(metros)
+    centres = set(metros.get("by_ghsl", {}).values())  # metros that are 2015 urban centres
     path = folder / TIDY_FILES[GHSL2025]
     matched = [ln for ln in links if ln.dataset == GHSL2025 and ln.match_type != "none"]
     matched.sort(key=lambda ln: (ln.match_type != "own", ln.line))
     placed: dict[int, str] = {}  # metro id -> entity id
     for link in matched:
-        places = own_of if link.match_type == "own" else centre_of
-        metro_id = places.get(link.member)
+        metro_id = centre_metro(link, own_of, centre_of, centres, placed)
         if metro_id is None or metro_id in placed:
             continue
         placed[metro_id] = link.entity_id
