@@ -121,6 +121,7 @@ class SourceOut(Schema):
     url: str
     licence: str
     released: str
+    citation: str = Field("", description="wording the source requires with its values")
 
 
 class ObservationOut(Schema):
@@ -137,6 +138,7 @@ class ObservationOut(Schema):
     status: str
     source: SourceOut
     note: str
+    flags: str = Field("", description="comma-separated: self_reported, source_boundary, ...")
     synthetic: bool
 
 
@@ -214,8 +216,10 @@ def _out(o: Observation) -> dict[str, Any]:
             "url": s.url,
             "licence": s.licence,
             "released": s.released,
+            "citation": s.citation,
         },
         "note": o.note,
+        "flags": o.flags,
         "synthetic": o.metro.synthetic,
     }
 
@@ -484,6 +488,7 @@ class ProfileRow(Schema):
     value: float
     scale: str
     source: str
+    citation: str = Field("", description="wording the source requires with its values")
     percentile_rank: float | None
     better_than: float | None
     peer_median: float | None
@@ -519,6 +524,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "value": r["observation"].value,
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
+                "citation": r["observation"].source.citation,
                 "percentile_rank": r["percentile_rank"],
                 "better_than": r["better_than"],
                 "peer_median": r["peer_median"],

@@ -39,6 +39,10 @@ class Unit(models.TextChoices):
     UG_M3 = "ug_m3", "µg/m³"
     USD_PPP = "usd_ppp", _("international $ (PPP)")
     USD_PPP_MONTH = "usd_ppp_month", _("2021 PPP $ per month")
+    T_CO2E = "t_co2e", _("t CO2e")
+    T_CO2E_PER_CAPITA = "t_co2e_per_capita", _("t CO2e per inhabitant")
+    MT_CO2 = "mt_co2", _("Mt CO2")
+    PER_100K = "per_100k", _("per 100,000 inhabitants")
 
 
 # The range a value of each unit can take unless the catalogue narrows or widens it (the
@@ -52,6 +56,10 @@ UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
     Unit.UG_M3: (0, None),
     Unit.USD_PPP: (0, None),
     Unit.USD_PPP_MONTH: (0, None),
+    Unit.T_CO2E: (0, None),
+    Unit.T_CO2E_PER_CAPITA: (0, None),
+    Unit.MT_CO2: (0, None),
+    Unit.PER_100K: (0, None),
 }
 
 
@@ -181,6 +189,12 @@ class Source(models.Model):
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     released = models.CharField(_("release"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
+    citation = models.CharField(
+        _("required citation"),
+        max_length=400,
+        blank=True,
+        help_text=_("Wording the publisher asks for, shown with every value and in every export."),
+    )
 
     class Meta:
         ordering = ["code"]

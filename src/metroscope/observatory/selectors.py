@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
+from metroscope.observatory import coverage
 from metroscope.observatory.benchmarks import network_figures
 from metroscope.observatory.models import (
     Indicator,
     Metro,
+    MetroMember,
     Observation,
     ObservationRevision,
     Scale,
@@ -103,6 +105,8 @@ EXPORT_COLUMNS = (
     "licence",
     "note",
     "synthetic",
+    "citation",
+    "flags",
 )
 _PLAIN = (
     "metro_id",
@@ -114,6 +118,7 @@ _PLAIN = (
     "status",
     "source_id",
     "note",
+    "flags",
 )
 
 
@@ -121,11 +126,11 @@ _PLAIN = (
 class ExportLookups:
     """The few columns an export repeats on every row, read once per export instead of being
     joined row by row: metro id -> (code, name, country, synthetic), indicator id -> (code,
-    unit), source id -> (code, title, licence)."""
+    unit), source id -> (code, title, licence, required citation)."""
 
     metros: dict[int, tuple[str, str, str, bool]]
     indicators: dict[int, tuple[str, str]]
-    sources: dict[int, tuple[str, str, str]]
+    sources: dict[int, tuple[str, str, str, str]]
 
 
 def export_lookups() -> ExportLookups:
@@ -138,8 +143,10 @@ def export_lookups() -> ExportLookups:
         },
         indicators={pk: (c, u) for pk, c, u in Indicator.objects.values_list("pk", "code", "unit")},
         sources={
-            pk: (c, t, lic)
-            for pk, c, t, lic in Source.objects.values_list("pk", "code", "title", "licence")
+            pk: (c, t, lic, cit)
+            for pk, c, t, lic, cit in Source.objects.values_list(
+                "pk", "code", "title", "licence", "citation"
+            )
         },
     )
 
@@ -157,12 +164,12 @@ def observation_rows(
     """Rows in EXPORT_COLUMNS order, streamed from the database with flat memory."""
     lookups = export_lookups()
     metros, indicators, sources = lookups.metros, lookups.indicators, lookups.sources
-    for metro, ind, year, sex, value, scale, status, source, note in plain_rows(
+    for metro, ind, year, sex, value, scale, status, source, note, flags in plain_rows(
         filters, chunk_size
     ):
         code, name, iso3, synthetic = metros[metro]
         ind_code, unit = indicators[ind]
-        src_code, title, licence = sources[source]
+        src_code, title, licence, citation = sources[source]
         yield (
             code,
             name,
@@ -179,6 +186,8 @@ def observation_rows(
             licence,
             note,
             synthetic,
+            citation,
+            flags,
         )
 
 
@@ -474,3 +483,35 @@ def headline_rows() -> list[dict[str, Any]]:
     )
     rows.extend({"indicator": i, "figure": figures[i.pk], "stated": None} for i in rest)
     return rows
+
+
+def member_coverage() -> tuple[list[tuple[str, str]], list[coverage.CoverageRow]]:
+    """(member names and countries, published values grouped per member link, indicator,
+    scale and citation) for the data-coverage report."""
+    links: dict[int, list[tuple[str, str, str]]] = {}
+    for name, iso3, metro_id, relation in MetroMember.objects.values_list(
+        "member__name", "member__country__iso3", "metro_id", "relation"
+    ):
+        links.setdefault(metro_id, []).append((name, iso3, relation))
+    grouped = (
+        Observation.objects.filter(status=Status.PUBLISHED, metro_id__in=list(links))
+        .values("metro_id", "indicator__code", "indicator__theme", "scale", "source__citation")
+        .annotate(newest=Max("year"))
+        .order_by()
+    )
+    rows = [
+        coverage.CoverageRow(
+            member=name,
+            country=iso3,
+            relation=relation,
+            indicator=g["indicator__code"],
+            theme=g["indicator__theme"],
+            scale=g["scale"],
+            newest=g["newest"],
+            cited=bool(g["source__citation"]),
+        )
+        for g in grouped
+        for name, iso3, relation in links[g["metro_id"]]
+    ]
+    members = list(Member.objects.order_by("name").values_list("name", "country__iso3"))
+    return members, rows

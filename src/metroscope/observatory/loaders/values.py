@@ -13,6 +13,7 @@ from typing import Any
 from metroscope.core.loading import LoadError, LoadReport, read_csv
 from metroscope.members.models import Member
 from metroscope.observatory import places
+from metroscope.observatory.loaders.third_drop import add_third_drop
 from metroscope.observatory.models import (
     BatchKind,
     Flag,
@@ -280,6 +281,7 @@ def load_values(
     parts.add_sums(rows)
     _add_air_quality(folder, metros, rows)
     _add_country_proxies(folder, metros, rows)
+    add_third_drop(folder, metros, rows)
 
     report.step(f"values: writing {len(rows.rows):,}")
     batch = ImportBatch.objects.create(
