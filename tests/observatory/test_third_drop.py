@@ -124,6 +124,10 @@ def test_inventory_scale_follows_the_stated_boundary():
     assert third_drop.inventory_scale("metro", "", "larger") == Scale.METRO
     assert third_drop.inventory_scale("core_city", "core_city", "smaller") is None
     assert third_drop.inventory_scale("core_city", "", "partial") is None
+    # a government's own "metropolitan area" is its administrative territory
+    assert third_drop.inventory_scale("region", "metro", "") == Scale.REGION
+    assert third_drop.inventory_scale("core_city", "metro", "same") == Scale.CORE_CITY
+    assert third_drop.inventory_scale("core_city", "metro", "larger") == Scale.METRO
 
 
 def _link(member: str, match: str, entity: str) -> third_drop.Link:

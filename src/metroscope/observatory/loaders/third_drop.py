@@ -103,11 +103,20 @@ def _by_entity(path: Path) -> dict[str, list[tuple[int, dict[str, str]]]]:
 
 def inventory_scale(default: str, stated: str, extent: str) -> str | None:
     """The scale of one inventory: what the city states, else its territory's (crosswalk); an
-    inventory larger than the city covers its surroundings too; a partial one is not shown."""
+    inventory larger than the city covers its surroundings too; a partial one is not shown.
+
+    A government that calls its own boundary "a metropolitan area" (Istanbul's metropolitan
+    municipality, Greater Manchester's combined authority, Bangkok's administration) states
+    its administrative territory, not an urban centre or agglomeration: the crosswalk says
+    which scale that territory is (the city, or a region).
+    """
     if extent in {"smaller", "partial"}:
         return None
-    scale = stated or default
-    return WIDER[Scale(scale)] if extent == "larger" else scale
+    if extent == "larger":
+        return WIDER[Scale(stated or default)]
+    if stated == Scale.METRO:
+        return default
+    return stated or default
 
 
 def member_places(metros: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
