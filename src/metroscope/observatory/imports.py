@@ -29,6 +29,7 @@ from metroscope.observatory.models import (
     Sex,
     Status,
     Unit,
+    bound_text,
 )
 from metroscope.observatory.parsing import ImportFileError, RawRecord, open_observations, place
 from metroscope.observatory.resolve import (
@@ -172,16 +173,14 @@ class _Checker:
             self.problem(rec, column, rec.value, "the value is not a finite number")
             return None
         low, high = indicator.valid_range()
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = (
-                f"{'−∞' if low is None else f'{low:g}'} to {'∞' if high is None else f'{high:g}'}"
-            )
+        if not low <= value <= high:
             unit = Unit(indicator.unit).label if indicator.unit in Unit.values else indicator.unit
             self.problem(
                 rec,
                 column,
                 rec.value,
-                f"{indicator.code} takes values from {bounds} ({unit})",
+                f"{indicator.code} takes values from {bound_text(low)} to "
+                f"{bound_text(high)} ({unit})",
             )
             return None
         return value

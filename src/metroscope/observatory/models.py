@@ -41,18 +41,25 @@ class Unit(models.TextChoices):
     USD_PPP_MONTH = "usd_ppp_month", _("2021 PPP $ per month")
 
 
-# The range a value of each unit can take unless the catalogue narrows or widens it (the
-# loader stores the resulting bounds on each indicator, where staff can edit them).
-UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
-    Unit.PERSONS: (0, None),
-    Unit.PERSONS_PER_KM2: (0, None),
-    Unit.KM2: (0, None),
+# The hard range a value of each unit can take unless the catalogue narrows or widens it (the
+# loader stores the resulting bounds on each indicator, where staff can edit them). Every range
+# is finite: a value past it is not a measurement of anything on Earth (1e308 µg/m³ of PM2.5),
+# so an import refuses it with the row and column.
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    Unit.PERSONS: (0, 10_000_000_000),  # more people than live on Earth
+    Unit.PERSONS_PER_KM2: (0, 500_000),  # above any populated km² cell on Earth
+    Unit.KM2: (0, 510_000_000),  # the Earth's surface
     Unit.PERCENT: (0, 100),
     Unit.YEARS: (0, 130),
-    Unit.UG_M3: (0, None),
-    Unit.USD_PPP: (0, None),
-    Unit.USD_PPP_MONTH: (0, None),
+    Unit.UG_M3: (0, 1_000),  # ambient air: the worst recorded annual means are a few hundred
+    Unit.USD_PPP: (0, 1_000_000),
+    Unit.USD_PPP_MONTH: (0, 100_000),
 }
+
+
+def bound_text(bound: float) -> str:
+    """A range's bound as people read it: 1,000,000 rather than 1e+06."""
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:,g}"
 
 
 class Direction(models.TextChoices):
@@ -166,9 +173,14 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name or self.code
 
-    def valid_range(self) -> tuple[float | None, float | None]:
-        """Bounds a value must respect; None means unbounded on that side."""
-        return self.min_value, self.max_value
+    def valid_range(self) -> tuple[float, float]:
+        """Bounds a value must respect: the indicator's own, else its unit's (never unbounded,
+        even when staff clear a bound in the admin)."""
+        low, high = UNIT_RANGES.get(self.unit, (0, 1e15))
+        return (
+            low if self.min_value is None else self.min_value,
+            high if self.max_value is None else self.max_value,
+        )
 
 
 class Source(models.Model):
