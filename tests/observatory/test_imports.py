@@ -88,7 +88,15 @@ def test_a_value_changed_since_makes_the_same_file_count_again(tmp_path, staff):
     assert value("barcelona", "pm10_annual_mean", 2024) == 30
     other_status = observation_import(user=staff, path=path, status=Status.PROVISIONAL)
     assert not other_status.shortcut
-    assert other_status.updated == 1
+    # The same value, provisional, over the published one: it neither hides the published
+    # value nor proposes a change to it.
+    assert (other_status.updated, other_status.proposed, other_status.unchanged) == (0, 0, 1)
+    assert (
+        Observation.objects.get(
+            metro__code="barcelona", indicator__code="pm10_annual_mean", year=2024
+        ).status
+        == Status.PUBLISHED
+    )
 
 
 def test_a_change_keeps_the_old_value_in_the_history(tmp_path, staff):

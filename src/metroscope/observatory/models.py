@@ -354,6 +354,7 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(_("values created"), default=0)
     updated = models.PositiveIntegerField(_("values changed"), default=0)
     unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    proposed = models.PositiveIntegerField(_("changes proposed to published values"), default=0)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -488,6 +489,92 @@ class ObservationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation_id}: {self.value} until {self.replaced_at:%Y-%m-%d}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProposedValue(models.Model):
+    """A change proposed to a published value: a provisional value written for a key that
+    already has a published one. The published observation stays as it is — on every public
+    page, download and benchmark — until the Secretariat approves the change (the writer then
+    replaces it and keeps the old state as a revision) or rejects it (nothing changes). Decided
+    proposals stay, so who proposed what, and who decided, remains on record.
+
+    Written by `writing.write_observations` in the same set-based statements as observations,
+    hence the foreign keys without database constraints, like `Observation`'s.
+    """
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="proposals", db_constraint=False
+    )
+    value = models.FloatField(_("value"))
+    scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    flags = models.CharField(_("flags"), max_length=100, blank=True, default="")
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        constraints = [
+            # One change waits per value: a newer proposal for the same key replaces it.
+            models.UniqueConstraint(
+                fields=["observation"],
+                condition=models.Q(decision="pending"),
+                name="proposal_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observation_id}: {self.value} ({self.decision})"
+
+    @property
+    def difference(self) -> float:
+        """Proposed minus published."""
+        return self.value - self.observation.value
+
+    def flag_list(self) -> list[str]:
+        return split_flags(self.flags)
 
 
 class ReferenceKind(models.TextChoices):
