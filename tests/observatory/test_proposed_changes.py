@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from metroscope.observatory import panel
 from metroscope.observatory.imports import observation_import, outlier_ceiling
@@ -259,3 +261,19 @@ def test_a_value_far_past_the_published_distribution_imports_provisional_to_chec
     odd.refresh_from_db()
     assert (odd.status, odd.flags) == (Status.PUBLISHED, "")
     assert ImportBatch.objects.filter(kind="review").exists()
+
+
+def test_the_review_queue_reads_proposals_in_constant_queries(tmp_path, staff):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client_for(staff).get("/observatory/review/").status_code == 200
+        return len(captured)
+
+    path = tmp_path / "one.csv"
+    path.write_text(f"metro,indicator,year,value\nseoul,{PM25},2017,141.5\n")
+    observation_import(user=staff, path=path, status=Status.PROVISIONAL, source="Seoul")
+    assert ProposedValue.objects.filter(decision=Decision.PENDING).count() == 1
+    one = queries()
+    import_seoul_provisional(tmp_path, staff, (141.5, 142.5, 143.5))
+    assert ProposedValue.objects.filter(decision=Decision.PENDING).count() == 3
+    assert queries() == one

@@ -342,20 +342,23 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
     finally:
         path.unlink(missing_ok=True)
         request.session.pop("observatory_upload", None)
-    messages.success(
-        request,
-        _(
+    counts = {
+        "name": token["name"],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "proposed": result.proposed,
+    }
+    if result.proposed:
+        text = _(
             "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s "
             "unchanged, %(proposed)s change(s) to published values proposed for review."
         )
-        % {
-            "name": token["name"],
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "proposed": result.proposed,
-        },
-    )
+    else:
+        text = _(
+            "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
+        )
+    messages.success(request, text % counts)
     return redirect("observatory:import")
 
 
