@@ -6,9 +6,11 @@ value untouched; approving keeps the old one as a revision."""
 from __future__ import annotations
 
 import csv
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -277,3 +279,40 @@ def test_the_review_queue_reads_proposals_in_constant_queries(tmp_path, staff):
     import_seoul_provisional(tmp_path, staff, (141.5, 142.5, 143.5))
     assert ProposedValue.objects.filter(decision=Decision.PENDING).count() == 3
     assert queries() == one
+
+
+def test_the_migration_puts_back_published_values_an_earlier_import_hid(staff):
+    """Before proposals, a provisional value replaced the published one through the writer:
+    the published state went to a revision. The migration restores it and turns the
+    provisional value into a pending proposal."""
+    migration = importlib.import_module("metroscope.observatory.migrations.0006_proposed_values")
+    obs = seoul_pm25(2018)
+    published = (obs.value, obs.source_id, obs.scale, obs.note)
+    batch = ImportBatch.objects.create(kind="file", user=staff, status=Status.PROVISIONAL)
+    with connection.cursor() as cur:  # the old writer's effect: revision, then replace
+        cur.execute(
+            "INSERT INTO observatory_observationrevision (observation_id, value, scale, "
+            "source_id, status, note, flags, batch_id, written_at, written_by_id, replaced_at, "
+            "replaced_by_id, replaced_by_batch_id) SELECT id, value, scale, source_id, status, "
+            "note, flags, batch_id, updated_at, updated_by_id, updated_at, %s, %s "
+            "FROM observatory_observation WHERE id = %s",
+            [staff.pk, batch.pk, obs.pk],
+        )
+    Observation.objects.filter(pk=obs.pk).update(
+        value=99.5, scale="metro", status=Status.PROVISIONAL, note="", batch=batch, updated_by=staff
+    )
+    assert seoul_pm25(2018).status == Status.PROVISIONAL
+
+    migration.restore_published(django_apps, None)
+
+    restored = seoul_pm25(2018)
+    assert (restored.value, restored.source_id, restored.scale, restored.note) == published
+    assert restored.status == Status.PUBLISHED
+    assert not ObservationRevision.objects.filter(observation=restored).exists()
+    proposal = ProposedValue.objects.get(observation=restored)
+    assert (proposal.value, proposal.decision, proposal.proposed_by) == (
+        99.5,
+        Decision.PENDING,
+        staff,
+    )
+    assert seoul_in(benchmark(2018)) == published[0]

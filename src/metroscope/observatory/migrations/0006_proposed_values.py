@@ -5,6 +5,50 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def restore_published(apps, schema_editor):
+    """Before proposed changes existed, an unpublished value written over a published one
+    replaced it (Seoul's PM2.5 for 2017–2019 left every public page). Put each such published
+    value back, and make the unpublished one what it now would have been: a proposed change,
+    waiting for review. Only unpublished values are read (a few; a partial index serves them)."""
+    Observation = apps.get_model("observatory", "Observation")
+    ObservationRevision = apps.get_model("observatory", "ObservationRevision")
+    ProposedValue = apps.get_model("observatory", "ProposedValue")
+    for obs in Observation.objects.exclude(status="published").iterator():
+        # The last published state; any revision after it was unpublished too.
+        last = (
+            ObservationRevision.objects.filter(observation_id=obs.pk, status="published")
+            .order_by("-replaced_at", "-id")
+            .first()
+        )
+        if last is None:
+            continue
+        ProposedValue.objects.create(
+            observation_id=obs.pk,
+            value=obs.value,
+            scale=obs.scale,
+            source_id=obs.source_id,
+            note=obs.note,
+            flags=obs.flags,
+            batch_id=obs.batch_id,
+            proposed_at=obs.updated_at,
+            proposed_by_id=obs.updated_by_id,
+            decision="pending",
+        )
+        Observation.objects.filter(pk=obs.pk).update(
+            value=last.value,
+            scale=last.scale,
+            source_id=last.source_id,
+            status=last.status,
+            note=last.note,
+            flags=last.flags,
+            batch_id=last.batch_id,
+            updated_at=last.written_at,
+            updated_by_id=last.written_by_id,
+        )
+        # The published state is current again: its revision row would say it was replaced.
+        ObservationRevision.objects.filter(pk=last.pk).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -43,4 +87,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('decision', 'pending')), fields=('observation',), name='proposal_pending')],
             },
         ),
+        migrations.RunPython(restore_published, migrations.RunPython.noop),
     ]
