@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import json
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,35 @@ def test_the_migration_puts_back_published_values_an_earlier_import_hid(staff):
         staff,
     )
     assert seoul_in(benchmark(2018)) == published[0]
+
+
+def api_post(path: str, payload, user):
+    return client_for(user).post(
+        path, data=json.dumps(payload), content_type="application/json", HTTP_HOST="127.0.0.1"
+    )
+
+
+def test_the_api_proposes_lists_and_decides_changes(officer_seoul, officer_barcelona, staff):
+    payload = [{"metro": "seoul", "indicator": PM25, "year": 2019, "value": 131.4, "source": "SMG"}]
+    written = api_post("/api/v1/observations", payload, officer_seoul)
+    assert written.status_code == 200
+    assert (written.json()["updated"], written.json()["proposed"]) == (0, 1)
+    assert seoul_pm25(2019).value == 25.0
+
+    listed = client_for(officer_seoul).get("/api/v1/observations/proposals?metro=seoul")
+    (item,) = listed.json()
+    assert (item["published_value"], item["value"], item["difference"]) == (25.0, 131.4, 106.4)
+    assert item["proposed_by"] == "officer_seoul"
+    assert client_for(None).get("/api/v1/observations/proposals?metro=seoul").status_code == 401
+    other = client_for(officer_barcelona).get("/api/v1/observations/proposals?metro=seoul")
+    assert other.status_code == 403
+    assert client_for(officer_seoul).get("/api/v1/observations/proposals").status_code == 403
+    assert len(client_for(staff).get("/api/v1/observations/proposals").json()) == 1
+
+    decide = {"ids": [item["id"]], "decision": "approve"}
+    assert (
+        api_post("/api/v1/observations/proposals/decide", decide, officer_seoul).status_code == 403
+    )
+    done = api_post("/api/v1/observations/proposals/decide", decide, staff)
+    assert done.json() == {"decided": 1}
+    assert seoul_pm25(2019).value == 131.4
