@@ -18,11 +18,13 @@ from metroscope.members.models import Country, Member
 from metroscope.observatory import coverage
 from metroscope.observatory.benchmarks import network_figures
 from metroscope.observatory.models import (
+    Decision,
     Indicator,
     Metro,
     MetroMember,
     Observation,
     ObservationRevision,
+    ProposedValue,
     Scale,
     Source,
     Status,
@@ -317,6 +319,25 @@ def pending_review() -> QuerySet[Observation]:
         .select_related("metro", "indicator", "source", "updated_by")
         .order_by("-updated_at", "metro__name")
     )
+
+
+def pending_proposals(*, metro: Metro | None = None) -> QuerySet[ProposedValue]:
+    """Changes proposed to published values and waiting for review, each with the published
+    observation beside it (for the difference), newest first."""
+    qs = ProposedValue.objects.filter(decision=Decision.PENDING)
+    if metro is not None:
+        qs = qs.filter(observation__metro=metro)
+    return qs.select_related(
+        "observation__metro",
+        "observation__indicator",
+        "observation__source",
+        "source",
+        "proposed_by",
+    ).order_by("-proposed_at", "observation__metro__name", "pk")
+
+
+def proposal_history(obs: Observation) -> QuerySet[ProposedValue]:
+    return obs.proposals.select_related("source", "proposed_by", "decided_by")
 
 
 def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:
