@@ -40,7 +40,8 @@ def snippet(page: str, chart: str) -> str:
 
 def test_distribution_marks_the_chosen_metro_and_says_so():
     pm25 = Indicator.objects.get(code=PM25)
-    values = selectors.latest_values(pm25, members_only=True)
+    # The page shows one scale: the WHO's core-city values (Gyeonggi's region figure apart).
+    values = selectors.latest_values(pm25, members_only=True, scale="core_city")
     barcelona = next(obs for obs in values if obs.metro.code == "barcelona")
     page = get(f"/observatory/indicators/{PM25}/?metro=barcelona").content.decode()
     said = f"Marked: Barcelona, {barcelona.value:,.1f} µg/m³ in {barcelona.year}."
@@ -150,10 +151,10 @@ def test_an_unknown_chart_or_indicator_is_not_found():
 
 @pytest.mark.parametrize("query", ["", "?all=1", "?year=2019"])
 def test_embeds_show_the_values_of_the_page_and_the_selector(query):
-    indicator = Indicator.objects.get(code=PM25)  # metro scale: national proxies are not ranked
+    indicator = Indicator.objects.get(code=PM25)  # not a national proxy: ranked, one scale
     year = 2019 if "year" in query else None
     values = selectors.latest_values(
-        indicator, members_only=query != "?all=1", sex="total", scale="metro", year=year
+        indicator, members_only=query != "?all=1", sex="total", scale="core_city", year=year
     )
     expected = sorted((o.metro.code, o.year, o.value) for o in values)
     url = f"/observatory/embed/indicators/{indicator.code}"
@@ -251,7 +252,7 @@ def test_metro_profile_draws_a_sparkline_per_row_without_a_query_per_row(
     # 11 of them are the exchange's section (solutions of peers that do better); the data
     # version is one query (it was two, asked by the profile, "like mine" and the headline);
     # "like mine" names its neighbours from the cached metro references (one query fewer).
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         page = get(path).content.decode()
     standing = page[page.index('id="standing"') : page.index('id="like-mine"')]
     rows = standing.count("<tr><td>")

@@ -36,7 +36,8 @@ def publish(staff, *values: ValueInput) -> None:
     observation_review(user=staff, observation_ids=list(ids), status=Status.PUBLISHED)
 
 
-def pm25_2022(metro: str, value: float, scale: str = "metro") -> ValueInput:
+def pm25_2022(metro: str, value: float, scale: str = "core_city") -> ValueInput:
+    """A 2022 PM2.5 value, at the WHO data's scale (the city's own monitors) by default."""
     return ValueInput(metro, PM25, 2022, value, scale=scale, source="ASPB")
 
 
@@ -45,9 +46,14 @@ def profile_row(path: str, indicator: str) -> dict:
     return next(r for r in body["indicators"] if r["indicator"] == indicator)
 
 
-def count_in(indicator: str, year: int, **extra) -> int:
+def count_in(indicator: str, year: int, scale: str = "core_city", **extra) -> int:
     return Observation.objects.filter(
-        indicator__code=indicator, year=year, sex="total", status=Status.PUBLISHED, **extra
+        indicator__code=indicator,
+        year=year,
+        sex="total",
+        status=Status.PUBLISHED,
+        scale=scale,
+        **extra,
     ).count()
 
 
@@ -103,7 +109,7 @@ def test_metros_like_mine_use_no_national_proxy():
         "/api/v1/metros/barcelona/similar?indicators=population_urban_centre,"
         f"{PM25},builtup_area_urban_centre,{LIFE}"
     ).json()
-    assert body["left_out"] == [LIFE]
+    assert body["left_out"] == [LIFE]  # PM2.5 is compared among the WHO's core-city values
     assert LIFE not in body["indicators"]
     assert all(LIFE not in n["closest_on"] for n in body["neighbours"])
 
@@ -178,37 +184,38 @@ def test_four_peers_say_too_few_peers_4_and_link_a_year_with_enough(staff):
 
 
 def test_values_of_another_scale_are_not_peers(staff):
-    """A core city's value is compared with core cities' values only, and says so."""
+    """A metro-scale value is compared with metro-scale values only, and says so; the WHO's
+    core-city values are compared among themselves."""
     publish(
         staff,
         pm25_2022("barcelona", 11.0),
         *(
             pm25_2022(code, 10.0 + i)
-            for i, code in enumerate(["madrid", "paris", "seoul", "lahore"])
+            for i, code in enumerate(("madrid", "paris", "seoul", "lahore"))
         ),
-        pm25_2022("sao-paulo", 15.0, scale="core_city"),
+        pm25_2022("sao-paulo", 15.0, scale="metro"),
     )
     body = get(f"/api/v1/benchmarks?indicator={PM25}&year=2022").json()
-    assert body["scale"] == "metro"
+    assert body["scale"] == "core_city"
     assert body["peer_count"] == 5
-    assert body["other_scales"] == {"core_city": 1}
+    assert body["other_scales"] == {"metro": 1}
     assert "sao-paulo" not in [v["metro"] for v in body["values"]]
     assert all(v["percentile_rank"] is not None for v in body["values"])
-    core = profile_row("/api/v1/metros/sao-paulo/profile", PM25)
-    assert (core["scale"], core["reason"], core["peer_count"]) == ("core_city", "too_few_peers", 1)
-    mixed = get(f"/api/v1/benchmarks?indicator={PM25}&year=2022&scale=core_city").json()
+    alone = profile_row("/api/v1/metros/sao-paulo/profile", PM25)
+    assert (alone["scale"], alone["reason"], alone["peer_count"]) == ("metro", "too_few_peers", 1)
+    mixed = get(f"/api/v1/benchmarks?indicator={PM25}&year=2022&scale=metro").json()
     assert [v["metro"] for v in mixed["values"]] == ["sao-paulo"]
-    # The indicator page compares metro values, says so, and offers the core city's apart.
+    # The indicator page compares core-city values, says so, and offers the metro's apart.
     page = get(f"/observatory/indicators/{PM25}/?all=1").content.decode()
-    assert "only values of one scale are compared here (Metro)" in page
-    assert "scale=core_city#latest" in page
-    assert "Core city: 1 metro" in page
+    assert "only values of one scale are compared here (Core city)" in page
+    assert "scale=metro#latest" in page
+    assert "Metro: 1 metro" in page
     table = page[page.index('id="table"') :]
     assert "15.0" not in re.findall(r'sao-paulo/".*?<td class="num">([^<]+)', table, re.S)
-    core_page = get(f"/observatory/indicators/{PM25}/?all=1&scale=core_city").content.decode()
-    core_table = core_page[core_page.index('id="table"') :]
-    assert re.findall(r'href="/observatory/metros/([^/]+)/"', core_table) == ["sao-paulo"]
-    assert "too few peers (1)" in core_page
+    metro_page = get(f"/observatory/indicators/{PM25}/?all=1&scale=metro").content.decode()
+    metro_table = metro_page[metro_page.index('id="table"') :]
+    assert re.findall(r'href="/observatory/metros/([^/]+)/"', metro_table) == ["sao-paulo"]
+    assert "too few peers (1)" in metro_page
 
 
 def digits(html: str, start: str) -> list[str]:

@@ -30,7 +30,7 @@ DEFAULT_SIMILAR = (
     "population_density_urban_centre",
     "builtup_area_urban_centre",
     "pm25_annual_mean",
-)  # metro-scale indicators: national proxies would make every metro of a country alike
+)  # no national proxy: it would make every metro of a country alike
 
 
 class PeerError(ValueError):
@@ -78,7 +78,7 @@ def resolve_peers(spec: str, user: Any = None) -> Peers:
         return Peers(
             spec,
             "metros where members operate",
-            _ids(Metro.objects.filter(memberships__isnull=False).distinct()),
+            _ids(Metro.objects.filter(memberships__relation="own").distinct()),
         )
     if kind == "country" and arg:
         return Peers(spec, arg.upper(), _ids(Metro.objects.filter(country_iso3=arg.upper())))
@@ -128,13 +128,15 @@ TOO_FEW_PEERS = "too_few_peers"  # reasons a value carries no percentile rank
 NATIONAL_PROXY = "national_proxy"
 
 
-def default_scale(scales: list[str]) -> str | None:
-    """The scale a comparison uses when none is asked: metros' own values first, then the
-    first other scale present, national proxies last."""
-    for scale in (Scale.METRO, Scale.CORE_CITY, Scale.REGION, Scale.NATIONAL_PROXY):
-        if scale.value in scales:
-            return scale.value
-    return None
+def default_scale(counts: dict[str, int]) -> str | None:
+    """The scale a comparison uses when none is asked (scale -> how many values): the one
+    most values have, metro before core city before region on a tie; national proxies only
+    when nothing else is there."""
+    order = [Scale.METRO, Scale.CORE_CITY, Scale.REGION]
+    present = [s.value for s in order if counts.get(s.value)]
+    if present:
+        return max(present, key=lambda s: (counts[s], -present.index(s)))
+    return NATIONAL if counts.get(NATIONAL) else None
 
 
 def _peer_counts(data: panel.Series, peers: Peers, metro_id: int | None = None) -> dict[int, int]:
@@ -212,19 +214,17 @@ def benchmark(
     version = panel.data_version()
     everything = panel.series(indicator.pk, sex, version)
     refs = panel.metro_refs(version)
-    scales = _year_scales(everything, year, peers)
-    scale = scale or default_scale(scales) or Scale.METRO.value
+    counts = {
+        found: int(_restrict(*everything.of_scale(found).year(year), peers)[0].size)
+        for found in _year_scales(everything, year, peers)
+    }
+    scale = scale or default_scale(counts) or Scale.METRO.value
     data = everything.of_scale(scale)
     metros, values = _restrict(*data.year(year), peers)
-    others = {
-        other: int(_restrict(*everything.of_scale(other).year(year), peers)[0].size)
-        for other in scales
-        if other != scale
-    }
     head: dict[str, Any] = {
         "scale": scale,
         "peer_count": int(values.size),
-        "other_scales": {k: v for k, v in others.items() if v},
+        "other_scales": {k: v for k, v in counts.items() if v and k != scale},
     }
     if scale == NATIONAL:
         countries = country_rows(metros, values, refs)
@@ -238,10 +238,9 @@ def benchmark(
             "reason": NATIONAL_PROXY,
         }
     if not analytics.enough_peers(int(values.size)):
-        counts = _peer_counts(data, peers)
+        by_year = _peer_counts(data, peers)
         head["reason"] = TOO_FEW_PEERS
-        head["enough_year"] = analytics.newest_year_with_enough(counts, up_to=timezone.now().year)
-
+        head["enough_year"] = analytics.newest_year_with_enough(by_year, up_to=timezone.now().year)
     if peers.ids is None:
         key = ("benchmark", year, indicator.direction)
         if key not in data._memo:
@@ -390,12 +389,14 @@ def profile(
 
 def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tuple[Any, Any]:
     """Rows = every metro with a value for any indicator, columns = indicators: each metro's
-    newest metro-scale value within SIMILAR_YEARS of the indicator's newest year, z-scored
-    and prepared for nearest-neighbour questions (kept per data version by panel.derived)."""
+    newest value within SIMILAR_YEARS of the indicator's newest year, of the column's one
+    scale (column_scale), z-scored and prepared for nearest-neighbour questions (kept per
+    data version by panel.derived)."""
     columns = []
     ids: set[int] = set()
     for indicator in indicators:
-        data = panel.series(indicator.pk, "total", version).of_scale(Scale.METRO)
+        data = panel.series(indicator.pk, "total", version)
+        data = data.of_scale(column_scale(data) or NATIONAL)
         newest = int(data.years.max()) if data.years.size else 0
         now = min(newest, timezone.now().year)
         metros, values, _ = data.latest_cached(now - SIMILAR_YEARS + 1, now)
@@ -408,8 +409,17 @@ def _zscored_matrix(indicators: list[Indicator], version: tuple[int, int]) -> tu
     return rows, analytics.space(analytics.zscores(matrix))
 
 
-def _has_metro_values(indicator: Indicator, version: tuple[int, int]) -> bool:
-    return bool(panel.series(indicator.pk, "total", version).of_scale(Scale.METRO).values.size)
+def column_scale(data: panel.Series) -> str | None:
+    """The one scale an indicator is compared at among metros like mine: the one most of its
+    values have, never national proxies (None when it has nothing else)."""
+    found, counts = np.unique(data.scales, return_counts=True)
+    by_scale = {panel.SCALES[int(c)]: int(n) for c, n in zip(found, counts, strict=True)}
+    by_scale.pop(NATIONAL, None)
+    return default_scale(by_scale)
+
+
+def _comparable(indicator: Indicator, version: tuple[int, int]) -> bool:
+    return column_scale(panel.series(indicator.pk, "total", version)) is not None
 
 
 class UnknownIndicators(ValueError):
@@ -422,9 +432,9 @@ def similar(
     metro: Metro, k: int, indicator_codes: list[str], *, strict: bool = False
 ) -> dict[str, Any]:
     """The k metros nearest to this one over the chosen indicators (see analytics.nearest):
-    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year, of
-    metro scale only (like against like): an indicator without such values (a national
-    proxy) is left out and named in `left_out`. With `strict`, a code that names no
+    each metro's newest value within SIMILAR_YEARS years of the indicator's newest year, at
+    one scale per indicator (like against like, see column_scale): an indicator with only
+    national proxies is left out and named in `left_out`. With `strict`, a code that names no
     indicator raises UnknownIndicators; otherwise it is left out."""
     names = ["name", *(f"name_{code}" for code, _label in settings.LANGUAGES)]
     indicators = list(
@@ -436,7 +446,7 @@ def similar(
     order = {code: i for i, code in enumerate(indicator_codes)}
     indicators.sort(key=lambda ind: order[ind.code])
     version = panel.data_version()
-    left_out = [i for i in indicators if not _has_metro_values(i, version)]
+    left_out = [i for i in indicators if not _comparable(i, version)]
     indicators = [i for i in indicators if i not in left_out]
     key = ("similar", tuple(i.pk for i in indicators))
     rows, prepared = panel.derived(key, version, lambda: _zscored_matrix(indicators, version))

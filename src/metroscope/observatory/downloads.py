@@ -39,6 +39,9 @@ FIELDS = (
     Field("licence", "string", "Licence of the source"),
     Field("note", "string", "Note"),
     Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
+    # Added after the first columns so that readers by position keep working:
+    Field("citation", "string", "Citation the source requires with its values"),
+    Field("flags", "string", "What to know about the value (comma-separated: self_reported, ...)"),
 )
 PRIMARY_KEY = ("metro", "indicator", "year", "sex")
 TITLE = "Metroscope Observatory — metropolitan indicator values"
@@ -51,7 +54,7 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
         ("generated", timezone.now().isoformat(timespec="seconds")),
         ("filters", chosen),
         ("statuses", ", ".join(filters.statuses)),
-        ("sources", "see the source, source_title and licence columns of each row"),
+        ("sources", "see the source, source_title, licence and citation columns of each row"),
         ("caveat", "scale=national_proxy marks a national figure standing in for the metro"),
     ]
 
@@ -96,14 +99,18 @@ def csv_chunks(filters: ObservationFilters) -> Iterator[bytes]:
     }
     synthetic = {pk: "true" if m[3] else "false" for pk, m in lookups.metros.items()}
     indicators = {pk: (_cell(code), _cell(unit)) for pk, (code, unit) in lookups.indicators.items()}
-    sources = {pk: ",".join(_cell(t) for t in src) for pk, src in lookups.sources.items()}
+    sources = {pk: ",".join(_cell(t) for t in src[:3]) for pk, src in lookups.sources.items()}
+    citations = {pk: _cell(src[3]) for pk, src in lookups.sources.items()}
     parts = [",".join(field.name for field in FIELDS) + "\r\n"]
     size = 0
-    for metro, ind, year, sex, value, scale, status, source, note in selectors.plain_rows(filters):
+    for metro, ind, year, sex, value, scale, status, source, note, flags in selectors.plain_rows(
+        filters
+    ):
         code, unit = indicators[ind]
         line = (
             f"{metros[metro]},{code},{year},{sex},{value!r},{unit},{scale},{status},"
-            f"{sources[source]},{_cell(note) if note else ''},{synthetic[metro]}\r\n"
+            f"{sources[source]},{_cell(note) if note else ''},{synthetic[metro]},"
+            f"{citations[source]},{_cell(flags) if flags else ''}\r\n"
         )
         parts.append(line)
         size += len(line)
@@ -158,7 +165,8 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
 
 def _write_package(filters: ObservationFilters, name: str, handle: Any) -> None:
     sources = [
-        {"title": s.title, "path": s.url} if s.url else {"title": s.title}
+        {"title": f"{s.title}. {s.citation}" if s.citation else s.title}
+        | ({"path": s.url} if s.url else {})
         for s in Source.objects.filter(pk__in=observations(filters).values("source_id"))
     ]
     exports.write_datapackage(

@@ -132,7 +132,7 @@ def _scale(request: HttpRequest, counts: dict[str, int]) -> str:
     asked = request.GET.get("scale", "")
     if asked in counts:
         return asked
-    return benchmarks.default_scale(list(counts)) or Scale.METRO.value
+    return benchmarks.default_scale(counts) or Scale.METRO.value
 
 
 def indicator_charts(

@@ -32,7 +32,7 @@ class NetworkFigure:
 def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
     version = panel.data_version()
     members = np.array(
-        sorted(set(Metro.objects.filter(memberships__isnull=False).values_list("pk", flat=True))),
+        sorted(set(Metro.objects.filter(memberships__relation="own").values_list("pk", flat=True))),
         dtype=np.int64,
     )
     now = timezone.now().year

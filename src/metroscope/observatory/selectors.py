@@ -15,13 +15,16 @@ from django.utils import timezone
 
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
-from metroscope.observatory import analytics
+from metroscope.observatory import analytics, coverage
 from metroscope.observatory.models import (
+    Decision,
     Indicator,
     Metro,
+    MetroMember,
     Observation,
     ObservationRevision,
     PlaceRelation,
+    ProposedValue,
     Scale,
     Source,
     Status,
@@ -68,7 +71,11 @@ def observations(filters: ObservationFilters) -> QuerySet[Observation]:
     if filters.metros:
         qs = qs.filter(metro__code__in=list(filters.metros))
     if filters.member:
-        qs = qs.filter(metro__members__code=filters.member)
+        # the member's own place: the places it lies in are not its figures
+        qs = qs.filter(
+            metro__memberships__member__code=filters.member,
+            metro__memberships__relation="own",
+        )
     if filters.country:
         qs = qs.filter(metro__country_iso3=filters.country.upper())
     if filters.region:
@@ -101,6 +108,8 @@ EXPORT_COLUMNS = (
     "licence",
     "note",
     "synthetic",
+    "citation",
+    "flags",
 )
 _PLAIN = (
     "metro_id",
@@ -112,6 +121,7 @@ _PLAIN = (
     "status",
     "source_id",
     "note",
+    "flags",
 )
 
 
@@ -119,11 +129,11 @@ _PLAIN = (
 class ExportLookups:
     """The few columns an export repeats on every row, read once per export instead of being
     joined row by row: metro id -> (code, name, country, synthetic), indicator id -> (code,
-    unit), source id -> (code, title, licence)."""
+    unit), source id -> (code, title, licence, required citation)."""
 
     metros: dict[int, tuple[str, str, str, bool]]
     indicators: dict[int, tuple[str, str]]
-    sources: dict[int, tuple[str, str, str]]
+    sources: dict[int, tuple[str, str, str, str]]
 
 
 def export_lookups() -> ExportLookups:
@@ -136,8 +146,10 @@ def export_lookups() -> ExportLookups:
         },
         indicators={pk: (c, u) for pk, c, u in Indicator.objects.values_list("pk", "code", "unit")},
         sources={
-            pk: (c, t, lic)
-            for pk, c, t, lic in Source.objects.values_list("pk", "code", "title", "licence")
+            pk: (c, t, lic, cit)
+            for pk, c, t, lic, cit in Source.objects.values_list(
+                "pk", "code", "title", "licence", "citation"
+            )
         },
     )
 
@@ -155,12 +167,12 @@ def observation_rows(
     """Rows in EXPORT_COLUMNS order, streamed from the database with flat memory."""
     lookups = export_lookups()
     metros, indicators, sources = lookups.metros, lookups.indicators, lookups.sources
-    for metro, ind, year, sex, value, scale, status, source, note in plain_rows(
+    for metro, ind, year, sex, value, scale, status, source, note, flags in plain_rows(
         filters, chunk_size
     ):
         code, name, iso3, synthetic = metros[metro]
         ind_code, unit = indicators[ind]
-        src_code, title, licence = sources[source]
+        src_code, title, licence, citation = sources[source]
         yield (
             code,
             name,
@@ -177,6 +189,8 @@ def observation_rows(
             licence,
             note,
             synthetic,
+            citation,
+            flags,
         )
 
 
@@ -197,7 +211,7 @@ def indicator_catalogue() -> QuerySet[Indicator]:
 def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
     """How many metros, and how many member metros, have published values, by scale."""
     published = indicator.observations.filter(status=Status.PUBLISHED)
-    member_metros = Metro.objects.filter(memberships__isnull=False).distinct()
+    member_metros = Metro.objects.filter(memberships__relation="own").distinct()
     return {
         "metros": published.values("metro").distinct().count(),
         "member_metros": published.filter(metro__in=member_metros)
@@ -242,7 +256,7 @@ def _shown_values(
         status=Status.PUBLISHED, sex=sex, year__lte=_reference_year()
     )
     if members_only:
-        qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+        qs = qs.filter(metro__in=member_metros())
     if scale:
         qs = qs.filter(scale=scale)
     return qs
@@ -264,9 +278,8 @@ def newest_year_with_enough(
     return analytics.newest_year_with_enough(dict(counts), up_to=_reference_year())
 
 
-# The relations that make a metro a member's own place. "primary" is the open-data loader's
-# word for it until members' links carry "own" (issue 17's member–place work); drop it then.
-OWN_RELATIONS = (PlaceRelation.OWN.value, "primary")
+# The relations that make a metro a member's own place (its other links say where it lies).
+OWN_RELATIONS = (PlaceRelation.OWN.value,)
 
 
 def member_metros() -> QuerySet[Metro]:
@@ -335,7 +348,7 @@ def metro_list(
     if kind:
         qs = qs.filter(kind=kind)
     if members_only:
-        qs = qs.filter(memberships__isnull=False).distinct()
+        qs = qs.filter(memberships__relation="own").distinct()
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "code")
 
 
@@ -375,7 +388,7 @@ def sexes_with_values(indicator: Indicator) -> list[str]:
 
 
 def metros_of_member(member: Member) -> QuerySet[Metro]:
-    return Metro.objects.filter(memberships__member=member).distinct()
+    return Metro.objects.filter(memberships__member=member, memberships__relation="own").distinct()
 
 
 def metros_for_officer(user: Any) -> set[int]:
@@ -383,7 +396,9 @@ def metros_for_officer(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
-        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+        Metro.objects.filter(
+            memberships__relation="own", memberships__member__officers__user=user
+        ).values_list("pk", flat=True)
     )
 
 
@@ -393,6 +408,25 @@ def pending_review() -> QuerySet[Observation]:
         .select_related("metro", "indicator", "source", "updated_by")
         .order_by("-updated_at", "metro__name")
     )
+
+
+def pending_proposals(*, metro: Metro | None = None) -> QuerySet[ProposedValue]:
+    """Changes proposed to published values and waiting for review, each with the published
+    observation beside it (for the difference), newest first."""
+    qs = ProposedValue.objects.filter(decision=Decision.PENDING)
+    if metro is not None:
+        qs = qs.filter(observation__metro=metro)
+    return qs.select_related(
+        "observation__metro",
+        "observation__indicator",
+        "observation__source",
+        "source",
+        "proposed_by",
+    ).order_by("-proposed_at", "observation__metro__name", "pk")
+
+
+def proposal_history(obs: Observation) -> QuerySet[ProposedValue]:
+    return obs.proposals.select_related("source", "proposed_by", "decided_by")
 
 
 def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:
@@ -446,7 +480,7 @@ def metros_with_most_values(
 ) -> list[Metro]:
     """The metros where members operate with the most published values of the indicator for
     this sex, most first, then by name."""
-    members = Metro.objects.filter(memberships__isnull=False).values("pk")
+    members = Metro.objects.filter(memberships__relation="own").values("pk")
     return list(
         Metro.objects.filter(
             pk__in=members,
@@ -486,7 +520,7 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
             status=Status.PUBLISHED, sex__in=["female", "male"], year__lte=now
         )
         if members_only:
-            qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+            qs = qs.filter(metro__in=Metro.objects.filter(memberships__relation="own"))
         pairs: dict[tuple[int, int], dict[str, Observation]] = {}
         for obs in qs.select_related("metro").order_by("metro__name", "-year"):
             pairs.setdefault((obs.metro_id, obs.year), {})[obs.sex] = obs
@@ -521,7 +555,7 @@ def coverage_matrix(*, members_only: bool = True) -> dict[str, Any]:
     indicators = list(Indicator.objects.order_by("order", "code"))
     metros_qs = Metro.objects.all()
     if members_only:
-        metros_qs = metros_qs.filter(memberships__isnull=False).distinct()
+        metros_qs = metros_qs.filter(memberships__relation="own").distinct()
     metros = list(metros_qs.order_by("name", "code"))
     latest = (
         Observation.objects.filter(status=Status.PUBLISHED, metro__in=metros_qs)
@@ -559,3 +593,35 @@ def headline_rows() -> list[dict[str, Any]]:
     )
     rows.extend({"indicator": i, "figure": figures[i.pk], "stated": None} for i in rest)
     return rows
+
+
+def member_coverage() -> tuple[list[tuple[str, str]], list[coverage.CoverageRow]]:
+    """(member names and countries, published values grouped per member link, indicator,
+    scale and citation) for the data-coverage report."""
+    links: dict[int, list[tuple[str, str, str]]] = {}
+    for name, iso3, metro_id, relation in MetroMember.objects.values_list(
+        "member__name", "member__country__iso3", "metro_id", "relation"
+    ):
+        links.setdefault(metro_id, []).append((name, iso3, relation))
+    grouped = (
+        Observation.objects.filter(status=Status.PUBLISHED, metro_id__in=list(links))
+        .values("metro_id", "indicator__code", "indicator__theme", "scale", "source__citation")
+        .annotate(newest=Max("year"))
+        .order_by()
+    )
+    rows = [
+        coverage.CoverageRow(
+            member=name,
+            country=iso3,
+            relation=relation,
+            indicator=g["indicator__code"],
+            theme=g["indicator__theme"],
+            scale=g["scale"],
+            newest=g["newest"],
+            cited=bool(g["source__citation"]),
+        )
+        for g in grouped
+        for name, iso3, relation in links[g["metro_id"]]
+    ]
+    members = list(Member.objects.order_by("name").values_list("name", "country__iso3"))
+    return members, rows

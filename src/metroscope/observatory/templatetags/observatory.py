@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
-from metroscope.observatory.models import Indicator, Scale, Sex
+from metroscope.observatory.models import Flag, Indicator, Scale, Sex, split_flags
 
 register = template.Library()
 
@@ -49,3 +49,9 @@ def sex_labels(values: list[str]) -> str:
 def scale_label(value: str) -> Any:
     """The label of a scale code ("national" → "national proxy")."""
     return Scale(value).label if value in Scale.values else value
+
+
+@register.filter
+def flag_labels(flags: str) -> list[Any]:
+    """The translated labels of an observation's comma-separated flags."""
+    return [Flag(f).label if f in Flag.values else f for f in split_flags(flags)]
