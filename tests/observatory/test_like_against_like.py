@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from metroscope.observatory import analytics, benchmarks, panel, selectors
+from metroscope.observatory import analytics, benchmarks, national, panel
 from metroscope.observatory.models import Indicator, Observation, Status
 from metroscope.observatory.services import ValueInput, observation_enter, observation_review
 from tests.conftest import client_for
@@ -74,7 +74,7 @@ def test_life_expectancy_page_lists_countries_once_and_ranks_no_metro():
     table = page[page.index('id="countries"') :]
     assert table.count("(ESP)</td>") == 1
     assert table.count("(CHN)</td>") == 1
-    figures = selectors.national_figures(Indicator.objects.get(code=LIFE), members_only=False)
+    figures = national.national_figures(Indicator.objects.get(code=LIFE), members_only=False)
     assert len({f.iso3 for f in figures}) == len(figures)
     spain = next(f for f in figures if f.iso3 == "ESP")
     assert spain.metros >= 2  # copied onto Barcelona, Madrid, …

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from metroscope.core.i18n import translated
-from metroscope.observatory import analytics, benchmarks, charts, selectors
+from metroscope.observatory import analytics, benchmarks, charts, national, selectors
 from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Sex
 
 LATEST_LIMIT = 500
@@ -147,10 +147,10 @@ def indicator_charts(
     year = _year(request)
     counts = selectors.scale_counts(indicator, members_only=members_only, sex=sex)
     scale = _scale(request, counts)
-    national = scale == Scale.NATIONAL_PROXY
+    proxies = scale == Scale.NATIONAL_PROXY
     values = (
         []
-        if national
+        if proxies
         else selectors.latest_values(
             indicator,
             members_only=members_only,
@@ -178,8 +178,8 @@ def indicator_charts(
         "min_peers": benchmarks.MIN_PEERS,
         "ranked": analytics.enough_peers(len(values)),
     }
-    if national:
-        context["countries"] = selectors.national_figures(
+    if proxies:
+        context["countries"] = national.national_figures(
             indicator, members_only=members_only, sex=sex, year=year
         )
     elif values and not context["ranked"]:
@@ -197,7 +197,7 @@ def indicator_charts(
         )
         context["metro_choices"] = sorted(values, key=lambda o: (o.metro.name, o.metro.code))
     first = marked.metro if marked is not None else None
-    if national and code and "series" in wanted:  # no metro to mark: the series still starts there
+    if proxies and code and "series" in wanted:  # no metro to mark: the series still starts there
         first = Metro.objects.filter(code=code).first()
     series = _series_choice(request, indicator, sex, first) if "series" in wanted else None
     context["series"] = series

@@ -239,7 +239,7 @@ def latest_values(
 ) -> list[Observation]:
     """The most recent published value (not a projection) of each metro for one indicator,
     or its value of `year`; only values of `scale` when given."""
-    qs = _shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
+    qs = shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
     if year is not None:
         chosen = qs.filter(year=year)
     else:
@@ -249,7 +249,7 @@ def latest_values(
     return list(result[:limit])
 
 
-def _shown_values(
+def shown_values(
     indicator: Indicator, *, members_only: bool, sex: str, scale: str = ""
 ) -> QuerySet[Observation]:
     qs = indicator.observations.filter(
@@ -264,7 +264,7 @@ def _shown_values(
 
 def scale_counts(indicator: Indicator, *, members_only: bool, sex: str) -> dict[str, int]:
     """Scale -> metros with a published value of that scale (projections left out)."""
-    qs = _shown_values(indicator, members_only=members_only, sex=sex)
+    qs = shown_values(indicator, members_only=members_only, sex=sex)
     rows = qs.order_by().values_list("scale").annotate(n=Count("metro", distinct=True))
     return dict(rows)
 
@@ -273,7 +273,7 @@ def newest_year_with_enough(
     indicator: Indicator, *, members_only: bool, sex: str, scale: str
 ) -> int | None:
     """The newest year (no projection) with at least MIN_PEERS values of this scale."""
-    qs = _shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
+    qs = shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
     counts = qs.order_by().values_list("year").annotate(n=Count("metro", distinct=True))
     return analytics.newest_year_with_enough(dict(counts), up_to=_reference_year())
 
@@ -286,52 +286,6 @@ def member_metros() -> QuerySet[Metro]:
     """The metros that are members' own places: the one way to ask, so that what counts as
     a member's metro is decided here."""
     return Metro.objects.filter(memberships__relation__in=OWN_RELATIONS).distinct()
-
-
-@dataclass(frozen=True)
-class CountryFigure:
-    """A national proxy shown as what it is: one country's figure, once, with the metros it
-    was copied onto and the members whose own metro lies in that country."""
-
-    iso3: str
-    name: str
-    year: int
-    value: float
-    metros: int
-    members: list[str]
-
-
-def national_figures(
-    indicator: Indicator, *, members_only: bool = True, sex: str = "total", year: int | None = None
-) -> list[CountryFigure]:
-    """Each country's latest national figure for the indicator (or that of `year`), highest
-    first: a list of countries, never a ranking of metros."""
-    qs = _shown_values(indicator, members_only=members_only, sex=sex, scale=Scale.NATIONAL_PROXY)
-    if year is not None:
-        qs = qs.filter(year=year)
-    rows = qs.order_by("metro__country_iso3", "-year").values_list(
-        "metro__country_iso3", "year", "value"
-    )
-    found: dict[str, list[Any]] = {}
-    for iso3, row_year, value in rows:
-        entry = found.setdefault(iso3, [row_year, value, 0])
-        if entry[0] == row_year:
-            entry[2] += 1
-    names = dict(Country.objects.filter(iso3__in=list(found)).values_list("iso3", "name"))
-    members: dict[str, list[str]] = {}
-    own = member_metros().filter(country_iso3__in=list(found))
-    for iso3, name in (
-        Member.objects.filter(metro_links__metro__in=own, metro_links__relation__in=OWN_RELATIONS)
-        .order_by("name")
-        .values_list("metro_links__metro__country_iso3", "name")
-        .distinct()
-    ):
-        members.setdefault(iso3, []).append(name)
-    figures = [
-        CountryFigure(iso3, names.get(iso3, iso3), y, v, n, members.get(iso3, []))
-        for iso3, (y, v, n) in found.items()
-    ]
-    return sorted(figures, key=lambda f: (-f.value, f.name))
 
 
 def metro_list(
