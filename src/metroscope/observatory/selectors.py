@@ -459,7 +459,9 @@ def headline_rows() -> list[dict[str, Any]]:
     stated = list(HeadlineAverage.objects.filter(plan__in=newest_plan).order_by("order"))
     rows: list[dict[str, Any]] = []
     for average in stated:
-        indicator = by_headline.pop(average.indicator, None)
+        # The catalogue names the plan's metric in English; `indicator` reads in the page's
+        # language, so matching on it lost every figure in French and Spanish.
+        indicator = by_headline.pop(getattr(average, "indicator_en", average.indicator), None)
         figure = figures[indicator.pk] if indicator else None
         rows.append({"indicator": indicator, "figure": figure, "stated": average})
     rest = sorted(

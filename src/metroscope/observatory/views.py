@@ -4,6 +4,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -382,22 +384,24 @@ MAX_COMPARED = 5
 
 
 def compare_page(request: HttpRequest) -> HttpResponse:
-    """2–5 metros side by side; metros given by code, name or alias, accents ignored."""
+    """2–5 metros side by side; metros given by code, name or alias, accents ignored. A name
+    that is unknown or shared comes back with the metros it may mean, to pick from."""
     text = request.GET.get("metros", "").strip()[:400]
     names = [part.strip() for part in text.split(",") if part.strip()]
     metros: list[Metro] = []
     problems: list[str] = []
+    picks: list[dict[str, Any]] = []
     if len(names) > MAX_COMPARED:
         problems.append(_("Compare at most %(n)s metros.") % {"n": MAX_COMPARED})
         names = names[:MAX_COMPARED]
     resolver = MetroResolver() if names else None
-    for name in names:
+    for position, name in enumerate(names):
         if resolver is None:
             break
         try:
             metro_id = resolver.resolve(name)
         except Unresolved as exc:
-            problems.append(str(exc))
+            picks.append(_compare_pick(names, position, exc))
             continue
         metro = Metro.objects.get(pk=metro_id)
         if metro not in metros:
@@ -406,8 +410,26 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observatory/compare.html",
-        {"text": text, "metros": metros, "rows": rows, "problems": problems},
+        {"text": text, "metros": metros, "rows": rows, "problems": problems, "picks": picks},
     )
+
+
+def _compare_pick(names: list[str], position: int, exc: Unresolved) -> dict[str, Any]:
+    """A name the page could not place: what it may mean, each a link that puts its code in
+    the name's place."""
+    name = names[position]
+    if exc.ambiguous:
+        message = _("“%(name)s” names several metros. Which one?") % {"name": name}
+    elif exc.candidates:
+        message = _("No metro is called “%(name)s”. Did you mean:") % {"name": name}
+    else:
+        message = _("No metro is called “%(name)s”.") % {"name": name}
+    choices = []
+    for ref in exc.candidates:
+        chosen = [*names[:position], ref.code, *names[position + 1 :]]
+        query = urlencode({"metros": ", ".join(chosen)})
+        choices.append({"ref": ref, "url": f"{reverse('observatory:compare')}?{query}"})
+    return {"name": name, "message": message, "choices": choices}
 
 
 def gender_page(request: HttpRequest) -> HttpResponse:

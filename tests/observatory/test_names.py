@@ -1,0 +1,236 @@
+"""Names a person would use: the WHO's own city names with a country column import whole,
+an officer's own scope narrows a shared name, ambiguity lists candidates with codes, and
+generic words are never names of a metro."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from metroscope.core.text import fold
+from metroscope.members.models import Member
+from metroscope.observatory.imports import ImportRejected, observation_import
+from metroscope.observatory.models import (
+    BatchKind,
+    ImportBatch,
+    Metro,
+    MetroAlias,
+    MetroMember,
+    Observation,
+    PlaceRelation,
+    Status,
+)
+from metroscope.observatory.resolve import MetroResolver, Unresolved
+from metroscope.observatory.services import allowed_metros
+from metroscope.settings import BASE_DIR
+
+pytestmark = pytest.mark.django_db
+
+DATA = BASE_DIR / "data" / "observatory"
+WHO_ORIGIN = "WHO AAQ 2022"
+
+
+def _crosswalk(dataset: str) -> dict[str, list[dict[str, str]]]:
+    """Member name -> its `primary` links to `dataset`."""
+    links: dict[str, list[dict[str, str]]] = {}
+    with (DATA / "member_crosswalk.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["dataset"] == dataset and row["match_type"] == "primary":
+                links.setdefault(row["member_name"], []).append(row)
+    return links
+
+
+def who_members_file(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
+    """The WHO PM2.5 2019 values of the members, under the WHO's own names, with a country."""
+    entities = {
+        link["entity_id"]: member
+        for member, links in _crosswalk("who_aaq2022").items()
+        for link in links
+    }
+    with (DATA / "city_air_quality_who2022.csv").open(encoding="utf-8") as fh:
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if r["entity_id"] in entities
+            and r["indicator"] == "pm25_annual_mean"
+            and r["year"] == "2019"
+        ]
+    path = tmp_path / "who_pm25_2019_members.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["city", "country", "indicator", "year", "value", "unit", "source"])
+        for r in rows:
+            out.writerow(
+                [r["entity"], r["country_iso3"], "pm25_annual_mean", 2019, r["value"], r["unit"]]
+                + [r["source"]]
+            )
+    return path, rows
+
+
+def give_every_member_its_own_place() -> None:
+    """What the member–place model promises: each member has exactly one `own` place. A member
+    whose place today is a wider one (Guarulhos in São Paulo, Gyeonggi around Seoul) gets a
+    place of its own, holding the names the WHO gives its records."""
+    MetroMember.objects.filter(relation="primary").update(relation=PlaceRelation.OWN)
+    agglomerations = _crosswalk("wup2018")
+    for name, links in _crosswalk("who_aaq2022").items():
+        member = Member.objects.select_related("country").get(name=name)
+        if MetroMember.objects.filter(member=member, relation=PlaceRelation.OWN).exists():
+            continue
+        wup_ids = [int(link["entity_id"]) for link in agglomerations.get(name, [])]
+        place = Metro.objects.filter(wup_id__in=wup_ids).first()
+        if place is None:
+            place = Metro.objects.create(
+                code=f"{member.code}-own",
+                name=member.name,
+                folded=fold(member.name),
+                country_iso3=member.country.iso3,
+                kind="region",
+                wup_match="",
+            )
+            for link in links:
+                MetroAlias.objects.filter(folded=fold(link["entity_name"]), origin=WHO_ORIGIN).delete()
+                MetroAlias.objects.get_or_create(
+                    metro=place,
+                    folded=fold(link["entity_name"]),
+                    defaults={"name": link["entity_name"], "origin": WHO_ORIGIN},
+                )
+        MetroMember.objects.update_or_create(
+            metro=place, member=member, defaults={"relation": PlaceRelation.OWN}
+        )
+
+
+def test_who_city_names_with_a_country_import_every_row_then_none(tmp_path, staff):
+    give_every_member_its_own_place()
+    path, rows = who_members_file(tmp_path)
+    names = {r["entity"] for r in rows}
+    assert {"Shenzhen", "Karaj", "Incheon", "Barcelona", "Guarulhos", "Gyeonggi-Do"} <= names
+
+    first = observation_import(user=staff, path=path, full=True)
+
+    assert first.rows == len(rows) == 50
+    assert first.created + first.updated + first.unchanged == len(rows)
+    assert first.created + first.updated > 0
+    for code, who_name in [
+        ("shenzhen", "Shenzhen"),
+        ("karaj", "Karaj"),
+        ("incheon", "Incheon"),
+        ("barcelona", "Barcelona"),
+        ("seoul", "Seoul"),
+        ("sao-paulo", "Sao Paulo"),
+    ]:
+        (row,) = [r for r in rows if r["entity"] == who_name]
+        obs = Observation.objects.get(
+            metro__code=code, indicator__code="pm25_annual_mean", year=2019, sex="total"
+        )
+        assert obs.value == float(row["value"])
+
+    again = observation_import(user=staff, path=path, full=True)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(rows))
+
+
+def test_a_name_ambiguous_within_its_country_lists_the_candidates_and_writes_nothing(
+    tmp_path, staff
+):
+    twin = Metro.objects.create(
+        code="barcelona-twin",
+        name="Barcelona",
+        folded="barcelona",
+        country_iso3="ESP",
+        kind="core_city",
+        wup_match="",
+    )
+    path = tmp_path / "amb.csv"
+    path.write_text(
+        "metro,country,indicator,year,value,source\n"
+        "Madrid,ESP,pm25_annual_mean,2031,9,WHO_AAQ_2022_v9\n"
+        "Barcelona,ESP,pm25_annual_mean,2031,10,WHO_AAQ_2022_v9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        observation_import(user=staff, path=path)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "metro", "Barcelona")
+    assert "even with the country" in problem.reason
+    assert "code barcelona)" in problem.reason
+    assert f"code {twin.code})" in problem.reason
+    assert "column" not in problem.reason
+    assert not Observation.objects.filter(year=2031).exists()
+
+
+def test_officer_of_barcelona_spain_imports_barcelona_without_a_country(
+    tmp_path, officer_barcelona
+):
+    path = tmp_path / "officer.csv"
+    path.write_text(
+        "metro,indicator,year,value,source\nBarcelona,pm25_annual_mean,2031,12,WHO_AAQ_2022_v9\n",
+        encoding="utf-8",
+    )
+    result = observation_import(
+        user=officer_barcelona,
+        path=path,
+        status=Status.PROVISIONAL,
+        allowed_metros=allowed_metros(officer_barcelona),
+    )
+    assert result.created == 1
+    obs = Observation.objects.get(year=2031, indicator__code="pm25_annual_mean")
+    assert obs.metro.code == "barcelona"
+    assert obs.metro.country_iso3 == "ESP"
+
+
+def test_ambiguous_without_a_country_offers_candidates_with_codes():
+    with pytest.raises(Unresolved) as caught:
+        MetroResolver().resolve("Barcelona")
+    codes = {ref.code for ref in caught.value.candidates}
+    assert {"barcelona", "barcelona-ven"} <= codes
+    assert "column" not in str(caught.value)
+    assert "code barcelona-ven" in str(caught.value)
+
+
+def test_resolution_order_code_then_name_in_country_then_own_place_then_alias():
+    member = Member.objects.get(name="Guarulhos")
+    place = Metro.objects.create(
+        code="guarulhos-own",
+        name="Municipality of Guarulhos",
+        folded=fold("Municipality of Guarulhos"),
+        country_iso3="BRA",
+        kind="core_city",
+        wup_match="",
+    )
+    resolver_before = MetroResolver()
+    # Without an own link, "Guarulhos" is an alias of the São Paulo metro it lies in.
+    assert resolver_before.refs[resolver_before.resolve("Guarulhos")].code == "sao-paulo"
+    MetroMember.objects.create(metro=place, member=member, relation=PlaceRelation.OWN)
+    resolver = MetroResolver()
+    assert resolver.resolve("Guarulhos", "BRA") == place.pk  # the member's own place
+    assert resolver.resolve("guarulhos-own") == place.pk  # a code first
+    assert resolver.refs[resolver.resolve("Sao Paulo", "Brazil")].code == "sao-paulo"
+    assert resolver.refs[resolver.resolve("Shenzhen", "CHN")].code == "shenzhen"
+
+
+def test_generic_words_are_never_names_of_a_metro():
+    assert MetroAlias.objects.filter(folded__in=["city", "metropolitan area"]).exists()
+    resolver = MetroResolver()
+    for word in ("city", "City", "metropolitan area", "Metropolitan Area"):
+        with pytest.raises(Unresolved):
+            resolver.resolve(word)
+        with pytest.raises(Unresolved):
+            resolver.resolve(word, "ESP")
+
+
+def test_unknown_name_lists_the_closest_with_codes(tmp_path, staff):
+    path = tmp_path / "typo.csv"
+    path.write_text(
+        "metro,country,indicator,year,value,source\n"
+        "Barcelonna,ESP,pm25_annual_mean,2031,10,WHO_AAQ_2022_v9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        observation_import(user=staff, path=path)
+    (problem,) = caught.value.problems
+    assert problem.row == 2
+    assert "unknown metro 'Barcelonna'" in problem.reason
+    assert "Barcelona (ESP, code barcelona)" in problem.reason
+    assert not ImportBatch.objects.filter(kind=BatchKind.FILE).exists()
