@@ -29,8 +29,16 @@ TAG = re.compile(r"<[^>]+>")
 # Each language writes numbers its own way: 1,234.5 · 1 234,5 · 1.234,5 (Django's formats).
 NUMBER = {
     "en": (re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"), ",", "."),
-    "fr": (re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"), "\u00a0\u202f ", ","),
-    "es": (re.compile(r"\d{1,3}(?:[\u00a0\u202f .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"), "\u00a0\u202f .", ","),
+    "fr": (
+        re.compile(r"\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
+        "\u00a0\u202f ",
+        ",",
+    ),
+    "es": (
+        re.compile(r"\d{1,3}(?:[\u00a0\u202f .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"),
+        "\u00a0\u202f .",
+        ",",
+    ),
 }
 
 
@@ -58,9 +66,34 @@ def test_every_figure_shown_in_english_is_shown_in_french_and_spanish(path):
         assert not missing, f"{lang}{path} lacks figures shown in English: {sorted(missing)}"
 
 
-def test_the_headline_table_has_the_plan_metrics_figures_in_every_language():
-    for lang in ("", "/fr", "/es"):
-        page = client_for(None).get(f"{lang}/observatory/", HTTP_HOST="127.0.0.1")
-        text = page.content.decode()
-        headline = text.split('id="headlines"', 1)[1].split("</table>", 1)[0]
-        assert headline.count("<strong>") >= 6, lang
+def headline_table(lang: str) -> str:
+    text = client_for(None).get(f"{lang}/observatory/", HTTP_HOST="127.0.0.1").content.decode()
+    return text.split('id="headlines"', 1)[1].split("</table>", 1)[0]
+
+
+def test_each_plan_metric_keeps_its_catalogue_indicator_and_figure_in_every_language():
+    """The table once matched the plan's metrics on their translated names: in French and
+    Spanish each metric said no indicator measures it, and the indicators trailed below."""
+    english = headline_table("")
+    rows = english.count("<tr>") - 1  # the head's
+    linked = english.count('<th scope="row"><a href=')
+    figures = english.count("<strong>")
+    assert linked == rows >= 6
+    assert figures >= 5
+    for lang in ("/fr", "/es"):
+        table = headline_table(lang)
+        assert table.count("<tr>") - 1 == rows, lang
+        assert table.count('<th scope="row"><a href=') == linked, lang
+        assert table.count("<strong>") == figures, lang
+
+
+def test_the_plan_figures_that_use_another_definition_say_so_in_every_language():
+    for lang, words in [
+        ("", "another definition"),
+        ("/fr", "autre définition"),
+        ("/es", "otra definición"),
+    ]:
+        table = unescape(headline_table(lang))
+        assert table.count(words) == 3, lang  # the pay gap, poverty and fiscal autonomy
+        assert "ug/m3" not in table, lang
+        assert "km2" not in table, lang

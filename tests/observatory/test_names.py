@@ -91,7 +91,9 @@ def give_every_member_its_own_place() -> None:
                 wup_match="",
             )
             for link in links:
-                MetroAlias.objects.filter(folded=fold(link["entity_name"]), origin=WHO_ORIGIN).delete()
+                MetroAlias.objects.filter(
+                    folded=fold(link["entity_name"]), origin=WHO_ORIGIN
+                ).delete()
                 MetroAlias.objects.get_or_create(
                     metro=place,
                     folded=fold(link["entity_name"]),
