@@ -22,12 +22,14 @@ from metroscope.observatory import access, benchmarks, selectors, services
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
+    Flag,
     Indicator,
     Metro,
     Observation,
     Scale,
     Sex,
     Status,
+    split_flags,
 )
 
 router = Router(tags=["observatory"])
@@ -137,6 +139,11 @@ class ObservationOut(Schema):
     status: str
     source: SourceOut
     note: str
+    flags: list[Flag] = Field(
+        description="what a reader must know about this value: projection, low_coverage "
+        "(WHO temporal coverage below 75 %), self_reported, source_boundary, "
+        "sum_of_components, check_value",
+    )
     synthetic: bool
 
 
@@ -216,6 +223,7 @@ def _out(o: Observation) -> dict[str, Any]:
             "released": s.released,
         },
         "note": o.note,
+        "flags": split_flags(o.flags),
         "synthetic": o.metro.synthetic,
     }
 
@@ -484,6 +492,7 @@ class ProfileRow(Schema):
     value: float
     scale: str
     source: str
+    flags: list[Flag]
     percentile_rank: float | None
     better_than: float | None
     peer_median: float | None
@@ -519,6 +528,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "value": r["observation"].value,
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
+                "flags": split_flags(r["observation"].flags),
                 "percentile_rank": r["percentile_rank"],
                 "better_than": r["better_than"],
                 "peer_median": r["peer_median"],

@@ -38,6 +38,12 @@ FIELDS = (
     Field("source_title", "string", "Source"),
     Field("licence", "string", "Licence of the source"),
     Field("note", "string", "Note"),
+    Field(
+        "flags",
+        "string",
+        "Flags, separated by semicolons: projection, low_coverage (WHO temporal coverage below "
+        "75 %), self_reported, source_boundary, sum_of_components, check_value",
+    ),
     Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
 )
 PRIMARY_KEY = ("metro", "indicator", "year", "sex")
@@ -53,6 +59,11 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
         ("statuses", ", ".join(filters.statuses)),
         ("sources", "see the source, source_title and licence columns of each row"),
         ("caveat", "scale=national_proxy marks a national figure standing in for the metro"),
+        (
+            "flags",
+            "the flags column marks projections, low temporal coverage, self-reported "
+            "values and boundaries stated by the source",
+        ),
     ]
 
 
@@ -99,11 +110,13 @@ def csv_chunks(filters: ObservationFilters) -> Iterator[bytes]:
     sources = {pk: ",".join(_cell(t) for t in src) for pk, src in lookups.sources.items()}
     parts = [",".join(field.name for field in FIELDS) + "\r\n"]
     size = 0
-    for metro, ind, year, sex, value, scale, status, source, note in selectors.plain_rows(filters):
+    for row in selectors.plain_rows(filters):
+        metro, ind, year, sex, value, scale, status, source, note, flags = row
         code, unit = indicators[ind]
+        marks = selectors.export_flags(flags) if flags else ""
         line = (
             f"{metros[metro]},{code},{year},{sex},{value!r},{unit},{scale},{status},"
-            f"{sources[source]},{_cell(note) if note else ''},{synthetic[metro]}\r\n"
+            f"{sources[source]},{_cell(note) if note else ''},{marks},{synthetic[metro]}\r\n"
         )
         parts.append(line)
         size += len(line)

@@ -24,6 +24,7 @@ from metroscope.observatory.models import (
     Scale,
     Source,
     Status,
+    split_flags,
 )
 from metroscope.observatory.resolve import MetroResolver, Unresolved
 from metroscope.plan.models import HeadlineAverage, StrategicPlan
@@ -98,6 +99,7 @@ EXPORT_COLUMNS = (
     "source_title",
     "licence",
     "note",
+    "flags",
     "synthetic",
 )
 _PLAIN = (
@@ -110,6 +112,7 @@ _PLAIN = (
     "status",
     "source_id",
     "note",
+    "flags",
 )
 
 
@@ -140,6 +143,12 @@ def export_lookups() -> ExportLookups:
     )
 
 
+def export_flags(flags: str) -> str:
+    """Flags as exports write them: codes separated by semicolons, so a CSV cell needs no
+    quotes."""
+    return ";".join(split_flags(flags))
+
+
 def plain_rows(filters: ObservationFilters, chunk_size: int = 10000) -> Iterator[tuple[Any, ...]]:
     """Observation columns without joins, in key order (the unique index's order, so the
     database streams without sorting)."""
@@ -153,7 +162,7 @@ def observation_rows(
     """Rows in EXPORT_COLUMNS order, streamed from the database with flat memory."""
     lookups = export_lookups()
     metros, indicators, sources = lookups.metros, lookups.indicators, lookups.sources
-    for metro, ind, year, sex, value, scale, status, source, note in plain_rows(
+    for metro, ind, year, sex, value, scale, status, source, note, flags in plain_rows(
         filters, chunk_size
     ):
         code, name, iso3, synthetic = metros[metro]
@@ -174,6 +183,7 @@ def observation_rows(
             title,
             licence,
             note,
+            export_flags(flags),
             synthetic,
         )
 
