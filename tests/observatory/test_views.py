@@ -183,6 +183,19 @@ def test_compare_picks_are_offered_in_french_and_spanish():
         assert "barcelona-ven%2C+Seoul" in page
 
 
+def test_compare_field_suggests_metros_for_the_last_name_typed():
+    page = get("/observatory/compare/suggest/?metros=Seoul,+Barcel").content.decode()
+    assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona"' in page
+    assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona-ven"' in page
+    assert "(ESP, code barcelona)" in page
+    assert page.index("code barcelona)") < page.index("code barcelona-ven)")  # members first
+    assert get("/observatory/compare/suggest/?metros=Seoul,+B").content.strip() == b""
+    compare = get("/observatory/compare/").content.decode()
+    assert 'hx-get="/observatory/compare/suggest/"' in compare
+    french = get("/fr/observatory/compare/suggest/?metros=Barcel").content.decode()
+    assert "des membres y opèrent" in french
+
+
 def test_gender_lens_gives_gap_and_ratio_from_the_values():
     page = get("/observatory/gender/").content.decode()
     assert "Life expectancy at birth" in page

@@ -432,6 +432,19 @@ def _compare_pick(names: list[str], position: int, exc: Unresolved) -> dict[str,
     return {"name": name, "message": message, "choices": choices}
 
 
+def compare_suggest(request: HttpRequest) -> HttpResponse:
+    """The compare field's autocomplete (an htmx partial): metros the last name typed may
+    mean, each a link that puts its code in the name's place."""
+    text = request.GET.get("metros", "")[:400]
+    names = [part.strip() for part in text.split(",")]
+    choices = []
+    for metro in selectors.metro_suggestions(names[-1]):
+        chosen = [n for n in names[:-1] if n] + [metro.code]
+        query = urlencode({"metros": ", ".join(chosen)})
+        choices.append({"metro": metro, "url": f"{reverse('observatory:compare')}?{query}"})
+    return render(request, "observatory/_metro_suggestions.html", {"choices": choices})
+
+
 def gender_page(request: HttpRequest) -> HttpResponse:
     members_only = request.GET.get("all") != "1"
     return render(

@@ -81,10 +81,11 @@ def value_flags(obs: Any) -> list[str]:
 
 @register.filter
 def flag_badges(obs: Any) -> SafeString:
-    """A small badge per flag of the value, its meaning in the tooltip."""
+    """A small badge per flag of the value, its meaning in the tooltip; each badge brings its
+    own leading space, so an unflagged value's cell keeps exactly its figure."""
     return format_html_join(
-        " ",
-        '<span class="badge flag" data-flag="{}" title="{}">{}</span>',
+        "",
+        ' <span class="badge flag" data-flag="{}" title="{}">{}</span>',
         ((code, FLAG_HELP[Flag(code)], Flag(code).label) for code in value_flags(obs)),
     )
 
