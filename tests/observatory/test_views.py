@@ -184,16 +184,25 @@ def test_compare_picks_are_offered_in_french_and_spanish():
 
 
 def test_compare_field_suggests_metros_for_the_last_name_typed():
-    page = get("/observatory/compare/suggest/?metros=Seoul,+Barcel").content.decode()
+    page = get("/observatory/suggest/metros/?metros=Seoul,+Barcel").content.decode()
     assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona"' in page
     assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona-ven"' in page
     assert "(ESP, code barcelona)" in page
     assert page.index("code barcelona)") < page.index("code barcelona-ven)")  # members first
-    assert get("/observatory/compare/suggest/?metros=Seoul,+B").content.strip() == b""
+    assert get("/observatory/suggest/metros/?metros=Seoul,+B").content.strip() == b""
     compare = get("/observatory/compare/").content.decode()
-    assert 'hx-get="/observatory/compare/suggest/"' in compare
-    french = get("/fr/observatory/compare/suggest/?metros=Barcel").content.decode()
+    assert 'hx-get="/observatory/suggest/metros/"' in compare
+    french = get("/fr/observatory/suggest/metros/?metros=Barcel").content.decode()
     assert "des membres y opèrent" in french
+    series = get(
+        "/observatory/suggest/metros/?field=series&next=/observatory/indicators/pm25_annual_mean/"
+        "&series=seoul,+Barcel"
+    ).content.decode()
+    assert 'href="/observatory/indicators/pm25_annual_mean/?series=seoul%2C+barcelona"' in series
+    elsewhere = get("/observatory/suggest/metros/?next=https://evil.example/&metros=Barcel")
+    assert "evil.example" not in elsewhere.content.decode()
+    indicator = get("/observatory/indicators/pm25_annual_mean/").content.decode()
+    assert "/observatory/suggest/metros/?field=series&amp;next=" in indicator
 
 
 def test_gender_lens_gives_gap_and_ratio_from_the_values():

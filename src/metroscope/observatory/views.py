@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from metroscope.core.panels import render_panels
@@ -432,16 +433,28 @@ def _compare_pick(names: list[str], position: int, exc: Unresolved) -> dict[str,
     return {"name": name, "message": message, "choices": choices}
 
 
-def compare_suggest(request: HttpRequest) -> HttpResponse:
-    """The compare field's autocomplete (an htmx partial): metros the last name typed may
-    mean, each a link that puts its code in the name's place."""
-    text = request.GET.get("metros", "")[:400]
-    names = [part.strip() for part in text.split(",")]
+SUGGEST_FIELDS = ("metros", "series")
+
+
+def metro_suggest(request: HttpRequest) -> HttpResponse:
+    """A name field's autocomplete (an htmx partial): metros the last name typed may mean,
+    each a link back to the page (`next`, a path of this site) with the metro's code in the
+    name's place. The field is `metros` (compare) or `series` (an indicator's chart)."""
+    field = request.GET.get("field", "metros")
+    if field not in SUGGEST_FIELDS:
+        field = "metros"
+    target = request.GET.get("next", "")
+    if not (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        target = reverse("observatory:compare")
+    names = [part.strip() for part in request.GET.get(field, "")[:400].split(",")]
     choices = []
     for metro in selectors.metro_suggestions(names[-1]):
         chosen = [n for n in names[:-1] if n] + [metro.code]
-        query = urlencode({"metros": ", ".join(chosen)})
-        choices.append({"metro": metro, "url": f"{reverse('observatory:compare')}?{query}"})
+        query = urlencode({field: ", ".join(chosen)})
+        choices.append({"metro": metro, "url": f"{target}?{query}"})
     return render(request, "observatory/_metro_suggestions.html", {"choices": choices})
 
 
