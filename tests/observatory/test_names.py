@@ -22,7 +22,7 @@ from metroscope.observatory.models import (
     PlaceRelation,
     Status,
 )
-from metroscope.observatory.resolve import MetroResolver, Unresolved
+from metroscope.observatory.resolve import MetroResolver, Unresolved, member_names
 from metroscope.observatory.services import allowed_metros
 from metroscope.settings import BASE_DIR
 
@@ -136,7 +136,43 @@ def test_who_city_names_with_a_country_import_every_row_then_none(tmp_path, staf
 def test_a_name_ambiguous_within_its_country_lists_the_candidates_and_writes_nothing(
     tmp_path, staff
 ):
-    twin = Metro.objects.create(
+    twins = [
+        Metro.objects.create(
+            code=f"villanueva-{n}",
+            name="Villanueva",
+            folded="villanueva",
+            country_iso3="ESP",
+            kind="core_city",
+            wup_match="",
+        )
+        for n in (1, 2)
+    ]
+    path = tmp_path / "amb.csv"
+    path.write_text(
+        "metro,country,indicator,year,value,source\n"
+        "Madrid,ESP,pm25_annual_mean,2031,9,WHO_AAQ_2022_v9\n"
+        "Villanueva,ESP,pm25_annual_mean,2031,10,WHO_AAQ_2022_v9\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        observation_import(user=staff, path=path)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "metro", "Villanueva")
+    assert "even with the country" in problem.reason
+    for twin in twins:
+        assert f"Villanueva (ESP, code {twin.code})" in problem.reason
+    assert "column" not in problem.reason
+    assert not Observation.objects.filter(year=2031).exists()
+
+
+def test_with_a_country_the_members_own_place_wins_among_places_of_its_name():
+    member = Member.objects.get(name="Barcelona (city)")
+    MetroMember.objects.update_or_create(
+        member=member,
+        metro=Metro.objects.get(code="barcelona"),
+        defaults={"relation": PlaceRelation.OWN},
+    )
+    Metro.objects.create(
         code="barcelona-twin",
         name="Barcelona",
         folded="barcelona",
@@ -144,22 +180,10 @@ def test_a_name_ambiguous_within_its_country_lists_the_candidates_and_writes_not
         kind="core_city",
         wup_match="",
     )
-    path = tmp_path / "amb.csv"
-    path.write_text(
-        "metro,country,indicator,year,value,source\n"
-        "Madrid,ESP,pm25_annual_mean,2031,9,WHO_AAQ_2022_v9\n"
-        "Barcelona,ESP,pm25_annual_mean,2031,10,WHO_AAQ_2022_v9\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ImportRejected) as caught:
-        observation_import(user=staff, path=path)
-    (problem,) = caught.value.problems
-    assert (problem.row, problem.column, problem.value) == (3, "metro", "Barcelona")
-    assert "even with the country" in problem.reason
-    assert "code barcelona)" in problem.reason
-    assert f"code {twin.code})" in problem.reason
-    assert "column" not in problem.reason
-    assert not Observation.objects.filter(year=2031).exists()
+    resolver = MetroResolver()
+    assert resolver.refs[resolver.resolve("Barcelona", "ESP")].code == "barcelona"
+    with pytest.raises(Unresolved):  # without a country, Venezuela's stays a candidate
+        resolver.resolve("Barcelona")
 
 
 def test_officer_of_barcelona_spain_imports_barcelona_without_a_country(
@@ -210,6 +234,15 @@ def test_resolution_order_code_then_name_in_country_then_own_place_then_alias():
     assert resolver.resolve("guarulhos-own") == place.pk  # a code first
     assert resolver.refs[resolver.resolve("Sao Paulo", "Brazil")].code == "sao-paulo"
     assert resolver.refs[resolver.resolve("Shenzhen", "CHN")].code == "shenzhen"
+
+
+def test_a_members_name_is_read_without_its_generic_qualifier():
+    assert member_names("Barcelona (city)") == {"barcelona city", "barcelona"}
+    assert member_names("Barcelona (metropolitan area)") == {
+        "barcelona metropolitan area",
+        "barcelona",
+    }
+    assert member_names("Santiago (Chile)") == {"santiago chile"}
 
 
 def test_generic_words_are_never_names_of_a_metro():

@@ -12,6 +12,7 @@ stays unknown or ambiguous is reported with the candidates and their codes, on t
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,6 +68,19 @@ GENERIC_NAMES = frozenset(
 )
 
 
+_QUALIFIER = re.compile(r"^(?P<name>.+?)\s*\((?P<kind>[^()]*)\)\s*$")
+
+
+def member_names(name: str) -> set[str]:
+    """A member's name as people write it, folded: "Barcelona (city)" is also "Barcelona" —
+    the bracket only says which kind of government, a generic word."""
+    names = {fold(name)}
+    qualified = _QUALIFIER.match(name)
+    if qualified and fold(qualified["kind"]) in GENERIC_NAMES:
+        names.add(fold(qualified["name"]))
+    return names - {""}
+
+
 @dataclass(frozen=True)
 class MetroRef:
     id: int
@@ -109,7 +123,8 @@ class MetroResolver:
         for metro_id, member_name in MetroMember.objects.filter(
             relation=PlaceRelation.OWN
         ).values_list("metro_id", "member__name"):
-            self.by_member[fold(member_name)].add(metro_id)
+            for name in member_names(member_name):
+                self.by_member[name].add(metro_id)
         for metro_id, folded in MetroAlias.objects.values_list("metro_id", "folded").iterator(
             chunk_size=5000
         ):
@@ -175,6 +190,10 @@ class MetroResolver:
                 ids = {i for i in ids if self.refs[i].iso3 == iso3}
             if self.scope is not None and len(ids) > 1:
                 ids = (ids & self.scope) or ids
+            if iso3 and len(ids) > 1 and index is self.by_name:
+                # Two places of that name in the country: the one a member of that name
+                # calls its own is the one meant.
+                ids = (ids & self.by_member.get(folded, set())) or ids
             if len(ids) == 1:
                 return ids.pop()
             if ids:
