@@ -25,6 +25,7 @@ from metroscope.observatory.models import (
 from metroscope.observatory.resolve import MetroResolver, Unresolved, member_names
 from metroscope.observatory.services import allowed_metros
 from metroscope.settings import BASE_DIR
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -253,6 +254,18 @@ def test_generic_words_are_never_names_of_a_metro():
             resolver.resolve(word)
         with pytest.raises(Unresolved):
             resolver.resolve(word, "ESP")
+
+
+def test_generic_words_are_not_shown_as_other_names_of_a_metro():
+    client = client_for(None)
+    page = client.get("/observatory/metros/barcelona/", HTTP_HOST="127.0.0.1").content.decode()
+    also = page.split("Also known as</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    shown = {name.strip() for name in also.split(";")}
+    assert "Barcelona" in shown
+    assert not {"city", "metropolitan area"} & shown
+    api = client.get("/api/v1/metros/barcelona", HTTP_HOST="127.0.0.1").json()
+    assert "Barcelona" in api["aliases"]
+    assert not {"city", "metropolitan area"} & set(api["aliases"])
 
 
 def test_unknown_name_lists_the_closest_with_codes(tmp_path, staff):

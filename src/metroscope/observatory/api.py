@@ -31,6 +31,7 @@ from metroscope.observatory.models import (
     Status,
     split_flags,
 )
+from metroscope.observatory.resolve import is_generic
 
 router = Router(tags=["observatory"])
 
@@ -113,7 +114,7 @@ class MetroDetail(MetroOut):
 
     @staticmethod
     def resolve_aliases(obj: Metro) -> list[str]:
-        return [a.name for a in obj.aliases.all()]
+        return [a.name for a in obj.aliases.all() if not is_generic(a.folded)]
 
 
 class SourceOut(Schema):

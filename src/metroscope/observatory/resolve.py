@@ -68,6 +68,11 @@ GENERIC_NAMES = frozenset(
 )
 
 
+def is_generic(folded: str) -> bool:
+    """A folded name that only says what kind of place it is ("city")."""
+    return folded in GENERIC_NAMES
+
+
 _QUALIFIER = re.compile(r"^(?P<name>.+?)\s*\((?P<kind>[^()]*)\)\s*$")
 
 

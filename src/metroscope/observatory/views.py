@@ -40,7 +40,7 @@ from metroscope.observatory.models import (
     Observation,
     Status,
 )
-from metroscope.observatory.resolve import MetroResolver, Unresolved
+from metroscope.observatory.resolve import MetroResolver, Unresolved, is_generic
 
 PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
@@ -174,6 +174,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
         "observatory/metro.html",
         {
             "metro": metro,
+            "aliases": [a for a in metro.aliases.all() if not is_generic(a.folded)],
             "series": selectors.metro_values(metro, include_unpublished=staff),
             "profile": profile,
             # Sections other apps add (e.g. the exchange's solutions of peers doing better).
