@@ -6,9 +6,11 @@
    (SQLite in a temporary folder, or a new PostgreSQL database next to `--postgres`).
 3. Records every table's row count and a checksum of its rows (sorted, so order is irrelevant).
 4. With this checkout's code: `migrate`.
-5. Records again and compares. Every table must be identical, but for two expected changes that
-   are listed, not hidden: the new rows of `django_migrations`, and `django_content_type` rows
-   whose `app_label` moved (same ids, same model names) — and nothing else in those two tables.
+5. Records again, on the columns each table had before (columns a migration adds are listed
+   with their number of distinct values; a dropped column is a difference), and compares.
+   Every table must be identical, but for two expected changes that are listed, not hidden:
+   the new rows of `django_migrations`, and `django_content_type` rows whose `app_label`
+   moved (same ids, same model names) — and nothing else in those two tables.
 
 Exit status 0 when there are no other differences, 1 otherwise. Usage:
     .venv/bin/python scripts/upgrade_check.py                   # SQLite
@@ -72,29 +74,61 @@ def _tables(conn: Any, postgres: bool) -> list[str]:
     return sorted(row[0] for row in conn.execute(sql).fetchall())
 
 
-def _rows(conn: Any, table: str) -> Iterator[tuple[Any, ...]]:
-    cursor = conn.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the catalogue
+def _columns(conn: Any, table: str) -> list[str]:
+    cursor = conn.execute(f'SELECT * FROM "{table}" LIMIT 0')  # noqa: S608 - catalogue names
+    return [d[0] for d in cursor.description]
+
+
+def _rows(conn: Any, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = conn.execute(f'SELECT {names} FROM "{table}"')  # noqa: S608 - catalogue names
     while batch := cursor.fetchmany(5000):
         yield from batch
 
 
-def snapshot(url: str | None, sqlite_path: Path) -> dict[str, tuple[int, str, list[Any]]]:
+def snapshot(
+    url: str | None, sqlite_path: Path, columns: dict[str, list[str]] | None = None
+) -> tuple[dict[str, tuple[int, str, list[Any]]], dict[str, list[str]]]:
     """Table → (row count, checksum of the sorted rows, the rows themselves for the two
-    expected tables)."""
+    expected tables), and each table's columns.
+
+    Given the columns of an earlier snapshot, a table is read on those columns only, so that
+    a column a migration adds (with its default) is reported, not counted as a change; a
+    column it drops is a difference.
+    """
     postgres = bool(url)
     conn = _connect(url, sqlite_path)
     result: dict[str, tuple[int, str, list[Any]]] = {}
+    found: dict[str, list[str]] = {}
     try:
         for table in _tables(conn, postgres):
+            found[table] = _columns(conn, table)
+            wanted = found[table]
+            if columns is not None and table in columns:
+                added = [c for c in wanted if c not in columns[table]]
+                for column in added:
+                    values = {row[0] for row in _rows(conn, table, [column])}
+                    print(f"  {table}: + column {column} ({len(values)} distinct value(s))")
+                wanted = [c for c in columns[table] if c in wanted]
             digests = sorted(
-                hashlib.sha256(repr(row).encode()).digest() for row in _rows(conn, table)
+                hashlib.sha256(repr(row).encode()).digest() for row in _rows(conn, table, wanted)
             )
             checksum = hashlib.sha256(b"".join(digests)).hexdigest()
-            keep = list(_rows(conn, table)) if table in EXPECTED_TABLES else []
+            keep = list(_rows(conn, table, wanted)) if table in EXPECTED_TABLES else []
             result[table] = (len(digests), checksum, keep)
     finally:
         conn.close()
-    return result
+    return result, found
+
+
+def dropped_columns(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
+    return [
+        f"{table}: column {column} dropped"
+        for table, columns in sorted(before.items())
+        if table in after
+        for column in columns
+        if column not in after[table]
+    ]
 
 
 def compare(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -177,12 +211,12 @@ def check(base: str, postgres: str | None, work: Path) -> list[str]:
     try:
         for args in (("migrate", "-v", "0"), ("load_open_data",), ("load_sample_accounts",)):
             run(old_code, {**env, "METROSCOPE_HOME": str(old_code)}, *args)
-        before = snapshot(url, sqlite_path)
+        before, columns = snapshot(url, sqlite_path)
         print(f"before: {len(before)} tables, {sum(v[0] for v in before.values())} rows")
         run(ROOT, {**env, "METROSCOPE_HOME": str(ROOT)}, "migrate", "-v", "1")
-        after = snapshot(url, sqlite_path)
+        after, new_columns = snapshot(url, sqlite_path, columns)
         print(f"after: {len(after)} tables, {sum(v[0] for v in after.values())} rows")
-        return compare(before, after)
+        return compare(before, after) + dropped_columns(columns, new_columns)
     finally:
         if url:
             _drop_postgres_database(url)

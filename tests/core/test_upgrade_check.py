@@ -61,3 +61,13 @@ def test_a_content_type_that_changes_model_or_disappears_is_reported(check):
         "django_content_type: id 1 plan.activity became ('accountability', 'workplan')",
         "django_content_type: plan.trip (id 2) removed",
     ]
+
+
+def test_a_dropped_column_is_a_difference_and_an_added_one_is_not(check):
+    before = {"observatory_observation": ["id", "value", "note"]}
+    dropped = {"observatory_observation": ["id", "value", "flags"]}
+    added = {"observatory_observation": ["id", "value", "note", "flags"]}
+    assert check.dropped_columns(before, dropped) == [
+        "observatory_observation: column note dropped"
+    ]
+    assert check.dropped_columns(before, added) == []

@@ -211,7 +211,7 @@ def test_officer_enters_provisional_value_for_own_metro_only(page: Page):
     page.get_by_label("Value", exact=True).fill("-4")
     page.get_by_label("Source").fill("Agència de Salut Pública de Barcelona")
     page.get_by_role("button", name="Save as provisional").click()
-    error = f"{PM25} takes values from 0 to ∞ (µg/m³)."
+    error = f"{PM25} takes values from 0 to 1,000 (µg/m³)."
     expect(page.locator("#id_value_error")).to_have_text(error)
     value = page.get_by_label("Value", exact=True)
     expect(value).to_have_attribute("aria-invalid", "true")

@@ -39,7 +39,7 @@ def test_csv_has_source_and_scale_and_only_the_selection():
     assert len(rows) == expected() > 5
     assert {r["metro"] for r in rows} == {"barcelona"}
     assert rows[0]["source"] == "WHO_AAQ_2022_v9"
-    assert rows[0]["scale"] == "metro"
+    assert rows[0]["scale"] == "core_city"  # WHO localities are administrative cities
     assert rows[0]["licence"]
 
 

@@ -18,7 +18,7 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 FLAGS = "low_coverage,self_reported"
-MARKED = "low_coverage;self_reported"
+MARKED = "low_coverage,self_reported"
 
 
 def KEY(obs: Observation) -> tuple[str, int, str]:  # noqa: N802 - reads as a constant's shape

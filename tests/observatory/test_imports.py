@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from metroscope.observatory.imports import ImportRejected, observation_import
 from metroscope.observatory.models import (
     BatchKind,
     ImportBatch,
+    Indicator,
     Metro,
     Observation,
     ObservationRevision,
@@ -86,7 +88,15 @@ def test_a_value_changed_since_makes_the_same_file_count_again(tmp_path, staff):
     assert value("barcelona", "pm10_annual_mean", 2024) == 30
     other_status = observation_import(user=staff, path=path, status=Status.PROVISIONAL)
     assert not other_status.shortcut
-    assert other_status.updated == 1
+    # The same value, provisional, over the published one: it neither hides the published
+    # value nor proposes a change to it.
+    assert (other_status.updated, other_status.proposed, other_status.unchanged) == (0, 0, 1)
+    assert (
+        Observation.objects.get(
+            metro__code="barcelona", indicator__code="pm10_annual_mean", year=2024
+        ).status
+        == Status.PUBLISHED
+    )
 
 
 def test_a_change_keeps_the_old_value_in_the_history(tmp_path, staff):
@@ -178,7 +188,8 @@ def test_member_names_resolve_to_the_metro_they_operate_in(tmp_path, staff):
         "metro,indicator,year,value\nGuarulhos,pm25_annual_mean,2024,17\n",
     )
     observation_import(user=staff, path=path, source=SOURCE)
-    assert value("sao-paulo", "pm25_annual_mean", 2024) == 17
+    # Guarulhos's own place, not the São Paulo urban centre it lies in
+    assert value("guarulhos", "pm25_annual_mean", 2024) == 17
 
 
 def test_wide_latin1_semicolon_file_with_decimal_comma(tmp_path, staff):
@@ -317,3 +328,31 @@ def test_xlsx_with_external_entities(tmp_path):
                 data = text.replace("barcelona", "&e;").encode()
             dst.writestr(item, data)
     assert "entit" in _rejected(evil).lower()
+
+
+def test_a_value_past_the_hard_range_is_refused_with_its_row_and_column(tmp_path, staff):
+    path = write(
+        tmp_path,
+        "huge.csv",
+        "metro,indicator,year,value\n"
+        "barcelona,pm25_annual_mean,2024,11.5\n"
+        "barcelona,pm25_annual_mean,2023,1e308\n",
+    )
+    count = Observation.objects.count()
+    with pytest.raises(ImportRejected) as caught:
+        observation_import(user=staff, path=path, source=SOURCE)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "value", "1e308")
+    assert problem.reason == "pm25_annual_mean takes values from 0 to 1,000 (µg/m³)"
+    assert Observation.objects.count() == count
+
+
+def test_every_indicator_has_a_finite_range():
+    for indicator in Indicator.objects.all():
+        low, high = indicator.valid_range()
+        assert math.isfinite(low), indicator.code
+        assert math.isfinite(high), indicator.code
+        assert low < high, indicator.code
+        assert indicator.max_value is not None, indicator.code
+    density = Indicator.objects.get(code="population_density_urban_centre")
+    assert density.valid_range() == (0, 500_000)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from metroscope.core.text import fold
 from metroscope.members.models import Member
 from metroscope.observatory.imports import ImportRejected, observation_import
 from metroscope.observatory.models import (
@@ -70,65 +69,40 @@ def who_members_file(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
     return path, rows
 
 
-def give_every_member_its_own_place() -> None:
-    """What the member–place model promises: each member has exactly one `own` place. A member
-    whose place today is a wider one (Guarulhos in São Paulo, Gyeonggi around Seoul) gets a
-    place of its own, holding the names the WHO gives its records."""
-    MetroMember.objects.filter(relation="primary").update(relation=PlaceRelation.OWN)
-    agglomerations = _crosswalk("wup2018")
-    for name, links in _crosswalk("who_aaq2022").items():
-        member = Member.objects.select_related("country").get(name=name)
-        if MetroMember.objects.filter(member=member, relation=PlaceRelation.OWN).exists():
-            continue
-        wup_ids = [int(link["entity_id"]) for link in agglomerations.get(name, [])]
-        place = Metro.objects.filter(wup_id__in=wup_ids).first()
-        if place is None:
-            place = Metro.objects.create(
-                code=f"{member.code}-own",
-                name=member.name,
-                folded=fold(member.name),
-                country_iso3=member.country.iso3,
-                kind="region",
-                wup_match="",
-            )
-            for link in links:
-                MetroAlias.objects.filter(
-                    folded=fold(link["entity_name"]), origin=WHO_ORIGIN
-                ).delete()
-                MetroAlias.objects.get_or_create(
-                    metro=place,
-                    folded=fold(link["entity_name"]),
-                    defaults={"name": link["entity_name"], "origin": WHO_ORIGIN},
-                )
-        MetroMember.objects.update_or_create(
-            metro=place, member=member, defaults={"relation": PlaceRelation.OWN}
-        )
+def own_place(member_name: str) -> Metro:
+    return MetroMember.objects.get(member__name=member_name, relation=PlaceRelation.OWN).metro
 
 
 def test_who_city_names_with_a_country_import_every_row_then_none(tmp_path, staff):
-    give_every_member_its_own_place()
     path, rows = who_members_file(tmp_path)
     names = {r["entity"] for r in rows}
     assert {"Shenzhen", "Karaj", "Incheon", "Barcelona", "Guarulhos", "Gyeonggi-Do"} <= names
+    assert "City Of Johannesburg" in names
 
     first = observation_import(user=staff, path=path, full=True)
 
     assert first.rows == len(rows) == 50
     assert first.created + first.updated + first.unchanged == len(rows)
     assert first.created + first.updated > 0
-    for code, who_name in [
-        ("shenzhen", "Shenzhen"),
-        ("karaj", "Karaj"),
-        ("incheon", "Incheon"),
-        ("barcelona", "Barcelona"),
-        ("seoul", "Seoul"),
-        ("sao-paulo", "Sao Paulo"),
-    ]:
-        (row,) = [r for r in rows if r["entity"] == who_name]
+    resolver = MetroResolver()
+    placed = {r["entity"]: resolver.resolve(r["entity"], r["country_iso3"]) for r in rows}
+    assert len(set(placed.values())) == len(rows)  # fifty rows, fifty places
+    for r in rows:
         obs = Observation.objects.get(
-            metro__code=code, indicator__code="pm25_annual_mean", year=2019, sex="total"
+            metro_id=placed[r["entity"]], indicator__code="pm25_annual_mean", year=2019
         )
-        assert obs.value == float(row["value"])
+        assert obs.value == float(r["value"])
+    # The WHO's names land on the members' own places, not the centres they lie in.
+    for who_name, member in [
+        ("Shenzhen", "Shenzhen"),
+        ("Karaj", "Karaj"),
+        ("Incheon", "Incheon"),
+        ("Guarulhos", "Guarulhos"),
+        ("Gyeonggi-Do", "Gyeonggi"),
+        ("Seoul", "Seoul"),
+    ]:
+        assert placed[who_name] == own_place(member).pk, who_name
+    assert resolver.refs[placed["City Of Johannesburg"]].code == "johannesburg"
 
     again = observation_import(user=staff, path=path, full=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, len(rows))
@@ -217,24 +191,22 @@ def test_ambiguous_without_a_country_offers_candidates_with_codes():
 
 
 def test_resolution_order_code_then_name_in_country_then_own_place_then_alias():
-    member = Member.objects.get(name="Guarulhos")
-    place = Metro.objects.create(
-        code="guarulhos-own",
-        name="Municipality of Guarulhos",
-        folded=fold("Municipality of Guarulhos"),
-        country_iso3="BRA",
-        kind="core_city",
-        wup_match="",
-    )
-    resolver_before = MetroResolver()
-    # Without an own link, "Guarulhos" is an alias of the São Paulo metro it lies in.
-    assert resolver_before.refs[resolver_before.resolve("Guarulhos")].code == "sao-paulo"
-    MetroMember.objects.create(metro=place, member=member, relation=PlaceRelation.OWN)
+    guarulhos = own_place("Guarulhos")
     resolver = MetroResolver()
-    assert resolver.resolve("Guarulhos", "BRA") == place.pk  # the member's own place
-    assert resolver.resolve("guarulhos-own") == place.pk  # a code first
+    assert resolver.resolve(guarulhos.code) == guarulhos.pk  # a code first
+    # Guarulhos lies in São Paulo, whose metro also holds its name as an alias: the
+    # member's own place wins over the alias.
+    assert resolver.resolve("Guarulhos", "BRA") == guarulhos.pk
+    assert resolver.resolve("Guarulhos") == guarulhos.pk
     assert resolver.refs[resolver.resolve("Sao Paulo", "Brazil")].code == "sao-paulo"
-    assert resolver.refs[resolver.resolve("Shenzhen", "CHN")].code == "shenzhen"
+    # A member's name that is no metro's: its own place.
+    city = own_place("Barcelona (city)")
+    assert resolver.resolve("Barcelona (city)") == city.pk
+    # Only an alias knows it.
+    assert resolver.refs[resolver.resolve("Torino", "ITA")].code == "turin"
+    # A name dressed with the kind of government, known once undressed.
+    assert resolver.resolve("Gyeonggi-Do", "KOR") == own_place("Gyeonggi").pk
+    assert resolver.resolve("Shenzhen Shi", "CHN") == own_place("Shenzhen").pk
 
 
 def test_a_members_name_is_read_without_its_generic_qualifier():

@@ -75,20 +75,22 @@ def test_members_sharing_a_centre_share_one_metro_and_no_place_appears_twice():
     }
     links = [
         CrosswalkLink("bigtown-city", "ghsl_ucdb2015", "1", "Bigtown", "primary", ""),
-        CrosswalkLink("bigtown-area", "ghsl_ucdb2015", "1", "Bigtown", "part_of", "core"),
-        CrosswalkLink("bigtown-city", "wup2018", "10", "Bigtown", "primary", ""),
+        CrosswalkLink("bigtown-area", "ghsl_ucdb2015", "1", "Bigtown", "primary", ""),
+        CrosswalkLink("bigtown-city", "wup2018", "10", "Bigtown", "part_of", ""),
+        CrosswalkLink("bigtown-area", "wup2018", "10", "Bigtown", "primary", ""),
         CrosswalkLink("islet", "ghsl_ucdb2015", "", "", "none", ""),
     ]
     specs = plan_metros(ghsl, wup, members, links)
     codes = [s.code for s in specs]
     assert len(codes) == len(set(codes))
     big = next(s for s in specs if s.ghsl_id == 1)
-    assert set(big.members) == {"bigtown-city", "bigtown-area"}
+    assert set(big.own_members()) == {"bigtown-city", "bigtown-area"}
     assert big.wup_id == 10
     assert big.code == "bigtown"
     islet = next(s for s in specs if "islet" in s.members)
     assert islet.ghsl_id is None
     assert islet.kind == "core_city"
+    assert islet.own_members() == ["islet"]
     alone = next(s for s in specs if s.wup_id == 20)
     assert alone.kind == "urban_agglomeration"
     assert alone.ghsl_id is None
@@ -96,15 +98,20 @@ def test_members_sharing_a_centre_share_one_metro_and_no_place_appears_twice():
     assert fold("Bigtown (area)") in big.aliases
 
 
-def test_a_member_primary_on_both_sides_pairs_before_one_inside_the_centre():
+def _capital_and_port() -> tuple[dict[int, Place], dict[int, Place], dict[str, MemberPoint]]:
     ghsl = {1: _place(1, "Capital", 0.0, 0.0)}
     wup = {10: _place(10, "Capital", 0.0, 0.01), 11: _place(11, "Port", 0.0, 0.2)}
     members = {
         "capital": MemberPoint("capital", "Capital", "AAA", "Aland", 0.0, 0.0),
         "a-port": MemberPoint("a-port", "Port", "AAA", "Aland", 0.0, 0.2),
     }
+    return ghsl, wup, members
+
+
+def test_a_member_inside_a_centre_owns_its_agglomeration_and_lies_in_the_centre():
+    ghsl, wup, members = _capital_and_port()
     links = [
-        CrosswalkLink("a-port", "ghsl_ucdb2015", "1", "Capital", "part_of", ""),
+        CrosswalkLink("a-port", "ghsl_ucdb2015", "1", "Capital", "part_of", "inside"),
         CrosswalkLink("a-port", "wup2018", "11", "Port", "primary", ""),
         CrosswalkLink("capital", "ghsl_ucdb2015", "1", "Capital", "primary", ""),
         CrosswalkLink("capital", "wup2018", "10", "Capital", "primary", ""),
@@ -112,6 +119,51 @@ def test_a_member_primary_on_both_sides_pairs_before_one_inside_the_centre():
     specs = plan_metros(ghsl, wup, members, links)
     centre = next(s for s in specs if s.ghsl_id == 1)
     assert centre.wup_id == 10
-    assert set(centre.members) == {"capital", "a-port"}
+    assert centre.members["capital"][0] == "own"
+    assert centre.members["a-port"][0] == "part_of"
     port = next(s for s in specs if s.wup_id == 11)
     assert port.ghsl_id is None
+    assert port.own_members() == ["a-port"]
+
+
+def test_a_centre_two_members_call_their_own_pairs_with_neither_agglomeration():
+    ghsl, wup, members = _capital_and_port()
+    links = [
+        CrosswalkLink("a-port", "ghsl_ucdb2015", "1", "Capital", "primary", ""),
+        CrosswalkLink("a-port", "wup2018", "11", "Port", "primary", ""),
+        CrosswalkLink("capital", "ghsl_ucdb2015", "1", "Capital", "primary", ""),
+        CrosswalkLink("capital", "wup2018", "10", "Capital", "primary", ""),
+    ]
+    specs = plan_metros(ghsl, wup, members, links)
+    centre = next(s for s in specs if s.ghsl_id == 1)
+    assert centre.wup_id is None
+    assert next(s for s in specs if s.wup_id == 10).own_members() == ["capital"]
+    assert next(s for s in specs if s.wup_id == 11).own_members() == ["a-port"]
+
+
+def test_a_member_made_of_components_gets_a_place_of_its_own_with_the_country_it_is_in():
+    ghsl = {1: _place(1, "Border", 0.0, 0.0, iso3="BIG")}
+    wup = {
+        10: _place(10, "Border", 0.0, 0.01, iso3="AAA"),
+        11: _place(11, "East", 0.0, 0.5),
+        12: _place(12, "West", 0.0, -0.5),
+    }
+    members = {
+        "border": MemberPoint("border", "Border", "AAA", "Aland", 0.0, 0.0),
+        "province": MemberPoint("province", "Province", "AAA", "Aland", 0.0, 0.4, region=True),
+    }
+    links = [
+        CrosswalkLink("border", "ghsl_ucdb2015", "1", "Border", "primary", ""),
+        CrosswalkLink("border", "wup2018", "10", "Border", "primary", ""),
+        CrosswalkLink("province", "ghsl_ucdb2015", "1", "Border", "overlap", ""),
+        CrosswalkLink("province", "wup2018", "11", "East", "component", ""),
+        CrosswalkLink("province", "wup2018", "12", "West", "component", ""),
+    ]
+    specs = plan_metros(ghsl, wup, members, links)
+    border = next(s for s in specs if s.ghsl_id == 1)
+    assert border.iso3 == "AAA"  # the member's and the agglomeration's, not GHSL's majority
+    province = next(s for s in specs if "province" in s.own_members())
+    assert province.kind == "region"
+    assert province.components == [("wup2018", 11), ("wup2018", 12)]
+    assert border.members["province"][0] == "overlap"
+    assert next(s for s in specs if s.wup_id == 11).members["province"][0] == "component"

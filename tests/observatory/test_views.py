@@ -286,3 +286,60 @@ def test_reference_values_show_on_indicator_and_metro_pages():
     row = next(r for r in api["indicators"] if r["indicator"] == "pm25_annual_mean")
     assert row["references"][0]["distance"] == pytest.approx(obs.value - 5)
     assert row["references"][0]["meets"] is (obs.value <= 5)
+
+
+OFFICER_SOURCE = "Agència de Salut Pública de Barcelona, informe 2024"
+
+
+def test_a_published_officer_value_shows_its_source_and_scale(officer_barcelona, staff):
+    from metroscope.observatory.services import ValueInput, observation_enter, observation_review
+
+    observation_enter(
+        user=officer_barcelona,
+        values=[
+            ValueInput(
+                metro="barcelona",
+                indicator="pm25_annual_mean",
+                year=2024,
+                value=17.3,
+                scale="core_city",
+                source=OFFICER_SOURCE,
+            )
+        ],
+    )
+    obs = Observation.objects.get(
+        metro__code="barcelona", indicator__code="pm25_annual_mean", year=2024
+    )
+    assert obs.source.publisher == ""  # an officer names a source; nobody filled a publisher
+    observation_review(user=staff, observation_ids=[obs.pk], status=Status.PUBLISHED)
+    page = get("/observatory/indicators/pm25_annual_mean/").content.decode()
+    row = page[page.index('href="/observatory/metros/barcelona/"') :]
+    row = row[: row.index("</tr>")]
+    assert "17.3" in row
+    assert "Core city" in row
+    assert f'<td class="source">{OFFICER_SOURCE}</td>' in row.replace("&#x27;", "'")
+    metro = get("/observatory/metros/barcelona/").content.decode()
+    assert OFFICER_SOURCE in metro
+
+
+def test_staff_see_an_unpublished_value_only_with_its_status_badge(officer_barcelona, staff):
+    from metroscope.observatory.services import ValueInput, observation_enter
+
+    observation_enter(
+        user=officer_barcelona,
+        values=[
+            ValueInput(
+                metro="barcelona",
+                indicator="pm25_annual_mean",
+                year=2025,
+                value=16.9,
+                source=OFFICER_SOURCE,
+            )
+        ],
+    )
+    staff_page = get("/observatory/metros/barcelona/", staff).content.decode()
+    assert '<strong>16.9</strong> µg/m³ (2025) <span class="badge">Provisional</span>' in staff_page
+    assert '<td class="num">16.9</td>' in staff_page
+    public = get("/observatory/metros/barcelona/").content.decode()
+    assert '<td class="num">16.9</td>' not in public
+    assert "<strong>16.9</strong>" not in public

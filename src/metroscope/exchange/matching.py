@@ -129,7 +129,7 @@ def _candidates(exclude_members: set[int]) -> list[Solution]:
 
 
 def _metro_of(member: Member) -> Metro | None:
-    link = member.metro_links.select_related("metro").order_by("pk").first()
+    link = member.metro_links.select_related("metro").filter(relation="own").first()
     return link.metro if link else None
 
 
@@ -201,7 +201,7 @@ def suggest_for_lagging(
     ]
     if not lagging:
         return []
-    exclude = set(metro.memberships.values_list("member_id", flat=True))
+    exclude = set(metro.memberships.filter(relation="own").values_list("member_id", flat=True))
     solutions = _candidates(exclude)
     tagged = Indicator.objects.prefetch_related("plan_themes", "plan_challenges").in_bulk(
         [row["indicator"].pk for row in lagging]

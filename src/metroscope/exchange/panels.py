@@ -19,7 +19,7 @@ def lagging_solutions(
     if not lagging:
         return ""
     members = access.members_acted_for(request.user).order_by("name")
-    own = metro.memberships.values_list("member__code", flat=True).first()
+    own = metro.memberships.filter(relation="own").values_list("member__code", flat=True).first()
     intro_form = (
         IntroductionForm(members=members, initial={"from_member": own})
         if members.exists()

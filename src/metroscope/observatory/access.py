@@ -1,6 +1,7 @@
 """Who may write observations: secretariat staff for every metro, a member's officer for the
 metros where that member operates. Review, publication and unpublished values are for the
-secretariat only; published values are for everyone."""
+secretariat only; changes proposed to a metro's published values are for the secretariat and
+that metro's officers; published values are for everyone."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from metroscope.observatory.models import Metro
 def is_officer_in_metro(user: Any, metro: Metro | None) -> bool:
     if metro is None or not user.is_authenticated or not user.is_active:
         return False
-    return metro.memberships.filter(member__officers__user=user).exists()
+    return metro.memberships.filter(relation="own", member__officers__user=user).exists()
 
 
 @rules.predicate
@@ -30,6 +31,7 @@ _enter_values = is_secretariat | is_officer_in_metro
 _upload_values = is_secretariat | is_any_officer
 _review_values = is_secretariat
 _view_unpublished = is_secretariat
+_view_proposals = is_secretariat | is_officer_in_metro
 
 
 def can_enter_values(user: Any, metro: Metro) -> bool:
@@ -53,9 +55,16 @@ def can_view_unpublished(user: Any) -> bool:
     return _view_unpublished.test(user)
 
 
+def can_view_proposals(user: Any, metro: Metro) -> bool:
+    """Changes proposed to this metro's published values, beside them: the Secretariat and
+    the officers of its members (who may propose them)."""
+    return _view_proposals.test(user, metro)
+
+
 # The same rules under their permission names, for `user.has_perm` outside Metroscope's code
 # (the admin, a shell); Metroscope itself asks the functions above.
 rules.add_perm("observatory.enter_values", _enter_values)
 rules.add_perm("observatory.upload_values", _upload_values)
 rules.add_perm("observatory.review_values", _review_values)
 rules.add_perm("observatory.view_unpublished", _view_unpublished)
+rules.add_perm("observatory.view_proposals", _view_proposals)

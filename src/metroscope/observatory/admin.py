@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
@@ -50,7 +52,17 @@ class MetroAdmin(admin.ModelAdmin):
 
 @admin.register(m.ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "created_at", "user", "filename", "rows", "created", "updated")
+    list_display = (
+        "pk",
+        "kind",
+        "created_at",
+        "user",
+        "filename",
+        "rows",
+        "created",
+        "updated",
+        "proposed",
+    )
     list_filter = ("kind", "status")
     readonly_fields = tuple(f.name for f in m.ImportBatch._meta.fields)
 
@@ -62,6 +74,23 @@ class ObservationAdmin(admin.ModelAdmin):
     search_fields = ("metro__name", "metro__code")
     raw_id_fields = ("metro", "batch")
     list_select_related = ("metro", "indicator", "source")
+
+
+@admin.register(m.ProposedValue)
+class ProposedValueAdmin(admin.ModelAdmin):
+    """Read only: proposals are decided on the review page, which publishes through the writer
+    and keeps the revision; an edit here would bypass both."""
+
+    list_display = ("observation", "value", "decision", "proposed_by", "proposed_at", "decided_by")
+    list_filter = ("decision",)
+    list_select_related = ("observation__metro", "observation__indicator", "proposed_by")
+    readonly_fields = tuple(f.name for f in m.ProposedValue._meta.fields)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(m.PeerGroup)

@@ -4,7 +4,7 @@ and staff with exactly the rules of the forms and file imports."""
 # No `from __future__ import annotations`: django-ninja reads Query[...] annotations at runtime.
 import base64
 import binascii
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +26,7 @@ from metroscope.observatory.models import (
     Indicator,
     Metro,
     Observation,
+    ProposedValue,
     Scale,
     Sex,
     Status,
@@ -124,6 +125,7 @@ class SourceOut(Schema):
     url: str
     licence: str
     released: str
+    citation: str = Field("", description="wording the source requires with its values")
 
 
 class ObservationOut(Schema):
@@ -156,7 +158,7 @@ class ObservationPage(Schema):
 class ObservationQuery(Schema):
     indicator: str = Field("", description="indicator code(s), comma-separated")
     metro: str = Field("", description="metro code(s), comma-separated")
-    member: str = Field("", description="member code: the metros where it operates")
+    member: str = Field("", description="member code: the values of its own place")
     country: str = Field("", description="ISO 3166-1 alpha-3 of the metro's country")
     region: str = Field("", description="Metropolis region code")
     year_from: int | None = Field(None, ge=1900, le=2100)
@@ -222,6 +224,7 @@ def _out(o: Observation) -> dict[str, Any]:
             "url": s.url,
             "licence": s.licence,
             "released": s.released,
+            "citation": s.citation,
         },
         "note": o.note,
         "flags": split_flags(o.flags),
@@ -303,6 +306,10 @@ class WriteResult(Schema):
     created: int
     updated: int
     unchanged: int
+    proposed: int = Field(
+        0, description="changes proposed to published values (those stay public until review)"
+    )
+    flagged: int = Field(0, description="values flagged 'check_value' (far past the published)")
     batch: int | None
     status: str
 
@@ -346,6 +353,8 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
+            "proposed": result.proposed,
+            "flagged": result.flagged,
             "batch": result.batch.pk if result.batch else None,
             "status": Status.PROVISIONAL,
         },
@@ -375,6 +384,88 @@ def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
     except services.PermissionDenied:
         return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
     return Reply(200, {"changed": changed})
+
+
+class ProposalOut(Schema):
+    id: int
+    metro: str
+    indicator: str
+    year: int
+    sex: str
+    published_value: float
+    value: float
+    difference: float
+    scale: str
+    source: str
+    note: str
+    flags: list[str]
+    proposed_by: str | None
+    proposed_at: str
+
+
+def _proposal_out(p: ProposedValue) -> dict[str, Any]:
+    obs = p.observation
+    return {
+        "id": p.pk,
+        "metro": obs.metro.code,
+        "indicator": obs.indicator.code,
+        "year": obs.year,
+        "sex": obs.sex,
+        "published_value": obs.value,
+        "value": p.value,
+        "difference": p.difference,
+        "scale": p.scale,
+        "source": p.source.code,
+        "note": p.note,
+        "flags": p.flag_list(),
+        "proposed_by": p.proposed_by.get_username() if p.proposed_by else None,
+        "proposed_at": p.proposed_at.isoformat(),
+    }
+
+
+@router.get(
+    "/observations/proposals",
+    response={200: list[ProposalOut], 403: Rejected, 404: Rejected},
+    auth=[TokenAuth(), django_auth],
+    summary="Changes proposed to a metro's published values, waiting for review",
+)
+def list_proposals(request: HttpRequest, metro: str = "") -> Any:
+    place = get_object_or_404(Metro, code=metro) if metro else None
+    allowed = (
+        access.can_view_proposals(request.user, place)
+        if place is not None
+        else access.can_review_values(request.user)
+    )
+    if not allowed:
+        return Reply(403, {"detail": "you may not see these proposed changes", "problems": []})
+    return Reply(200, [_proposal_out(p) for p in selectors.pending_proposals(metro=place)])
+
+
+class DecideIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    decision: Literal["approve", "reject"]
+
+
+class DecideOut(Schema):
+    decided: int
+
+
+@router.post(
+    "/observations/proposals/decide",
+    response={200: DecideOut, 403: Rejected},
+    auth=[TokenAuth(), django_auth],
+    summary="Approve or reject proposed changes (secretariat staff)",
+)
+def decide_proposals(request: HttpRequest, payload: DecideIn) -> Any:
+    try:
+        decided = services.proposal_decide(
+            user=request.user, proposal_ids=payload.ids, approve=payload.decision == "approve"
+        )
+    except services.PermissionDenied:
+        return Reply(
+            403, {"detail": "only secretariat staff decide proposed changes", "problems": []}
+        )
+    return Reply(200, {"decided": decided})
 
 
 # --- peer benchmarking -------------------------------------------------------------------------
@@ -493,6 +584,7 @@ class ProfileRow(Schema):
     value: float
     scale: str
     source: str
+    citation: str = Field("", description="wording the source requires with its values")
     flags: list[Flag]
     percentile_rank: float | None
     better_than: float | None
@@ -529,6 +621,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "value": r["observation"].value,
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
+                "citation": r["observation"].source.citation,
                 "flags": split_flags(r["observation"].flags),
                 "percentile_rank": r["percentile_rank"],
                 "better_than": r["better_than"],

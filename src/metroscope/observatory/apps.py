@@ -14,3 +14,8 @@ class ObservatoryConfig(AppConfig):
         from metroscope.observatory.loaders import load_observatory_data
 
         register_loader("observatory", load_observatory_data, order=30)
+
+        from metroscope.core.panels import register_panel
+        from metroscope.observatory.panels import member_places_panel
+
+        register_panel("members.member_page", "observatory.places", member_places_panel)

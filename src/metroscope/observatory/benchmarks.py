@@ -80,7 +80,7 @@ def resolve_peers(spec: str, user: Any = None) -> Peers:
         return Peers(
             spec,
             "metros where members operate",
-            _ids(Metro.objects.filter(memberships__isnull=False).distinct()),
+            _ids(Metro.objects.filter(memberships__relation="own").distinct()),
         )
     if kind == "country" and arg:
         return Peers(spec, arg.upper(), _ids(Metro.objects.filter(country_iso3=arg.upper())))
@@ -323,7 +323,7 @@ class NetworkFigure:
 
 def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
     version = panel.data_version()
-    members = _ids(Metro.objects.filter(memberships__isnull=False).distinct())
+    members = _ids(Metro.objects.filter(memberships__relation="own").distinct())
     now = timezone.now().year
     figures = []
     averaged: dict[int, tuple[int, list[int]]] = {}

@@ -38,13 +38,16 @@ FIELDS = (
     Field("source_title", "string", "Source"),
     Field("licence", "string", "Licence of the source"),
     Field("note", "string", "Note"),
+    Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
+    # Added after the first columns so that readers by position keep working:
+    Field("citation", "string", "Citation the source requires with its values"),
     Field(
         "flags",
         "string",
-        "Flags, separated by semicolons: projection, low_coverage (WHO temporal coverage below "
-        "75 %), self_reported, source_boundary, sum_of_components, check_value",
+        "What to know about the value, comma-separated: projection, low_coverage (WHO temporal "
+        "coverage below 75 %), self_reported (CDP), source_boundary, sum_of_components, "
+        "check_value",
     ),
-    Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
 )
 PRIMARY_KEY = ("metro", "indicator", "year", "sex")
 TITLE = "Metroscope Observatory — metropolitan indicator values"
@@ -57,7 +60,7 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
         ("generated", timezone.now().isoformat(timespec="seconds")),
         ("filters", chosen),
         ("statuses", ", ".join(filters.statuses)),
-        ("sources", "see the source, source_title and licence columns of each row"),
+        ("sources", "see the source, source_title, licence and citation columns of each row"),
         ("caveat", "scale=national_proxy marks a national figure standing in for the metro"),
         (
             "flags",
@@ -107,16 +110,18 @@ def csv_chunks(filters: ObservationFilters) -> Iterator[bytes]:
     }
     synthetic = {pk: "true" if m[3] else "false" for pk, m in lookups.metros.items()}
     indicators = {pk: (_cell(code), _cell(unit)) for pk, (code, unit) in lookups.indicators.items()}
-    sources = {pk: ",".join(_cell(t) for t in src) for pk, src in lookups.sources.items()}
+    sources = {pk: ",".join(_cell(t) for t in src[:3]) for pk, src in lookups.sources.items()}
+    citations = {pk: _cell(src[3]) for pk, src in lookups.sources.items()}
     parts = [",".join(field.name for field in FIELDS) + "\r\n"]
     size = 0
-    for row in selectors.plain_rows(filters):
-        metro, ind, year, sex, value, scale, status, source, note, flags = row
+    for metro, ind, year, sex, value, scale, status, source, note, flags in selectors.plain_rows(
+        filters
+    ):
         code, unit = indicators[ind]
-        marks = selectors.export_flags(flags) if flags else ""
         line = (
             f"{metros[metro]},{code},{year},{sex},{value!r},{unit},{scale},{status},"
-            f"{sources[source]},{_cell(note) if note else ''},{marks},{synthetic[metro]}\r\n"
+            f"{sources[source]},{_cell(note) if note else ''},{synthetic[metro]},"
+            f"{citations[source]},{_cell(flags) if flags else ''}\r\n"
         )
         parts.append(line)
         size += len(line)
@@ -171,7 +176,8 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
 
 def _write_package(filters: ObservationFilters, name: str, handle: Any) -> None:
     sources = [
-        {"title": s.title, "path": s.url} if s.url else {"title": s.title}
+        {"title": f"{s.title}. {s.citation}" if s.citation else s.title}
+        | ({"path": s.url} if s.url else {})
         for s in Source.objects.filter(pk__in=observations(filters).values("source_id"))
     ]
     exports.write_datapackage(

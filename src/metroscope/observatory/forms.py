@@ -6,7 +6,15 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from metroscope.observatory.models import GroupVisibility, Indicator, Metro, Scale, Sex, Status
+from metroscope.observatory.models import (
+    GroupVisibility,
+    Indicator,
+    Metro,
+    Scale,
+    Sex,
+    Status,
+    bound_text,
+)
 
 
 class ValueForm(forms.Form):
@@ -42,14 +50,14 @@ class ValueForm(forms.Form):
         indicator, value = data.get("indicator"), data.get("value")
         if indicator is not None and value is not None:
             low, high = indicator.valid_range()
-            if (low is not None and value < low) or (high is not None and value > high):
+            if not low <= value <= high:
                 self.add_error(
                     "value",
                     _("%(code)s takes values from %(low)s to %(high)s (%(unit)s).")
                     % {
                         "code": indicator.code,
-                        "low": "−∞" if low is None else f"{low:g}",
-                        "high": "∞" if high is None else f"{high:g}",
+                        "low": bound_text(low),
+                        "high": bound_text(high),
                         "unit": indicator.get_unit_display(),
                     },
                 )

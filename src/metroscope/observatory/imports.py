@@ -22,6 +22,7 @@ from django.db import transaction
 from metroscope.core.text import fold
 from metroscope.observatory.models import (
     BatchKind,
+    Flag,
     ImportBatch,
     Indicator,
     Observation,
@@ -29,6 +30,7 @@ from metroscope.observatory.models import (
     Sex,
     Status,
     Unit,
+    bound_text,
 )
 from metroscope.observatory.parsing import ImportFileError, RawRecord, open_observations, place
 from metroscope.observatory.resolve import (
@@ -41,6 +43,12 @@ from metroscope.observatory.writing import DuplicateKeys, StagedRow, write_obser
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 MAX_PROBLEMS = 200
+# A value above OUTLIER_FACTOR × the 99th percentile of the indicator's published values is
+# within the hard range yet likely a slip (a unit, a decimal point): it is written provisional
+# with the "check_value" flag, so the Secretariat sees it before the public does. Below
+# OUTLIER_MIN_VALUES published values the percentile says too little to judge by.
+OUTLIER_FACTOR = 10
+OUTLIER_MIN_VALUES = 20
 
 SEXES = {
     **dict.fromkeys(
@@ -101,6 +109,11 @@ class ImportResult:
     same_file_as: ImportBatch | None = None
     by_indicator: dict[str, int] = field(default_factory=dict)
     shortcut: bool = False  # proved unchanged from an earlier batch, without re-reading rows
+    proposed: int = 0  # changes proposed to published values: the public keeps those
+    # Rows far past the indicator's published values, written provisional with "check_value"
+    # (the first MAX_PROBLEMS of `flagged`), for the preview to list.
+    flagged: int = 0
+    checks: list[Problem] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -139,6 +152,9 @@ class _Checker:
         self._years: dict[str, int] = {}
         self._source_ids: dict[str, int] = {}
         self._units: dict[tuple[str, str], bool] = {}
+        self._ceilings: dict[int, float | None] = {}
+        self.flagged = 0
+        self.checks: list[Problem] = []
 
     def problem(self, rec: RawRecord, column: str | None, value: str, reason: str) -> None:
         self.total_problems += 1
@@ -173,19 +189,42 @@ class _Checker:
             self.problem(rec, column, rec.value, "the value is not a finite number")
             return None
         low, high = indicator.valid_range()
-        if (low is not None and value < low) or (high is not None and value > high):
-            bounds = (
-                f"{'−∞' if low is None else f'{low:g}'} to {'∞' if high is None else f'{high:g}'}"
-            )
+        if not low <= value <= high:
             unit = Unit(indicator.unit).label if indicator.unit in Unit.values else indicator.unit
             self.problem(
                 rec,
                 column,
                 rec.value,
-                f"{indicator.code} takes values from {bounds} ({unit})",
+                f"{indicator.code} takes values from {bound_text(low)} to "
+                f"{bound_text(high)} ({unit})",
             )
             return None
         return value
+
+    def _ceiling(self, indicator: Indicator) -> float | None:
+        """OUTLIER_FACTOR × the 99th percentile of the indicator's published values, read once
+        per indicator the file holds (two aggregate queries), never per row."""
+        if indicator.pk not in self._ceilings:
+            self._ceilings[indicator.pk] = outlier_ceiling(indicator)
+        return self._ceilings[indicator.pk]
+
+    def _outlier(self, rec: RawRecord, indicator: Indicator, value: float) -> bool:
+        ceiling = self._ceiling(indicator)
+        if ceiling is None or value <= ceiling:
+            return False
+        self.flagged += 1
+        if len(self.checks) < MAX_PROBLEMS:
+            self.checks.append(
+                Problem(
+                    rec.row,
+                    rec.value_column,
+                    rec.value,
+                    f"more than {OUTLIER_FACTOR}× the 99th percentile of {indicator.code}'s "
+                    f"published values ({bound_text(ceiling / OUTLIER_FACTOR)}): written as "
+                    "provisional, flagged 'check this value'",
+                )
+            )
+        return True
 
     def _unit_ok(self, rec: RawRecord, indicator: Indicator) -> bool:
         key = (rec.unit, indicator.unit)
@@ -261,6 +300,7 @@ class _Checker:
             ):
                 continue
             self.by_indicator[indicator.code] = self.by_indicator.get(indicator.code, 0) + 1
+            outlier = self._outlier(rec, indicator, value)
             yield StagedRow(
                 rec.row,
                 metro_id,
@@ -270,9 +310,22 @@ class _Checker:
                 value,
                 scale,
                 source_id,
-                self.status,
+                Status.PROVISIONAL if outlier else self.status,
                 rec.note,
+                Flag.CHECK_VALUE if outlier else "",
             )
+
+
+def outlier_ceiling(indicator: Indicator) -> float | None:
+    """OUTLIER_FACTOR × the 99th percentile of the indicator's published values (None with
+    too few values, or a percentile that is not positive). A count, then a top-k read: no
+    percentile function is common to SQLite and PostgreSQL, and neither sorts every value."""
+    published = Observation.objects.filter(indicator=indicator, status=Status.PUBLISHED)
+    count = published.count()
+    if count < OUTLIER_MIN_VALUES:
+        return None
+    p99 = published.order_by("-value").values_list("value", flat=True)[count // 100]
+    return OUTLIER_FACTOR * p99 if p99 > 0 else None
 
 
 def observation_import(
@@ -443,7 +496,7 @@ def observation_records_write(
             if checker.total_problems:
                 raise ImportRejected(checker.problems, checker.total_problems)
             batch.rows, batch.created, batch.updated = checker.rows, counts.created, counts.updated
-            batch.unchanged = counts.unchanged
+            batch.unchanged, batch.proposed = counts.unchanged, counts.proposed
             batch.save()
             result = ImportResult(
                 file_format=file_format,
@@ -457,6 +510,9 @@ def observation_records_write(
                 sha256=sha256,
                 same_file_as=same,
                 by_indicator=checker.by_indicator,
+                proposed=counts.proposed,
+                flagged=checker.flagged,
+                checks=checker.checks,
             )
             if dry_run:
                 raise _DryRun

@@ -39,20 +39,35 @@ class Unit(models.TextChoices):
     UG_M3 = "ug_m3", "µg/m³"
     USD_PPP = "usd_ppp", _("international $ (PPP)")
     USD_PPP_MONTH = "usd_ppp_month", _("2021 PPP $ per month")
+    T_CO2E = "t_co2e", _("t CO2e")
+    T_CO2E_PER_CAPITA = "t_co2e_per_capita", _("t CO2e per inhabitant")
+    MT_CO2 = "mt_co2", _("Mt CO2")
+    PER_100K = "per_100k", _("per 100,000 inhabitants")
 
 
-# The range a value of each unit can take unless the catalogue narrows or widens it (the
-# loader stores the resulting bounds on each indicator, where staff can edit them).
-UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
-    Unit.PERSONS: (0, None),
-    Unit.PERSONS_PER_KM2: (0, None),
-    Unit.KM2: (0, None),
+# The hard range a value of each unit can take unless the catalogue narrows or widens it (the
+# loader stores the resulting bounds on each indicator, where staff can edit them). Every range
+# is finite: a value past it is not a measurement of anything on Earth (1e308 µg/m³ of PM2.5),
+# so an import refuses it with the row and column.
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    Unit.PERSONS: (0, 10_000_000_000),  # more people than live on Earth
+    Unit.PERSONS_PER_KM2: (0, 500_000),  # above any populated km² cell on Earth
+    Unit.KM2: (0, 510_000_000),  # the Earth's surface
     Unit.PERCENT: (0, 100),
     Unit.YEARS: (0, 130),
-    Unit.UG_M3: (0, None),
-    Unit.USD_PPP: (0, None),
-    Unit.USD_PPP_MONTH: (0, None),
+    Unit.UG_M3: (0, 1_000),  # ambient air: the worst recorded annual means are a few hundred
+    Unit.USD_PPP: (0, 1_000_000),
+    Unit.USD_PPP_MONTH: (0, 100_000),
+    Unit.T_CO2E: (0, 10_000_000_000),  # ten times the largest country's yearly emissions
+    Unit.T_CO2E_PER_CAPITA: (0, 1_000),
+    Unit.MT_CO2: (0, 100_000),
+    Unit.PER_100K: (0, 100_000),
 }
+
+
+def bound_text(bound: float) -> str:
+    """A range's bound as people read it: 1,000,000 rather than 1e+06."""
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:,g}"
 
 
 class Direction(models.TextChoices):
@@ -166,9 +181,14 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name or self.code
 
-    def valid_range(self) -> tuple[float | None, float | None]:
-        """Bounds a value must respect; None means unbounded on that side."""
-        return self.min_value, self.max_value
+    def valid_range(self) -> tuple[float, float]:
+        """Bounds a value must respect: the indicator's own, else its unit's (never unbounded,
+        even when staff clear a bound in the admin)."""
+        low, high = UNIT_RANGES.get(self.unit, (0, 1e15))
+        return (
+            low if self.min_value is None else self.min_value,
+            high if self.max_value is None else self.max_value,
+        )
 
 
 class Source(models.Model):
@@ -181,6 +201,12 @@ class Source(models.Model):
     licence = models.CharField(_("licence"), max_length=200, blank=True)
     released = models.CharField(_("release"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
+    citation = models.CharField(
+        _("required citation"),
+        max_length=400,
+        blank=True,
+        help_text=_("Wording the publisher asks for, shown with every value and in every export."),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -342,6 +368,7 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(_("values created"), default=0)
     updated = models.PositiveIntegerField(_("values changed"), default=0)
     unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
+    proposed = models.PositiveIntegerField(_("changes proposed to published values"), default=0)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -476,6 +503,92 @@ class ObservationRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation_id}: {self.value} until {self.replaced_at:%Y-%m-%d}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ProposedValue(models.Model):
+    """A change proposed to a published value: a provisional value written for a key that
+    already has a published one. The published observation stays as it is — on every public
+    page, download and benchmark — until the Secretariat approves the change (the writer then
+    replaces it and keeps the old state as a revision) or rejects it (nothing changes). Decided
+    proposals stay, so who proposed what, and who decided, remains on record.
+
+    Written by `writing.write_observations` in the same set-based statements as observations,
+    hence the foreign keys without database constraints, like `Observation`'s.
+    """
+
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="proposals", db_constraint=False
+    )
+    value = models.FloatField(_("value"))
+    scale = models.CharField(_("scale"), max_length=20, choices=Scale.choices)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    flags = models.CharField(_("flags"), max_length=100, blank=True, default="")
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        constraints = [
+            # One change waits per value: a newer proposal for the same key replaces it.
+            models.UniqueConstraint(
+                fields=["observation"],
+                condition=models.Q(decision="pending"),
+                name="proposal_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observation_id}: {self.value} ({self.decision})"
+
+    @property
+    def difference(self) -> float:
+        """Proposed minus published."""
+        return self.value - self.observation.value
+
+    def flag_list(self) -> list[str]:
+        return split_flags(self.flags)
 
 
 class ReferenceKind(models.TextChoices):

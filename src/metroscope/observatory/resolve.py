@@ -73,6 +73,23 @@ def is_generic(folded: str) -> bool:
     return folded in GENERIC_NAMES
 
 
+# How datasets dress a place's name with the kind of government: the WHO's "City Of
+# Johannesburg", "Gyeonggi-Do", "Shenzhen Shi". Tried only when the whole name is unknown.
+_DRESSING = re.compile(
+    r"^(?:(?:metropolitan )?(?:city|municipality|district|province|prefecture) of )?"
+    r"(?P<name>.+?)"
+    r"(?: (?:do|si|shi|gun|gu|ken|fu|to|city|metropolitan city|special city|municipality|"
+    r"province|prefecture))?$"
+)
+
+
+def bare_name(folded: str) -> str:
+    """A folded name without the words that only say what kind of government it is."""
+    match = _DRESSING.match(folded)
+    bare = match["name"] if match else folded
+    return bare if len(bare) > 1 and bare not in GENERIC_NAMES else folded
+
+
 _QUALIFIER = re.compile(r"^(?P<name>.+?)\s*\((?P<kind>[^()]*)\)\s*$")
 
 
@@ -189,6 +206,19 @@ class MetroResolver:
             if iso3 is None:
                 raise Unresolved(f"unknown country {country!r}")
         folded = fold(text)
+        for form in dict.fromkeys([folded, bare_name(folded)]):
+            found = self._lookup(form, iso3)
+            if len(found) == 1:
+                return found.pop()
+            if found:
+                raise self._ambiguous(text, found, iso3)
+        closest = self._closest(folded, iso3)
+        shown = f"; closest: {'; '.join(str(r) for r in closest)}" if closest else ""
+        raise Unresolved(f"unknown metro {text!r}{shown}", closest)
+
+    def _lookup(self, folded: str, iso3: str | None) -> set[int]:
+        """The metros of the first step that knows the folded name (narrowed by country and
+        scope); empty when none does."""
         for index in (self.by_name, self.by_member, self.by_alias):
             ids = set(index.get(folded, ()))
             if iso3:
@@ -199,13 +229,9 @@ class MetroResolver:
                 # Two places of that name in the country: the one a member of that name
                 # calls its own is the one meant.
                 ids = (ids & self.by_member.get(folded, set())) or ids
-            if len(ids) == 1:
-                return ids.pop()
             if ids:
-                raise self._ambiguous(text, ids, iso3)
-        closest = self._closest(folded, iso3)
-        shown = f"; closest: {'; '.join(str(r) for r in closest)}" if closest else ""
-        raise Unresolved(f"unknown metro {text!r}{shown}", closest)
+                return ids
+        return set()
 
     def _ambiguous(self, text: str, ids: set[int], iso3: str | None) -> Unresolved:
         refs = self._sorted(ids)

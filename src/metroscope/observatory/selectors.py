@@ -15,16 +15,19 @@ from django.utils import timezone
 
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
+from metroscope.observatory import coverage
 from metroscope.observatory.benchmarks import network_figures
 from metroscope.observatory.models import (
+    Decision,
     Indicator,
     Metro,
+    MetroMember,
     Observation,
     ObservationRevision,
+    ProposedValue,
     Scale,
     Source,
     Status,
-    split_flags,
 )
 from metroscope.observatory.resolve import MetroResolver, Unresolved
 from metroscope.plan.models import HeadlineAverage, StrategicPlan
@@ -67,7 +70,11 @@ def observations(filters: ObservationFilters) -> QuerySet[Observation]:
     if filters.metros:
         qs = qs.filter(metro__code__in=list(filters.metros))
     if filters.member:
-        qs = qs.filter(metro__members__code=filters.member)
+        # the member's own place: the places it lies in are not its figures
+        qs = qs.filter(
+            metro__memberships__member__code=filters.member,
+            metro__memberships__relation="own",
+        )
     if filters.country:
         qs = qs.filter(metro__country_iso3=filters.country.upper())
     if filters.region:
@@ -99,8 +106,9 @@ EXPORT_COLUMNS = (
     "source_title",
     "licence",
     "note",
-    "flags",
     "synthetic",
+    "citation",
+    "flags",
 )
 _PLAIN = (
     "metro_id",
@@ -120,11 +128,11 @@ _PLAIN = (
 class ExportLookups:
     """The few columns an export repeats on every row, read once per export instead of being
     joined row by row: metro id -> (code, name, country, synthetic), indicator id -> (code,
-    unit), source id -> (code, title, licence)."""
+    unit), source id -> (code, title, licence, required citation)."""
 
     metros: dict[int, tuple[str, str, str, bool]]
     indicators: dict[int, tuple[str, str]]
-    sources: dict[int, tuple[str, str, str]]
+    sources: dict[int, tuple[str, str, str, str]]
 
 
 def export_lookups() -> ExportLookups:
@@ -137,16 +145,12 @@ def export_lookups() -> ExportLookups:
         },
         indicators={pk: (c, u) for pk, c, u in Indicator.objects.values_list("pk", "code", "unit")},
         sources={
-            pk: (c, t, lic)
-            for pk, c, t, lic in Source.objects.values_list("pk", "code", "title", "licence")
+            pk: (c, t, lic, cit)
+            for pk, c, t, lic, cit in Source.objects.values_list(
+                "pk", "code", "title", "licence", "citation"
+            )
         },
     )
-
-
-def export_flags(flags: str) -> str:
-    """Flags as exports write them: codes separated by semicolons, so a CSV cell needs no
-    quotes."""
-    return ";".join(split_flags(flags))
 
 
 def plain_rows(filters: ObservationFilters, chunk_size: int = 10000) -> Iterator[tuple[Any, ...]]:
@@ -167,7 +171,7 @@ def observation_rows(
     ):
         code, name, iso3, synthetic = metros[metro]
         ind_code, unit = indicators[ind]
-        src_code, title, licence = sources[source]
+        src_code, title, licence, citation = sources[source]
         yield (
             code,
             name,
@@ -183,8 +187,9 @@ def observation_rows(
             title,
             licence,
             note,
-            export_flags(flags),
             synthetic,
+            citation,
+            flags,
         )
 
 
@@ -205,7 +210,7 @@ def indicator_catalogue() -> QuerySet[Indicator]:
 def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
     """How many metros, and how many member metros, have published values, by scale."""
     published = indicator.observations.filter(status=Status.PUBLISHED)
-    member_metros = Metro.objects.filter(memberships__isnull=False).distinct()
+    member_metros = Metro.objects.filter(memberships__relation="own").distinct()
     return {
         "metros": published.values("metro").distinct().count(),
         "member_metros": published.filter(metro__in=member_metros)
@@ -230,7 +235,7 @@ def latest_values(
         status=Status.PUBLISHED, sex=sex, year__lte=_reference_year()
     )
     if members_only:
-        qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+        qs = qs.filter(metro__in=Metro.objects.filter(memberships__relation="own"))
     newest = qs.filter(metro=OuterRef("metro")).order_by("-year").values("year")[:1]
     result = (
         qs.filter(year=Subquery(newest))
@@ -254,7 +259,7 @@ def metro_list(
     if kind:
         qs = qs.filter(kind=kind)
     if members_only:
-        qs = qs.filter(memberships__isnull=False).distinct()
+        qs = qs.filter(memberships__relation="own").distinct()
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("name", "code")
 
 
@@ -294,7 +299,7 @@ def sexes_with_values(indicator: Indicator) -> list[str]:
 
 
 def metros_of_member(member: Member) -> QuerySet[Metro]:
-    return Metro.objects.filter(memberships__member=member).distinct()
+    return Metro.objects.filter(memberships__member=member, memberships__relation="own").distinct()
 
 
 def metros_for_officer(user: Any) -> set[int]:
@@ -302,7 +307,9 @@ def metros_for_officer(user: Any) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(
-        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+        Metro.objects.filter(
+            memberships__relation="own", memberships__member__officers__user=user
+        ).values_list("pk", flat=True)
     )
 
 
@@ -312,6 +319,25 @@ def pending_review() -> QuerySet[Observation]:
         .select_related("metro", "indicator", "source", "updated_by")
         .order_by("-updated_at", "metro__name")
     )
+
+
+def pending_proposals(*, metro: Metro | None = None) -> QuerySet[ProposedValue]:
+    """Changes proposed to published values and waiting for review, each with the published
+    observation beside it (for the difference), newest first."""
+    qs = ProposedValue.objects.filter(decision=Decision.PENDING)
+    if metro is not None:
+        qs = qs.filter(observation__metro=metro)
+    return qs.select_related(
+        "observation__metro",
+        "observation__indicator",
+        "observation__source",
+        "source",
+        "proposed_by",
+    ).order_by("-proposed_at", "observation__metro__name", "pk")
+
+
+def proposal_history(obs: Observation) -> QuerySet[ProposedValue]:
+    return obs.proposals.select_related("source", "proposed_by", "decided_by")
 
 
 def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:
@@ -383,7 +409,7 @@ def metros_with_most_values(
 ) -> list[Metro]:
     """The metros where members operate with the most published values of the indicator for
     this sex, most first, then by name."""
-    members = Metro.objects.filter(memberships__isnull=False).values("pk")
+    members = Metro.objects.filter(memberships__relation="own").values("pk")
     return list(
         Metro.objects.filter(
             pk__in=members,
@@ -423,7 +449,7 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
             status=Status.PUBLISHED, sex__in=["female", "male"], year__lte=now
         )
         if members_only:
-            qs = qs.filter(metro__in=Metro.objects.filter(memberships__isnull=False))
+            qs = qs.filter(metro__in=Metro.objects.filter(memberships__relation="own"))
         pairs: dict[tuple[int, int], dict[str, Observation]] = {}
         for obs in qs.select_related("metro").order_by("metro__name", "-year"):
             pairs.setdefault((obs.metro_id, obs.year), {})[obs.sex] = obs
@@ -458,7 +484,7 @@ def coverage_matrix(*, members_only: bool = True) -> dict[str, Any]:
     indicators = list(Indicator.objects.order_by("order", "code"))
     metros_qs = Metro.objects.all()
     if members_only:
-        metros_qs = metros_qs.filter(memberships__isnull=False).distinct()
+        metros_qs = metros_qs.filter(memberships__relation="own").distinct()
     metros = list(metros_qs.order_by("name", "code"))
     latest = (
         Observation.objects.filter(status=Status.PUBLISHED, metro__in=metros_qs)
@@ -498,3 +524,35 @@ def headline_rows() -> list[dict[str, Any]]:
     )
     rows.extend({"indicator": i, "figure": figures[i.pk], "stated": None} for i in rest)
     return rows
+
+
+def member_coverage() -> tuple[list[tuple[str, str]], list[coverage.CoverageRow]]:
+    """(member names and countries, published values grouped per member link, indicator,
+    scale and citation) for the data-coverage report."""
+    links: dict[int, list[tuple[str, str, str]]] = {}
+    for name, iso3, metro_id, relation in MetroMember.objects.values_list(
+        "member__name", "member__country__iso3", "metro_id", "relation"
+    ):
+        links.setdefault(metro_id, []).append((name, iso3, relation))
+    grouped = (
+        Observation.objects.filter(status=Status.PUBLISHED, metro_id__in=list(links))
+        .values("metro_id", "indicator__code", "indicator__theme", "scale", "source__citation")
+        .annotate(newest=Max("year"))
+        .order_by()
+    )
+    rows = [
+        coverage.CoverageRow(
+            member=name,
+            country=iso3,
+            relation=relation,
+            indicator=g["indicator__code"],
+            theme=g["indicator__theme"],
+            scale=g["scale"],
+            newest=g["newest"],
+            cited=bool(g["source__citation"]),
+        )
+        for g in grouped
+        for name, iso3, relation in links[g["metro_id"]]
+    ]
+    members = list(Member.objects.order_by("name").values_list("name", "country__iso3"))
+    return members, rows

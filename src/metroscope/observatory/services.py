@@ -13,10 +13,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
 from metroscope.observatory import access
 from metroscope.observatory.imports import ImportResult, observation_records_write
-from metroscope.observatory.models import BatchKind, ImportBatch, Metro, Observation, Status
+from metroscope.observatory.models import (
+    BatchKind,
+    Decision,
+    Flag,
+    ImportBatch,
+    Metro,
+    Observation,
+    ProposedValue,
+    Status,
+    split_flags,
+)
 from metroscope.observatory.parsing import RawRecord
 from metroscope.observatory.writing import StagedRow, write_observations
 
@@ -38,7 +49,9 @@ def allowed_metros(user: Any) -> set[int] | None:
     if access.can_review_values(user):
         return None
     return set(
-        Metro.objects.filter(memberships__member__officers__user=user).values_list("pk", flat=True)
+        Metro.objects.filter(
+            memberships__relation="own", memberships__member__officers__user=user
+        ).values_list("pk", flat=True)
     )
 
 
@@ -99,6 +112,7 @@ def observation_review(*, user: Any, observation_ids: Iterable[int], status: str
             o.source_id,
             status,
             o.note,
+            _reviewed_flags(o.flags, status),
         )
         for n, o in enumerate(chosen.iterator(), start=1)
     )
@@ -106,3 +120,61 @@ def observation_review(*, user: Any, observation_ids: Iterable[int], status: str
     batch.rows, batch.updated = counts.rows, counts.updated
     batch.save()
     return counts.updated
+
+
+def _reviewed_flags(flags: str, status: str) -> str:
+    """Publishing a value is the check its "check this value" flag asked for; other flags
+    (a projection, low coverage...) stay, since they describe the value itself."""
+    if status != Status.PUBLISHED:
+        return flags
+    return ",".join(f for f in split_flags(flags) if f != Flag.CHECK_VALUE)
+
+
+@transaction.atomic
+def proposal_decide(*, user: Any, proposal_ids: Iterable[int], approve: bool) -> int:
+    """Approve or reject changes proposed to published values (secretariat only); returns
+    how many were decided. Approving publishes the proposed value through the writer, which
+    keeps the replaced published state as a revision; rejecting leaves the published value
+    untouched. Either way the proposal stays on record with the decision, who and when."""
+    if not access.can_review_values(user):
+        raise PermissionDenied
+    chosen = list(
+        ProposedValue.objects.filter(pk__in=list(proposal_ids), decision=Decision.PENDING)
+        .select_related("observation")
+        .order_by("pk")
+    )
+    if not chosen:
+        return 0
+    batch = ImportBatch.objects.create(
+        kind=BatchKind.REVIEW,
+        user=user,
+        status=Status.PUBLISHED,
+        note=f"{'approved' if approve else 'rejected'} {len(chosen)} proposed change(s)",
+    )
+    if approve:
+        rows = [
+            StagedRow(
+                n,
+                p.observation.metro_id,
+                p.observation.indicator_id,
+                p.observation.year,
+                p.observation.sex,
+                p.value,
+                p.scale,
+                p.source_id,
+                Status.PUBLISHED,
+                p.note,
+                _reviewed_flags(p.flags, Status.PUBLISHED),
+            )
+            for n, p in enumerate(chosen, start=1)
+        ]
+        counts = write_observations(rows, batch=batch, user_id=user.pk)
+        batch.rows, batch.updated, batch.unchanged = counts.rows, counts.updated, counts.unchanged
+        batch.save()
+    ProposedValue.objects.filter(pk__in=[p.pk for p in chosen]).update(
+        decision=Decision.APPROVED if approve else Decision.REJECTED,
+        decided_at=timezone.now(),
+        decided_by=user,
+        decided_batch=batch,
+    )
+    return len(chosen)

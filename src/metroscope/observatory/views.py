@@ -26,11 +26,12 @@ from metroscope.observatory import (
     downloads,
     groups,
     indicator_views,
+    member_places,
     selectors,
     services,
 )
 from metroscope.observatory.forms import UploadForm, ValueForm
-from metroscope.observatory.imports import ImportRejected, observation_import
+from metroscope.observatory.imports import OUTLIER_FACTOR, ImportRejected, observation_import
 from metroscope.observatory.models import (
     AreaKind,
     BatchKind,
@@ -88,7 +89,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "count": len(indicators),
             "formats": downloads.FORMATS,
             "metro_count": Metro.objects.filter(synthetic=False).count(),
-            "member_metro_count": Metro.objects.filter(memberships__isnull=False)
+            "member_metro_count": Metro.objects.filter(memberships__relation="own")
             .distinct()
             .count(),
             "can_upload": access.can_upload_values(request.user),
@@ -175,6 +176,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "metro": metro,
             "aliases": [a for a in metro.aliases.all() if not is_generic(a.folded)],
+            "places": member_places.place_links(metro),
             "series": selectors.metro_values(metro, include_unpublished=staff),
             "profile": profile,
             # Sections other apps add (e.g. the exchange's solutions of peers doing better).
@@ -189,6 +191,11 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
             "peers": spec,
             "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),
             "can_enter": access.can_enter_values(request.user, metro),
+            "proposals": (
+                list(selectors.pending_proposals(metro=metro))
+                if access.can_view_proposals(request.user, metro)
+                else []
+            ),
             "staff": staff,
             "formats": downloads.FORMATS,
         },
@@ -209,7 +216,7 @@ def _officer_metros(request: HttpRequest) -> Any:
     qs = Metro.objects.filter(synthetic=False)
     if allowed is None:
         wanted = request.GET.get("metro") or request.POST.get("metro") or ""
-        return qs.filter(Q(memberships__isnull=False) | Q(code=wanted)).distinct()
+        return qs.filter(Q(memberships__relation="own") | Q(code=wanted)).distinct()
     return qs.filter(pk__in=allowed)
 
 
@@ -231,15 +238,20 @@ def enter_value(request: HttpRequest) -> HttpResponse:
             note=data["note"],
         )
         try:
-            services.observation_enter(user=request.user, values=[value])
+            result = services.observation_enter(user=request.user, values=[value])
         except ImportRejected as exc:
             for problem in exc.problems:
                 field = problem.column if problem.column in form.fields else None
                 form.add_error(field, problem.reason)
         else:
-            messages.success(
-                request, _("The value was saved as provisional; the Secretariat will review it.")
-            )
+            if result.proposed:
+                text = _(
+                    "Your change to the published value was saved for review; the published "
+                    "value stays public until the Secretariat approves the change."
+                )
+            else:
+                text = _("The value was saved as provisional; the Secretariat will review it.")
+            messages.success(request, text)
             return redirect("observatory:metro", code=data["metro"].code)
     return render(request, "observatory/enter.html", {"form": form})
 
@@ -269,7 +281,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     staff = access.can_review_values(user)
     form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "outlier_factor": OUTLIER_FACTOR}
     if request.method == "POST" and request.POST.get("confirm"):
         return _confirm_import(request, staff)
     if request.method == "POST" and form.is_valid():
@@ -336,22 +348,34 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
     finally:
         path.unlink(missing_ok=True)
         request.session.pop("observatory_upload", None)
-    messages.success(
-        request,
-        _("Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged.")
-        % {
-            "name": token["name"],
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    counts = {
+        "name": token["name"],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "proposed": result.proposed,
+    }
+    if result.proposed:
+        text = _(
+            "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s "
+            "unchanged, %(proposed)s change(s) to published values proposed for review."
+        )
+    else:
+        text = _(
+            "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
+        )
+    messages.success(request, text % counts)
     return redirect("observatory:import")
+
+
+PROPOSAL_ACTIONS = {"approve": True, "reject": False}
 
 
 @requires(access.can_review_values)
 def review_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        if request.POST.get("proposal_action"):
+            return _decide_proposals(request)
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         status = request.POST.get("action", "")
         if ids and status in services.REVIEW_STATUSES:
@@ -367,7 +391,26 @@ def review_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose at least one value and an action."))
         return redirect("observatory:review")
     page = Paginator(selectors.pending_review(), 100).get_page(request.GET.get("page"))
-    return render(request, "observatory/review.html", {"page": page})
+    proposals = Paginator(selectors.pending_proposals(), 100).get_page(
+        request.GET.get("proposals_page")
+    )
+    return render(request, "observatory/review.html", {"page": page, "proposals": proposals})
+
+
+def _decide_proposals(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("proposals") if i.isdigit()]
+    action = request.POST.get("proposal_action", "")
+    if not ids or action not in PROPOSAL_ACTIONS:
+        messages.error(request, _("Choose at least one proposed change and an action."))
+        return redirect("observatory:review")
+    approve = PROPOSAL_ACTIONS[action]
+    count = services.proposal_decide(user=request.user, proposal_ids=ids, approve=approve)
+    if approve:
+        text = _("%(count)s proposed change(s) approved and published.")
+    else:
+        text = _("%(count)s proposed change(s) rejected; the published values stay.")
+    messages.success(request, text % {"count": count})
+    return redirect("observatory:review")
 
 
 @requires(access.can_view_unpublished)
@@ -378,7 +421,11 @@ def value_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "observatory/value_history.html",
-        {"obs": obs, "revisions": selectors.observation_history(obs)},
+        {
+            "obs": obs,
+            "revisions": selectors.observation_history(obs),
+            "proposals": selectors.proposal_history(obs),
+        },
     )
 
 

@@ -3,10 +3,14 @@
 """Set-based writing of observations, shared by the open-data load, file imports, forms and API.
 
 Rows go into a temporary staging table (psycopg COPY on PostgreSQL, executemany on SQLite),
-then three SQL statements do the work inside the caller's transaction:
+then SQL statements do the work inside the caller's transaction:
+0. an unpublished row for a key that already has a published value never replaces it: it
+   becomes a proposed change (`ProposedValue`, inserted or updating the one waiting) and leaves
+   the staging table, so the public value and every benchmark stay as they are until review;
 1. copy the current state of every observation about to change into the revision table,
 2. update the changed observations in place,
 3. insert the new ones.
+Step 0 runs only when a staged row is unpublished, so the open-data load never pays for it.
 An observation whose value, scale, source, status and note are all equal is not touched, so
 importing the same rows twice writes nothing the second time. Duplicate keys within one write
 are refused before anything changes.
@@ -22,7 +26,14 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
-from metroscope.observatory.models import ImportBatch, Observation, ObservationRevision
+from metroscope.observatory.models import (
+    Decision,
+    ImportBatch,
+    Observation,
+    ObservationRevision,
+    ProposedValue,
+    Status,
+)
 
 
 class StagedRow(NamedTuple):
@@ -61,16 +72,18 @@ class WriteCounts:
     rows: int
     created: int
     updated: int
+    proposed: int = 0  # changes proposed to published values, waiting for review
 
     @property
     def unchanged(self) -> int:
-        return self.rows - self.created - self.updated
+        return self.rows - self.created - self.updated - self.proposed
 
 
 STAGE = "observatory_stage"
 _COLUMNS = ("row_no", *StagedRow._fields[1:])
 _KEY = ("metro_id", "indicator_id", "year", "sex")
 _COMPARED = ("value", "scale", "source_id", "status", "note", "flags")
+_PROPOSED = ("value", "scale", "source_id", "note", "flags")
 CHUNK = 20_000
 
 
@@ -96,8 +109,9 @@ def _chunks(rows: Iterable[StagedRow], size: int) -> Iterator[list[StagedRow]]:
         yield chunk
 
 
-def _fill_stage(rows: Iterable[StagedRow]) -> int:
-    count = 0
+def _fill_stage(rows: Iterable[StagedRow]) -> tuple[int, bool]:
+    """Stage the rows; return how many, and whether any is unpublished (step 0's work)."""
+    count, unpublished = 0, False
     raw = connection.connection  # the DB-API connection, past Django's per-query wrappers
     if connection.vendor == "postgresql":
         # One COPY per chunk: the rows come from a generator that may itself query the
@@ -109,16 +123,22 @@ def _fill_stage(rows: Iterable[StagedRow]) -> int:
                     for row in chunk:
                         cp.write_row(row)
                 count += len(chunk)
-        return count
+                unpublished = unpublished or _any_unpublished(chunk)
+        return count, unpublished
     sql = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * len(_COLUMNS))})"
     cur = raw.cursor()
     try:
         for chunk in _chunks(rows, CHUNK):
             cur.executemany(sql, chunk)
             count += len(chunk)
+            unpublished = unpublished or _any_unpublished(chunk)
     finally:
         cur.close()
-    return count
+    return count, unpublished
+
+
+def _any_unpublished(chunk: list[StagedRow]) -> bool:
+    return any(row.status != Status.PUBLISHED for row in chunk)
 
 
 def _find_duplicates(cur: Any, limit: int) -> list[DuplicateKey]:
@@ -140,6 +160,44 @@ def _find_duplicates(cur: Any, limit: int) -> list[DuplicateKey]:
     return duplicates
 
 
+def _propose(cur: Any, *, batch_id: int, user_id: int | None, now: Any) -> int:
+    """Step 0: turn staged unpublished rows over published values into proposed changes, and
+    take them out of the staging table. Returns how many proposals were written."""
+    obs = Observation._meta.db_table
+    prop = ProposedValue._meta.db_table
+    published, pending = Status.PUBLISHED.value, Decision.PENDING.value
+    join = " AND ".join(f"o.{k} = s.{k}" for k in _KEY)
+    over_published = f"o.status = '{published}' AND s.status <> '{published}'"
+    differs = " OR ".join(f"o.{c} <> s.{c}" for c in _PROPOSED)
+    cur.execute(
+        f"UPDATE {prop} AS p SET value = s.value, scale = s.scale, source_id = s.source_id, "
+        "note = s.note, flags = s.flags, batch_id = %s, proposed_at = %s, proposed_by_id = %s "
+        f"FROM {obs} o JOIN {STAGE} s ON {join} WHERE p.observation_id = o.id "
+        f"AND p.decision = '{pending}' AND {over_published} AND ({differs}) AND ("
+        + " OR ".join(f"p.{c} <> s.{c}" for c in _PROPOSED)
+        + ")",
+        [batch_id, now, user_id],
+    )
+    proposed = cur.rowcount
+    cur.execute(
+        f"INSERT INTO {prop} (observation_id, value, scale, source_id, note, flags, batch_id, "
+        "proposed_at, proposed_by_id, decision) "
+        "SELECT o.id, s.value, s.scale, s.source_id, s.note, s.flags, %s, %s, %s, %s "
+        f"FROM {obs} o JOIN {STAGE} s ON {join} WHERE {over_published} AND ({differs}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {prop} p WHERE p.observation_id = o.id "
+        f"AND p.decision = '{pending}')",
+        [batch_id, now, user_id, pending],
+    )
+    proposed += cur.rowcount
+    staged = " AND ".join(f"o.{k} = {STAGE}.{k}" for k in _KEY)
+    cur.execute(
+        f"DELETE FROM {STAGE} WHERE status <> %s AND EXISTS "
+        f"(SELECT 1 FROM {obs} o WHERE {staged} AND o.status = %s)",
+        [published, published],
+    )
+    return proposed
+
+
 def write_observations(
     rows: Iterable[StagedRow],
     *,
@@ -147,7 +205,8 @@ def write_observations(
     user_id: int | None = None,
     duplicate_limit: int = 100,
 ) -> WriteCounts:
-    """Write rows in one transaction; raise DuplicateKeys (writing nothing) on a repeated key."""
+    """Write rows in one transaction; raise DuplicateKeys (writing nothing) on a repeated key.
+    Unpublished rows over published values become proposed changes (see step 0 above)."""
     obs = Observation._meta.db_table
     rev = ObservationRevision._meta.db_table
     join = " AND ".join(f"o.{k} = s.{k}" for k in _KEY)
@@ -156,12 +215,15 @@ def write_observations(
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cur.execute(_stage_ddl())
-        total = _fill_stage(rows)
+        total, unpublished = _fill_stage(rows)
         if connection.vendor == "postgresql":
             cur.execute(f"ANALYZE {STAGE}")
         duplicates = _find_duplicates(cur, duplicate_limit)
         if duplicates:
             raise DuplicateKeys(duplicates)
+        proposed = 0
+        if unpublished:
+            proposed = _propose(cur, batch_id=batch.pk, user_id=user_id, now=now)
         cur.execute(
             f"INSERT INTO {rev} (observation_id, value, scale, source_id, status, note, flags, "
             "batch_id, written_at, written_by_id, replaced_at, replaced_by_id, "
@@ -188,4 +250,4 @@ def write_observations(
         )
         created = cur.rowcount
         cur.execute(f"DROP TABLE {STAGE}")
-    return WriteCounts(rows=total, created=created, updated=updated)
+    return WriteCounts(rows=total, created=created, updated=updated, proposed=proposed)

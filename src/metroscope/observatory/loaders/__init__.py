@@ -6,8 +6,9 @@ load changes nothing. Country-level figures are attached, flagged `national_prox
 metros where members operate; nothing is derived across datasets with different boundaries.
 
 The loader, by source: `catalogue` (sources.csv and indicators.yaml), `metros` (GHSL urban
-centres, UN agglomerations and the member crosswalk) and `values` (city datasets, WHO air
-quality and national figures).
+centres, UN agglomerations and the member crosswalk), `values` (city datasets, WHO air
+quality and national figures) and `third_drop` (CDP-ICLEI city inventories, CEADs CO2, GHSL
+2025 hospital access and SDG 5.5.1b, through their reviewed crosswalk; called by `values`).
 """
 
 from __future__ import annotations

@@ -28,10 +28,11 @@ LANGS = ("en", "fr", "es")
 
 
 def load_sources(path: Path, report: LoadReport) -> dict[str, Source]:
-    rows = read_csv(path, ["code", "publisher", "title", "url", "licence", "released", "note"])
+    fields = ("publisher", "title", "url", "licence", "released", "note", "citation")
+    rows = read_csv(path, ["code", *fields])
     result = {}
     for row in rows:
-        values = {k: row[k] for k in ("publisher", "title", "url", "licence", "released", "note")}
+        values = {k: row[k] for k in fields}
         result[row["code"]] = sync(Source, report, lookup={"code": row["code"]}, values=values)
     return result
 

@@ -11,7 +11,7 @@ from django.db import models
 
 from metroscope.core.loading import LoadError, LoadReport, read_csv
 from metroscope.core.text import fold
-from metroscope.members.models import Member
+from metroscope.members.models import Member, MemberKind
 from metroscope.observatory import places
 from metroscope.observatory.models import (
     BatchKind,
@@ -37,7 +37,11 @@ def _places(path: Path, name_col: str, country_col: str) -> dict[int, places.Pla
     }
 
 
-def _links(folder: Path, member_codes: dict[str, str]) -> list[places.CrosswalkLink]:
+def _links(
+    folder: Path, member_codes: dict[str, str], known: dict[str, tuple[str, set[int]]]
+) -> list[places.CrosswalkLink]:
+    """The member crosswalk; a row naming an entity its dataset does not hold stops the load
+    (`known`: dataset -> (file name, entity ids))."""
     links = []
     for name in ("member_crosswalk.csv", "member_crosswalk_extra.csv"):
         path = folder / name
@@ -45,6 +49,16 @@ def _links(folder: Path, member_codes: dict[str, str]) -> list[places.CrosswalkL
             code = member_codes.get(row["member_name"])
             if code is None:
                 raise LoadError(path, "unknown member", row=row.line, column="member_name")
+            if row["dataset"] in known and row["entity_id"]:
+                file, ids = known[row["dataset"]]
+                if not row["entity_id"].isdigit() or int(row["entity_id"]) not in ids:
+                    raise LoadError(
+                        path,
+                        f"{row['dataset']} entity {row['entity_id']!r} "
+                        f"({row['entity_name']}) is not in {file}",
+                        row=row.line,
+                        column="entity_id",
+                    )
             links.append(
                 places.CrosswalkLink(
                     member=code,
@@ -111,10 +125,15 @@ def load_metros(folder: Path, report: LoadReport) -> dict[str, Any]:
             getattr(m.country, "name_en", "") or "",
             m.latitude,
             m.longitude,
+            region=m.kind == MemberKind.REGION,
         )
         for m in Member.objects.select_related("country")
     }
-    links = _links(folder, {m.name: m.code for m in members.values()})
+    known = {
+        "ghsl_ucdb2015": ("ghsl_ucdb2015_urban_centres.csv", set(ghsl)),
+        "wup2018": ("wup2018_agglomerations.csv", set(wup)),
+    }
+    links = _links(folder, {m.name: m.code for m in members.values()}, known)
     specs = places.plan_metros(ghsl, wup, members, links)
     wanted = {
         s.code: {
@@ -136,15 +155,28 @@ def load_metros(folder: Path, report: LoadReport) -> dict[str, Any]:
     metros = _bulk_sync(Metro, report, "code", wanted, unique=("ghsl_id", "wup_id"))
     _sync_aliases(specs, metros, report)
     _sync_memberships(specs, metros, report)
+    own_of = {code: metros[s.code].pk for s in specs for code in s.own_members()}
+    centre_of: dict[str, int] = {}
+    for s in specs:
+        if s.ghsl_id is None:
+            continue
+        for code, (relation, _, _) in s.members.items():
+            if relation != "seat":
+                centre_of.setdefault(code, metros[s.code].pk)
+    for s in specs:  # a member whose own place holds no centre lies in the one linked
+        for code in s.own_members():
+            if s.ghsl_id is not None:
+                centre_of[code] = metros[s.code].pk
     return {
         "by_code": metros,
         "by_ghsl": {s.ghsl_id: metros[s.code].pk for s in specs if s.ghsl_id},
         "by_wup": {s.wup_id: metros[s.code].pk for s in specs if s.wup_id},
-        "member_metros": {
-            metros[s.code].pk: s.iso3 for s in specs if s.members
-        },  # metro id -> country
-        "member_of": {code: metros[s.code].pk for s in specs for code in s.members},
-        "ghsl_relation": {code: rel for s in specs for code, (rel, _) in s.members.items()},
+        # metro id -> country, for the members' own places: national figures follow it
+        "member_metros": {metros[s.code].pk: s.iso3 for s in specs if s.own_members()},
+        "own_of": own_of,
+        "member_of": own_of,
+        "centre_of": centre_of,
+        "composites": [(metros[s.code].pk, s) for s in specs if s.components],
         "specs": specs,
     }
 
@@ -202,9 +234,9 @@ def _sync_memberships(
 ) -> None:
     member_ids = dict(Member.objects.values_list("code", "pk"))
     wanted = {
-        (metros[s.code].pk, member_ids[code]): {"relation": rel, "note": note}
+        (metros[s.code].pk, member_ids[code]): {"relation": rel, "note": note, "source": source}
         for s in specs
-        for code, (rel, note) in s.members.items()
+        for code, (rel, note, source) in s.members.items()
     }
     existing = {(m.metro_id, m.member_id): m for m in MetroMember.objects.all()}
     new = [
@@ -215,12 +247,12 @@ def _sync_memberships(
     changed = []
     for k, v in wanted.items():
         link = existing.get(k)
-        if link and (link.relation, link.note) != (v["relation"], v["note"]):
-            link.relation, link.note = v["relation"], v["note"]
+        if link and (link.relation, link.note, link.source) != tuple(v.values()):
+            link.relation, link.note, link.source = v["relation"], v["note"], v["source"]
             changed.append(link)
     stale = [m.pk for k, m in existing.items() if k not in wanted]
     MetroMember.objects.bulk_create(new)
-    MetroMember.objects.bulk_update(changed, ["relation", "note"])
+    MetroMember.objects.bulk_update(changed, ["relation", "note", "source"])
     MetroMember.objects.filter(pk__in=stale).delete()
     report.add_counts(
         MetroMember._meta.label,

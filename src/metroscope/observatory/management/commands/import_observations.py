@@ -85,6 +85,18 @@ class Command(BaseCommand):
             f"{result.rows} row(s) read, {result.created} created, {result.updated} changed, "
             f"{result.unchanged} unchanged in {seconds:.1f} s."
         )
+        if result.proposed:
+            console.print(
+                f"{result.proposed} change(s) proposed to published values: those stay public "
+                "until the Secretariat approves the changes on /observatory/review/."
+            )
+        if result.flagged:
+            console.print(
+                f"{result.flagged} value(s) far past the indicator's published values, written "
+                "provisional with the flag check_value:"
+            )
+            for check in result.checks[:20]:
+                console.print(f"  {check}")
         if result.batch is not None:
             console.print(f"Batch #{result.batch.pk}, SHA-256 {result.sha256[:16]}….")
         if result.shortcut and result.same_file_as is not None:
