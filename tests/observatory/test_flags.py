@@ -12,6 +12,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
+from metroscope.members.models import Member
 from metroscope.observatory.models import Observation, Status
 from tests.conftest import client_for
 
@@ -124,3 +125,26 @@ def test_every_export_has_a_flags_column(flagged):
         data_name = next(n for n in package.namelist() if n.endswith(".csv"))
         packaged = by_key(csv.DictReader(io.StringIO(package.read(data_name).decode())))
     assert packaged[key] == MARKED
+
+
+def test_a_members_page_flags_the_figures_of_its_own_place():
+    obs = (
+        Observation.objects.filter(
+            metro__memberships__member__name="Amman",
+            metro__memberships__relation="own",
+            indicator__code="population_urban_centre",
+            status=Status.PUBLISHED,
+            sex="total",
+            scale="metro",
+        )
+        .exclude(flags__contains="projection")
+        .order_by("-year")
+        .first()
+    )
+    assert obs is not None
+    obs.flags = "source_boundary"
+    obs.save(update_fields=["flags"])
+    code = Member.objects.get(name="Amman").code
+    for lang in ("", "/fr", "/es"):
+        page = get(f"{lang}/members/{code}/").content.decode()
+        assert 'data-flag="source_boundary"' in page, lang
