@@ -29,7 +29,6 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 DATA = BASE_DIR / "data" / "observatory"
-WHO_ORIGIN = "WHO AAQ 2022"
 
 
 def _crosswalk(dataset: str) -> dict[str, list[dict[str, str]]]:
