@@ -228,7 +228,7 @@ def test_xlsx_tidy_and_unit_mismatch(tmp_path, staff):
         observation_import(user=staff, path=path, source=SOURCE)
     (problem,) = caught.value.problems
     assert (problem.row, problem.column) == (3, "unit")
-    assert "measured in ug_m3" in problem.reason
+    assert "measured in µg/m³" in problem.reason
 
 
 def test_dry_run_counts_but_writes_nothing(tmp_path, staff):

@@ -166,11 +166,45 @@ def test_compare_three_metros_by_name_in_any_spelling():
     assert "National proxy" in page
 
 
-def test_compare_lists_ambiguous_and_unknown_names():
-    page = get("/observatory/compare/?metros=Barcelona,Xanadu-on-Sea").content.decode()
-    assert "names 2 metros" in page
-    assert "unknown metro" in page
-    assert "Add at least one more metro." not in page  # none resolved
+def test_compare_offers_the_metros_a_shared_or_unknown_name_may_mean():
+    page = get("/observatory/compare/?metros=Barcelona,Seoul,Xanadu-on-Sea").content.decode()
+    assert "“Barcelona” names several metros. Which one?" in page
+    # Each candidate is a link that puts its code in place of the name, keeping the others.
+    assert 'href="/observatory/compare/?metros=barcelona%2C+Seoul%2C+Xanadu-on-Sea"' in page
+    assert 'href="/observatory/compare/?metros=barcelona-ven%2C+Seoul%2C+Xanadu-on-Sea"' in page
+    assert "code barcelona-ven" in page
+    assert "No metro is called “Xanadu-on-Sea”." in page
+    assert "column" not in page.lower()
+    assert "Add at least one more metro." in page  # Seoul alone resolved
+
+
+def test_compare_picks_are_offered_in_french_and_spanish():
+    for lang, text in [("fr", "plusieurs métropoles"), ("es", "varias metrópolis")]:
+        page = get(f"/{lang}/observatory/compare/?metros=Barcelona,Seoul").content.decode()
+        assert text in page
+        assert "barcelona-ven%2C+Seoul" in page
+
+
+def test_compare_field_suggests_metros_for_the_last_name_typed():
+    page = get("/observatory/suggest/metros/?metros=Seoul,+Barcel").content.decode()
+    assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona"' in page
+    assert 'href="/observatory/compare/?metros=Seoul%2C+barcelona-ven"' in page
+    assert "(ESP, code barcelona)" in page
+    assert page.index("code barcelona)") < page.index("code barcelona-ven)")  # members first
+    assert get("/observatory/suggest/metros/?metros=Seoul,+B").content.strip() == b""
+    compare = get("/observatory/compare/").content.decode()
+    assert 'hx-get="/observatory/suggest/metros/"' in compare
+    french = get("/fr/observatory/suggest/metros/?metros=Barcel").content.decode()
+    assert "des membres y opèrent" in french
+    series = get(
+        "/observatory/suggest/metros/?field=series&next=/observatory/indicators/pm25_annual_mean/"
+        "&series=seoul,+Barcel"
+    ).content.decode()
+    assert 'href="/observatory/indicators/pm25_annual_mean/?series=seoul%2C+barcelona"' in series
+    elsewhere = get("/observatory/suggest/metros/?next=https://evil.example/&metros=Barcel")
+    assert "evil.example" not in elsewhere.content.decode()
+    indicator = get("/observatory/indicators/pm25_annual_mean/").content.decode()
+    assert "/observatory/suggest/metros/?field=series&amp;next=" in indicator
 
 
 def test_gender_lens_gives_gap_and_ratio_from_the_values():

@@ -22,6 +22,7 @@ from metroscope.observatory import access, analytics, benchmarks, selectors, ser
 from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
+    Flag,
     Indicator,
     Metro,
     Observation,
@@ -29,7 +30,9 @@ from metroscope.observatory.models import (
     Scale,
     Sex,
     Status,
+    split_flags,
 )
+from metroscope.observatory.resolve import is_generic
 
 router = Router(tags=["observatory"])
 
@@ -112,7 +115,7 @@ class MetroDetail(MetroOut):
 
     @staticmethod
     def resolve_aliases(obj: Metro) -> list[str]:
-        return [a.name for a in obj.aliases.all()]
+        return [a.name for a in obj.aliases.all() if not is_generic(a.folded)]
 
 
 class SourceOut(Schema):
@@ -139,7 +142,11 @@ class ObservationOut(Schema):
     status: str
     source: SourceOut
     note: str
-    flags: str = Field("", description="comma-separated: self_reported, source_boundary, ...")
+    flags: list[Flag] = Field(
+        description="what a reader must know about this value: projection, low_coverage "
+        "(WHO temporal coverage below 75 %), self_reported, source_boundary, "
+        "sum_of_components, check_value",
+    )
     synthetic: bool
 
 
@@ -220,7 +227,7 @@ def _out(o: Observation) -> dict[str, Any]:
             "citation": s.citation,
         },
         "note": o.note,
-        "flags": o.flags,
+        "flags": split_flags(o.flags),
         "synthetic": o.metro.synthetic,
     }
 
@@ -637,6 +644,7 @@ class ProfileRow(Schema):
     scale: str = Field(..., description="peers are the values of this scale and year only")
     source: str
     citation: str = Field("", description="wording the source requires with its values")
+    flags: list[Flag]
     percentile_rank: float | None = Field(None, description=RANK_HELP)
     better_than: float | None = Field(
         None, description=f"null for a neutral indicator; {RANK_HELP}"
@@ -687,6 +695,7 @@ def get_profile(request: HttpRequest, code: str, q: Query[ProfileQuery]) -> dict
                 "scale": r["observation"].scale,
                 "source": r["observation"].source.code,
                 "citation": r["observation"].source.citation,
+                "flags": split_flags(r["observation"].flags),
                 **_standing_fields(r),
                 "references": [
                     {

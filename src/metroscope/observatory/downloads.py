@@ -41,7 +41,13 @@ FIELDS = (
     Field("synthetic", "boolean", "Synthetic (benchmark) data, not real"),
     # Added after the first columns so that readers by position keep working:
     Field("citation", "string", "Citation the source requires with its values"),
-    Field("flags", "string", "What to know about the value (comma-separated: self_reported, ...)"),
+    Field(
+        "flags",
+        "string",
+        "What to know about the value, comma-separated: projection, low_coverage (WHO temporal "
+        "coverage below 75 %), self_reported (CDP), source_boundary, sum_of_components, "
+        "check_value",
+    ),
 )
 PRIMARY_KEY = ("metro", "indicator", "year", "sex")
 TITLE = "Metroscope Observatory — metropolitan indicator values"
@@ -56,6 +62,11 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
         ("statuses", ", ".join(filters.statuses)),
         ("sources", "see the source, source_title, licence and citation columns of each row"),
         ("caveat", "scale=national_proxy marks a national figure standing in for the metro"),
+        (
+            "flags",
+            "the flags column marks projections, low temporal coverage, self-reported "
+            "values and boundaries stated by the source",
+        ),
     ]
 
 

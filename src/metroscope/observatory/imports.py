@@ -138,7 +138,8 @@ class _Checker:
         default_source: str | None,
         allowed_metros: set[int] | None,
     ) -> None:
-        self.metros = MetroResolver()
+        # An officer's "Barcelona" is her member's Barcelona, not Venezuela's.
+        self.metros = MetroResolver(scope=allowed_metros)
         self.indicators = IndicatorResolver()
         self.sources = SourceResolver()
         self.status = status
@@ -233,7 +234,8 @@ class _Checker:
             ok = spelled in UNIT_SPELLINGS.get(indicator.unit, {indicator.unit})
             self._units[key] = ok
         if not ok:
-            self.problem(rec, "unit", rec.unit, f"{indicator.code} is measured in {indicator.unit}")
+            unit = Unit(indicator.unit).label if indicator.unit in Unit.values else indicator.unit
+            self.problem(rec, "unit", rec.unit, f"{indicator.code} is measured in {unit}")
         return ok
 
     def _source(self, rec: RawRecord) -> int | None:

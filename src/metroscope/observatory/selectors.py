@@ -429,6 +429,24 @@ def metros_named(names: Sequence[str]) -> tuple[list[Metro], list[str]]:
     return metros, problems
 
 
+def metro_suggestions(text: str, *, limit: int = 8) -> list[Metro]:
+    """Metros whose code, name or another name starts with the text (accents ignored), those
+    where members operate first: what a name field offers while a person types."""
+    folded = fold(text)
+    if len(folded) < 2:
+        return []
+    matching = Metro.objects.filter(
+        Q(folded__startswith=folded)
+        | Q(aliases__folded__startswith=folded)
+        | Q(code__startswith=text.strip().lower())
+    ).values("pk")
+    return list(
+        Metro.objects.filter(pk__in=matching)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("-member_count", "name", "code")[:limit]
+    )
+
+
 def metros_with_most_values(
     indicator: Indicator, *, sex: str, limit: int, exclude: Sequence[int] = ()
 ) -> list[Metro]:
@@ -538,7 +556,9 @@ def headline_rows() -> list[dict[str, Any]]:
     stated = list(HeadlineAverage.objects.filter(plan__in=newest_plan).order_by("order"))
     rows: list[dict[str, Any]] = []
     for average in stated:
-        indicator = by_headline.pop(average.indicator, None)
+        # The catalogue names the plan's metric in English; `indicator` reads in the page's
+        # language, so matching on it lost every figure in French and Spanish.
+        indicator = by_headline.pop(getattr(average, "indicator_en", average.indicator), None)
         figure = figures[indicator.pk] if indicator else None
         rows.append({"indicator": indicator, "figure": figure, "stated": average})
     rest = sorted(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("metros/", views.metro_directory, name="metros"),
     path("metros/<slug:code>/", views.metro_page, name="metro"),
     path("compare/", views.compare_page, name="compare"),
+    path("suggest/metros/", views.metro_suggest, name="metro_suggest"),
     path("groups/", group_views.group_list, name="groups"),
     path("groups/new/", group_views.group_edit, name="group_new"),
     path("groups/<slug:uid>/", group_views.group_detail, name="group"),

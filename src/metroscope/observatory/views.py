@@ -4,6 +4,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from metroscope.core.panels import render_panels
@@ -38,7 +41,7 @@ from metroscope.observatory.models import (
     Observation,
     Status,
 )
-from metroscope.observatory.resolve import MetroResolver, Unresolved
+from metroscope.observatory.resolve import MetroResolver, Unresolved, is_generic
 
 PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
@@ -173,6 +176,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
         "observatory/metro.html",
         {
             "metro": metro,
+            "aliases": [a for a in metro.aliases.all() if not is_generic(a.folded)],
             "places": member_places.place_links(metro),
             "series": selectors.metro_values(metro, include_unpublished=staff),
             "profile": profile,
@@ -432,22 +436,24 @@ MAX_COMPARED = 5
 
 
 def compare_page(request: HttpRequest) -> HttpResponse:
-    """2–5 metros side by side; metros given by code, name or alias, accents ignored."""
+    """2–5 metros side by side; metros given by code, name or alias, accents ignored. A name
+    that is unknown or shared comes back with the metros it may mean, to pick from."""
     text = request.GET.get("metros", "").strip()[:400]
     names = [part.strip() for part in text.split(",") if part.strip()]
     metros: list[Metro] = []
     problems: list[str] = []
+    picks: list[dict[str, Any]] = []
     if len(names) > MAX_COMPARED:
         problems.append(_("Compare at most %(n)s metros.") % {"n": MAX_COMPARED})
         names = names[:MAX_COMPARED]
     resolver = MetroResolver() if names else None
-    for name in names:
+    for position, name in enumerate(names):
         if resolver is None:
             break
         try:
             metro_id = resolver.resolve(name)
         except Unresolved as exc:
-            problems.append(str(exc))
+            picks.append(_compare_pick(names, position, exc))
             continue
         metro = Metro.objects.get(pk=metro_id)
         if metro not in metros:
@@ -456,8 +462,51 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observatory/compare.html",
-        {"text": text, "metros": metros, "rows": rows, "problems": problems},
+        {"text": text, "metros": metros, "rows": rows, "problems": problems, "picks": picks},
     )
+
+
+def _compare_pick(names: list[str], position: int, exc: Unresolved) -> dict[str, Any]:
+    """A name the page could not place: what it may mean, each a link that puts its code in
+    the name's place."""
+    name = names[position]
+    if exc.ambiguous:
+        message = _("“%(name)s” names several metros. Which one?") % {"name": name}
+    elif exc.candidates:
+        message = _("No metro is called “%(name)s”. Did you mean:") % {"name": name}
+    else:
+        message = _("No metro is called “%(name)s”.") % {"name": name}
+    choices = []
+    for ref in exc.candidates:
+        chosen = [*names[:position], ref.code, *names[position + 1 :]]
+        query = urlencode({"metros": ", ".join(chosen)})
+        choices.append({"ref": ref, "url": f"{reverse('observatory:compare')}?{query}"})
+    return {"name": name, "message": message, "choices": choices}
+
+
+SUGGEST_FIELDS = ("metros", "series")
+
+
+def metro_suggest(request: HttpRequest) -> HttpResponse:
+    """A name field's autocomplete (an htmx partial): metros the last name typed may mean,
+    each a link back to the page (`next`, a path of this site) with the metro's code in the
+    name's place. The field is `metros` (compare) or `series` (an indicator's chart)."""
+    field = request.GET.get("field", "metros")
+    if field not in SUGGEST_FIELDS:
+        field = "metros"
+    target = request.GET.get("next", "")
+    if not (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        target = reverse("observatory:compare")
+    names = [part.strip() for part in request.GET.get(field, "")[:400].split(",")]
+    choices = []
+    for metro in selectors.metro_suggestions(names[-1]):
+        chosen = [n for n in names[:-1] if n] + [metro.code]
+        query = urlencode({field: ", ".join(chosen)})
+        choices.append({"metro": metro, "url": f"{target}?{query}"})
+    return render(request, "observatory/_metro_suggestions.html", {"choices": choices})
 
 
 def gender_page(request: HttpRequest) -> HttpResponse:

@@ -4,6 +4,9 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from metroscope.observatory.models import Flag, Indicator, Scale, Sex, split_flags
 
@@ -51,7 +54,42 @@ def scale_label(value: str) -> Any:
     return Scale(value).label if value in Scale.values else value
 
 
+# What each flag tells a reader, shown as the badge's tooltip and in the legend.
+FLAG_HELP = {
+    Flag.PROJECTION: _("A projection for a year not yet measured, not an observed value."),
+    Flag.LOW_COVERAGE: _(
+        "Measured over less than 75 % of the year (the WHO's temporal coverage): it may not "
+        "stand for the whole year."
+    ),
+    Flag.SELF_REPORTED: _("Reported by the city itself (CDP), not checked by a third party."),
+    Flag.SOURCE_BOUNDARY: _(
+        "Describes the area as the source draws it, which may differ from the metro's."
+    ),
+    Flag.SUM_OF_COMPONENTS: _("The sum of the values of the places the metro is made of."),
+    Flag.CHECK_VALUE: _("An unusual value: check it before relying on it."),
+}
+
+
+def value_flags(obs: Any) -> list[str]:
+    """The flags of a value (an Observation, or anything with `flags` and `note`)."""
+    codes = [c for c in split_flags(getattr(obs, "flags", "") or "") if c in Flag.values]
+    # Values loaded before the projection flag existed said so only in their note.
+    if getattr(obs, "note", "") == "UN projection" and Flag.PROJECTION not in codes:
+        codes.insert(0, Flag.PROJECTION)
+    return codes
+
+
 @register.filter
-def flag_labels(flags: str) -> list[Any]:
-    """The translated labels of an observation's comma-separated flags."""
-    return [Flag(f).label if f in Flag.values else f for f in split_flags(flags)]
+def flag_badges(obs: Any) -> SafeString:
+    """A small badge per flag of the value, its meaning in the tooltip; each badge brings its
+    own leading space, so an unflagged value's cell keeps exactly its figure."""
+    return format_html_join(
+        "",
+        ' <span class="badge flag" data-flag="{}" title="{}">{}</span>',
+        ((code, FLAG_HELP[Flag(code)], Flag(code).label) for code in value_flags(obs)),
+    )
+
+
+@register.inclusion_tag("observatory/_flags_legend.html")
+def flags_legend() -> dict[str, Any]:
+    return {"flags": [(flag.label, FLAG_HELP[flag]) for flag in Flag]}
