@@ -241,7 +241,7 @@ def test_home_headline_table_averages_member_metros_in_the_reference_year():
             indicator__code="pm25_annual_mean",
             sex="total",
             status=Status.PUBLISHED,
-            metro__memberships__isnull=False,
+            metro__memberships__relation="own",
             year__lte=2026,
         )
         .values_list("metro_id", "year", "value")
@@ -255,6 +255,34 @@ def test_home_headline_table_averages_member_metros_in_the_reference_year():
     assert f"{len(values)} metros; values {years.min()}–{years.max()}" in page
     assert "35.1" in page  # the plan's own figure, quoted beside ours
     assert page.count('class="badge">plan headline</span></th>') == 6
+
+
+def test_a_headline_average_of_national_proxies_counts_each_country_once():
+    import numpy as np
+
+    from metroscope.observatory import analytics, panel
+
+    panel.clear()
+    page = get("/observatory/").content.decode()
+    rows = list(
+        Observation.objects.filter(
+            indicator__code="life_expectancy_at_birth",
+            sex="total",
+            status=Status.PUBLISHED,
+            metro__memberships__relation="own",
+            year__lte=2026,
+        )
+        .values_list("metro_id", "metro__country_iso3", "year", "value")
+        .distinct()
+    )
+    year = analytics.reference_year(np.array([y for _, _, y, _ in rows]))
+    by_country = {iso3: v for _, iso3, y, v in rows if y == year}
+    per_metro = [v for _, _, y, v in rows if y == year]
+    assert len(per_metro) > len(by_country)  # China's figure stands on many member metros
+    mean = sum(by_country.values()) / len(by_country)
+    assert f"<strong>{mean:,.1f}</strong>" in page
+    assert f"{sum(per_metro) / len(per_metro):,.1f}" != f"{mean:,.1f}"
+    assert "An average of national proxies counts each country once." in page
 
 
 def test_a_headline_metric_without_data_says_so():

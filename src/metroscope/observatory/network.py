@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from metroscope.observatory import analytics, panel
-from metroscope.observatory.models import Indicator, Metro, Observation, Status
+from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Status
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
         dtype=np.int64,
     )
     now = timezone.now().year
+    refs = panel.metro_refs(version)
+    proxy = panel.SCALES.index(Scale.NATIONAL_PROXY)
     figures = []
     averaged: dict[int, tuple[int, list[int]]] = {}
     for indicator in indicators:
@@ -53,7 +55,7 @@ def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
             NetworkFigure(
                 indicator=indicator,
                 year=year,
-                mean=float(values[chosen].mean()),
+                mean=_mean(metros[chosen], values[chosen], data.scales[keep][chosen], proxy, refs),
                 metros=int(np.unique(metros[chosen]).size),
                 first_year=int(years.min()),
                 last_year=last,
@@ -62,6 +64,23 @@ def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
         )
     scales = _scales(averaged)
     return [replace(f, scales=scales.get(f.indicator.pk, ())) for f in figures]
+
+
+def _mean(
+    metros: np.ndarray, values: np.ndarray, scales: np.ndarray, proxy: int, refs: panel.MetroRefs
+) -> float:
+    """The average of one year's values, a national proxy counting once per country: it is
+    the same country figure on every member metro there (China's would weigh 27 times)."""
+    counted: list[float] = []
+    countries: set[str] = set()
+    for metro, value, scale in zip(metros.tolist(), values.tolist(), scales.tolist(), strict=True):
+        if scale == proxy:
+            country = refs.get(metro, ("", "", ""))[2]
+            if country in countries:
+                continue
+            countries.add(country)
+        counted.append(value)
+    return float(np.mean(counted))
 
 
 def _scales(averaged: dict[int, tuple[int, list[int]]]) -> dict[int, tuple[str, ...]]:

@@ -93,3 +93,19 @@ def flag_badges(obs: Any) -> SafeString:
 @register.inclusion_tag("observatory/_flags_legend.html")
 def flags_legend() -> dict[str, Any]:
     return {"flags": [(flag.label, FLAG_HELP[flag]) for flag in Flag]}
+
+
+# How a UN agglomeration was matched (places.py writes these English phrases into
+# Metro.wup_match): said in the reader's language.
+WUP_MATCHES = {
+    "member crosswalk": _("member crosswalk"),
+    "member crosswalk (the member's own)": _("member crosswalk (the member's own)"),
+    "country, name and distance": _("country, name and distance"),
+    "country and distance": _("country and distance"),
+    "no urban centre matched": _("no urban centre matched"),
+}
+
+
+@register.filter
+def wup_match_label(value: str) -> Any:
+    return WUP_MATCHES.get(value, value)
