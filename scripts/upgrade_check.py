@@ -9,8 +9,9 @@
 5. Records again, on the columns each table had before (columns a migration adds are listed
    with their number of distinct values; a dropped column is a difference), and compares.
    Every table must be identical, but for two expected changes that are listed, not hidden:
-   the new rows of `django_migrations`, and `django_content_type` rows whose `app_label`
-   moved (same ids, same model names) — and nothing else in those two tables.
+   the new rows of `django_migrations`, `django_content_type` rows whose `app_label` moved
+   (same ids, same model names), and `auth_permission` rows of new models — and nothing else
+   in those three tables.
 
 Exit status 0 when there are no other differences, 1 otherwise. Usage:
     .venv/bin/python scripts/upgrade_check.py                   # SQLite
@@ -32,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 # The last commit whose layout had accountability inside the plan app (issue 16's starting point).
 BASE = "6caa60c"
-EXPECTED_TABLES = {"django_migrations", "django_content_type"}
+EXPECTED_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
 
 
 def run(code: Path, env: dict[str, str], *args: str) -> None:
@@ -149,7 +150,18 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if (count_b, sum_b) != (count_a, sum_a):
             problems.append(f"{table}: {count_b} rows → {count_a} rows, checksum changed")
     problems += _compare_migrations(before, after) + _compare_content_types(before, after)
-    return problems
+    return problems + _compare_permissions(before, after)
+
+
+def _compare_permissions(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Every permission kept as it was (same id, content type and codename); a new model's
+    permissions are listed, not counted as a difference."""
+    if "auth_permission" not in before:
+        return []
+    old, new = set(before["auth_permission"][2]), set(after["auth_permission"][2])
+    for row in sorted(new - old, key=repr):
+        print(f"  auth_permission: + {row}")
+    return [f"auth_permission: {row} changed or removed" for row in sorted(old - new, key=repr)]
 
 
 def _compare_migrations(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -71,3 +71,14 @@ def test_a_dropped_column_is_a_difference_and_an_added_one_is_not(check):
         "observatory_observation: column note dropped"
     ]
     assert check.dropped_columns(before, added) == []
+
+
+def test_a_new_models_permissions_are_listed_and_a_lost_one_is_a_difference(check):
+    kept = (1, "Can add trip", 5, "add_trip")
+    before = {"auth_permission": (1, "x", [kept])}
+    added = {"auth_permission": (2, "y", [kept, (2, "Can add proposed value", 9, "add_x")])}
+    assert check._compare_permissions(before, added) == []
+    lost = {"auth_permission": (1, "z", [(1, "Can add trip", 5, "add_journey")])}
+    assert check._compare_permissions(before, lost) == [
+        "auth_permission: (1, 'Can add trip', 5, 'add_trip') changed or removed"
+    ]
