@@ -19,6 +19,8 @@ from metroscope.exchange.models import (
     ReviewStep,
     Solution,
     SolutionStatus,
+    SolutionTranslation,
+    TranslatedBy,
 )
 from metroscope.members.models import Member
 from metroscope.observatory.resolve import MetroResolver, Unresolved
@@ -47,6 +49,8 @@ def load_exchange_data(data_dir: Path, report: LoadReport) -> None:
     collections = _load_collections(folder / "collections.yaml", report)
     report.step("solutions")
     _load_solutions(folder / "solutions.csv", collections, report)
+    report.step("solution translations")
+    _load_translations(folder / "solution_translations.csv", report)
 
 
 def _load_collections(path: Path, report: LoadReport) -> dict[str, Collection]:
@@ -153,6 +157,49 @@ def _load_solutions(path: Path, collections: dict[str, Collection], report: Load
         _set(solution.themes, {t.pk for t in picked_themes})
         _set(solution.challenges, {c.pk for c in picked_challenges})
         _set(solution.members, {m.pk for m in members.get((fold(city), iso3), [])})
+
+
+TRANSLATION_COLUMNS = ["slug", "language", "title", "summary"]
+
+
+def _load_translations(path: Path, report: LoadReport) -> None:
+    """Metroscope's translations of the seed solutions' titles and summaries (the source
+    gives English only). A translation staff have corrected (its history holds a change by
+    a person) is never overwritten; the others follow the file."""
+    rows = read_csv(path, TRANSLATION_COLUMNS)
+    solutions = {s.slug: s for s in Solution.objects.filter(author__isnull=True)}
+    corrected = set(
+        SolutionTranslation.history.filter(history_user__isnull=False).values_list(
+            "solution_id", "language"
+        )
+    )
+    for row in rows:
+        solution = solutions.get(row["slug"].strip())
+        if solution is None:
+            raise LoadError(path, f"no seed solution {row['slug']!r}", row=row.line, column="slug")
+        language = row["language"].strip()
+        if language not in LANGS or language == solution.language:
+            raise LoadError(
+                path,
+                f"{language!r} is not one of {', '.join(LANGS)} other than the solution's own",
+                row=row.line,
+                column="language",
+            )
+        for column in ("title", "summary"):
+            if not row[column].strip():
+                raise LoadError(path, f"the {column} is empty", row=row.line, column=column)
+        if (solution.pk, language) in corrected:
+            continue
+        sync(
+            SolutionTranslation,
+            report,
+            lookup={"solution": solution, "language": language},
+            values={
+                "title": row["title"].strip(),
+                "summary": row["summary"].strip(),
+                "translated_by": TranslatedBy.METROSCOPE,
+            },
+        )
 
 
 def members_by_city() -> dict[tuple[str, str], list[Member]]:

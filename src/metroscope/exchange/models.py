@@ -139,11 +139,24 @@ class Solution(models.Model):
         return self.title
 
 
+class TranslatedBy(models.TextChoices):
+    AUTHOR = "author", _("its author or member")
+    METROSCOPE = "metroscope", _("Metroscope")
+
+
 class SolutionTranslation(models.Model):
-    """The solution's text in another language than its own."""
+    """The solution's text in another language than its own, and who translated it: where
+    the source gives one language, Metroscope writes the others and says so on the page."""
 
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    translated_by = models.CharField(
+        _("translated by"),
+        max_length=20,
+        choices=TranslatedBy.choices,
+        default=TranslatedBy.AUTHOR,
+        help_text=_("Staff who correct a translation by Metroscope keep this mark."),
+    )
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"))
     description = models.TextField(_("description"), blank=True)

@@ -19,7 +19,13 @@ from django.db.models import (
 from django.db.models.functions import Concat
 
 from metroscope.core.i18n import translated
-from metroscope.exchange.models import Collection, Solution, SolutionStatus, SolutionTranslation
+from metroscope.exchange.models import (
+    Collection,
+    Solution,
+    SolutionStatus,
+    SolutionTranslation,
+    TranslatedBy,
+)
 from metroscope.members.models import Country, Member
 from metroscope.plan.models import Theme
 
@@ -88,6 +94,7 @@ class TextVersion:
     summary: str
     description: str
     original: bool
+    by_metroscope: bool = False  # translated by Metroscope, not by the author or member
 
 
 def text_versions(solution: Solution) -> list[TextVersion]:
@@ -97,7 +104,16 @@ def text_versions(solution: Solution) -> list[TextVersion]:
     ]
     for tr in solution.translations.all():
         if tr.language != solution.language:
-            versions.append(TextVersion(tr.language, tr.title, tr.summary, tr.description, False))
+            versions.append(
+                TextVersion(
+                    tr.language,
+                    tr.title,
+                    tr.summary,
+                    tr.description,
+                    False,
+                    by_metroscope=tr.translated_by == TranslatedBy.METROSCOPE,
+                )
+            )
     return versions
 
 
