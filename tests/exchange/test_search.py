@@ -480,3 +480,49 @@ def test_api_search_is_in_the_openapi_schema(client):
     params = {p["name"] for p in schema["paths"]["/api/v1/solutions"]["get"]["parameters"]}
     assert params >= {"q", "collection", "theme", "challenge", "sdg", "region", "country"}
     assert params >= {"year", "sort", "page", "per_page"}
+
+
+# --- country names, the empty page ---------------------------------------------------------------
+
+
+def test_the_country_facet_names_countries_in_the_readers_language(client):
+    # Denmark has solutions but no member: the registry lacks it, CLDR (through Babel) has it.
+    assert not Country.objects.filter(iso3="DNK").exists()
+    french = client.get("/fr/exchange/search/").content.decode()
+    assert 'for="facet-country-dnk">Danemark <span class="count">2</span>' in french
+    assert ">États-Unis <span" in french
+    spanish = client.get("/es/exchange/search/", {"country": "DNK"}).content.decode()
+    assert 'for="facet-country-dnk">Dinamarca <span' in spanish
+    assert "(Dinamarca)" in spanish  # the hits' country
+    english = client.get("/exchange/search/").content.decode()
+    assert 'for="facet-country-dnk">Denmark <span' in english
+    assert 'for="facet-country-kor">Republic of Korea <span' in english  # the registry's
+
+
+def test_a_query_without_filters_that_finds_nothing_never_says_remove_a_filter(client):
+    html = client.get("/exchange/search/", {"q": "zeppelinhangar"}).content.decode()
+    assert "0 solutions found" in html
+    assert "remove a filter" not in html.lower()
+    assert "Try fewer or other words." in html
+    recent = Solution.objects.filter(status=SolutionStatus.PUBLISHED).order_by(
+        "-published_at", "-pk"
+    )[:3]
+    for solution in recent:
+        assert f'href="/exchange/solutions/{solution.slug}/"' in html
+    assert html.count('class="title" href="/exchange/solutions/') == 3
+    filtered = client.get("/exchange/search/", {"q": "zeppelinhangar", "region": "asia"})
+    assert "remove a filter" in filtered.content.decode()
+
+
+def test_a_query_that_finds_nothing_offers_the_themes_it_names(client):
+    html = client.get("/fr/exchange/search/", {"q": "cohésion zeppelinhangar"}).content.decode()
+    assert "Thèmes du plan correspondant à vos mots" in html
+    assert 'href="?theme=T-SOC&amp;sort=newest">Cohésion sociale</a>' in html
+    assert "T-SUS" not in html.split("Thèmes du plan")[1].split("</ul>")[0]
+    # accents and case aside: capitals without the accent find it too
+    assert (
+        'href="?theme=T-SOC&amp;sort=newest"'
+        in client.get("/exchange/search/", {"q": "COHESION zeppelinhangar"}).content.decode()
+    )
+    none = client.get("/exchange/search/", {"q": "zeppelinhangar"}).content.decode()
+    assert "Plan themes matching your words" not in none

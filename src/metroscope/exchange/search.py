@@ -24,8 +24,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.core import search as engine
-from metroscope.core.i18n import translated
 from metroscope.core.loading import LoadReport
+from metroscope.exchange import countries
 from metroscope.exchange.models import (
     Collection,
     Solution,
@@ -345,8 +345,7 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
         )
     )
     by_pk = {s.pk: s for s in solutions}
-    countries = Country.objects.filter(iso3__in={s.country_iso3 for s in by_pk.values()})
-    names = {c.iso3: translated(c, "name")[0] or c.name for c in countries}
+    names = countries.country_names({s.country_iso3 for s in by_pk.values()})
     hits = []
     for pk, score in zip(found.pks, found.scores, strict=True):
         solution = by_pk.get(pk)
@@ -405,6 +404,11 @@ def _labels(wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
             cursor.execute(" UNION ALL ".join(parts), params)
             for row in cursor.fetchall():
                 found[row[0]][row[1]] = row[own] or row[2] or row[1]
+                if row[0] == "country" and not row[own]:  # no registry translation: CLDR's
+                    found["country"][row[1]] = countries.cldr_name(row[1], lang) or row[2] or row[1]
+    for value, label in found.get("country", {}).items():
+        if label == value:  # not in the registry (no member there): CLDR's name
+            found["country"][value] = countries.cldr_name(value, lang) or value
     for value in wanted.get("sdg", ()):
         if value.isdigit():
             found["sdg"][value] = sdg_label(int(value))

@@ -9,9 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from metroscope.exchange import search
+from metroscope.core.i18n import translated
+from metroscope.core.text import fold
+from metroscope.exchange import search, selectors
+from metroscope.plan.models import Theme
 
 PER_PAGE = 20
+RECENT = 3
+MIN_WORD = 3  # shorter words ("de", "la") would match most theme names
 
 
 def _link(q: str, filters: dict[str, list[str]], sort: str, page: int = 1) -> str:
@@ -40,6 +45,35 @@ def _sort(params: Any) -> str | None:
     if searched is not None and not searched.strip() and params.get("q", "").strip():
         return None
     return params.get("sort")
+
+
+def matching_themes(q: str) -> list[dict[str, str]]:
+    """The plan themes one of whose names (English, French or Spanish) has a word starting
+    with a word of the query, accents and case aside: "cohésion" finds social cohesion."""
+    words = {w for w in fold(q).split() if len(w) >= MIN_WORD}
+    if not words:
+        return []
+    found: dict[str, dict[str, str]] = {}
+    for theme in Theme.objects.order_by("order", "pk"):
+        names = " ".join(getattr(theme, f"name_{code}", "") or "" for code in ("en", "fr", "es"))
+        held = fold(f"{theme.name} {names}").split()
+        if theme.code not in found and any(h.startswith(w) for w in words for h in held):
+            found[theme.code] = {
+                "label": translated(theme, "name")[0] or theme.name,
+                "href": _link("", {"theme": [theme.code]}, "newest"),
+            }
+    return list(found.values())
+
+
+def _nothing_found(results: search.Results) -> dict[str, Any]:
+    """What the page offers when nothing matches (two queries): the themes the words name,
+    and the latest published solutions."""
+    if results.total or results.page > 1:
+        return {}
+    return {
+        "theme_suggestions": matching_themes(results.q) if results.q else [],
+        "recent": selectors.latest(RECENT),
+    }
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
@@ -77,6 +111,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         if results.page < results.pages
         else "",
         "clear_url": _link(q, {}, sort),
+        **_nothing_found(results),
     }
     htmx = getattr(request, "htmx", False)
     template = "exchange/_search_results.html" if htmx else "exchange/search.html"

@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
-from metroscope.core.i18n import translated
+from metroscope.exchange import countries
 from metroscope.exchange.models import (
     Collection,
     Solution,
@@ -26,7 +26,7 @@ from metroscope.exchange.models import (
     SolutionTranslation,
     TranslatedBy,
 )
-from metroscope.members.models import Country, Member
+from metroscope.members.models import Member
 from metroscope.plan.models import Theme
 
 RELATED = 5
@@ -118,13 +118,12 @@ def text_versions(solution: Solution) -> list[TextVersion]:
 
 
 def country_name(solution: Solution) -> str:
-    """The country's name in the active language where the registry has it, else the metro's."""
-    country = Country.objects.filter(iso3=solution.country_iso3).first()
-    if country is not None:
-        return translated(country, "name")[0] or country.name
-    if solution.metro is not None and solution.metro.country_name:
+    """The country's name in the active language: the registry's translation, else CLDR's
+    (countries without members are not in the registry), else the metro's, else the code."""
+    name = countries.country_name(solution.country_iso3)
+    if name == solution.country_iso3 and solution.metro is not None and solution.metro.country_name:
         return solution.metro.country_name
-    return solution.country_iso3
+    return name
 
 
 @dataclass(frozen=True)
