@@ -90,3 +90,18 @@ def test_staff_edit_a_translation_in_the_back_office_with_its_history(staff):
     response = client_for(staff).get(f"/admin/exchange/solution/{solution.pk}/change/")
     assert response.status_code == 200
     assert "translated_by" in response.content.decode()
+
+
+def test_lists_read_in_the_readers_language(client):
+    solution = Solution.objects.get(slug="the-sharing-city-seoul")
+    html = client.get("/es/exchange/collections/use/").content.decode()
+    listed = html[html.index('class="solutions"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert solution.translations.get(language="es").title in listed
+    assert solution.title not in listed
+
+
+def test_a_hit_found_through_a_translation_says_in_which_language(client):
+    html = client.get("/exchange/search/", {"q": "vivienda"}).content.decode()
+    assert "<mark>" in html
+    assert "found in Spanish" in html

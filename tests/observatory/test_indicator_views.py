@@ -252,7 +252,7 @@ def test_metro_profile_draws_a_sparkline_per_row_without_a_query_per_row(
     # 11 of them are the exchange's section (solutions of peers that do better); the data
     # version is one query (it was two, asked by the profile, "like mine" and the headline);
     # "like mine" names its neighbours from the cached metro references (one query fewer).
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         page = get(path).content.decode()
     standing = page[page.index('id="standing"') : page.index('id="like-mine"')]
     rows = standing.count("<tr><td>")

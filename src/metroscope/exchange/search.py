@@ -338,7 +338,7 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
         .prefetch_related(
             Prefetch(
                 "translations",
-                queryset=SolutionTranslation.objects.filter(language=wanted).only(
+                queryset=SolutionTranslation.objects.only(
                     "solution_id", "language", "title", "summary"
                 ),
             )
@@ -351,17 +351,13 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
         solution = by_pk.get(pk)
         if solution is None:  # unpublished since it was indexed, in another transaction
             continue
-        language, title, summary = solution.language, solution.title, solution.summary
-        if wanted != language:
-            for tr in solution.translations.all():
-                if tr.language == wanted and tr.title.strip():
-                    language, title, summary = tr.language, tr.title, tr.summary or summary
+        language, title, summary, marked = _matched_text(solution, wanted, query)
         hits.append(
             Hit(
                 solution=solution,
                 score=score,
-                title=engine.highlight(title, query),
-                summary=engine.highlight(summary, query, limit=SUMMARY_CHARS),
+                title=marked[0],
+                summary=marked[1],
                 language=language,
                 country_name=names.get(solution.country_iso3, solution.country_iso3),
                 title_text=title,
@@ -369,6 +365,34 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
             )
         )
     return hits
+
+
+def _matched_text(
+    solution: Solution, wanted: str, query: engine.Query
+) -> tuple[str, str, str, tuple[SafeString, SafeString]]:
+    """The text a hit shows: the reader's language when the query's words are found in it,
+    else the version (original or translation) where they are, so that the hit shows why it
+    matched and in which language. Returns language, title, summary and their highlights."""
+    versions = [(solution.language, solution.title, solution.summary)]
+    versions += [
+        (tr.language, tr.title, tr.summary or solution.summary)
+        for tr in solution.translations.all()
+        if tr.title.strip()
+    ]
+    versions.sort(key=lambda v: (v[0] != wanted, v[0] != solution.language))
+    shown = [
+        (
+            language,
+            title,
+            summary,
+            (
+                engine.highlight(title, query),
+                engine.highlight(summary, query, limit=SUMMARY_CHARS),
+            ),
+        )
+        for language, title, summary in versions
+    ]
+    return next((v for v in shown if "<mark>" in v[3][0] + v[3][1]), shown[0])
 
 
 _NAMED: dict[str, tuple[Any, str]] = {

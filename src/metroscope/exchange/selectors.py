@@ -48,8 +48,9 @@ def solution_detail() -> QuerySet[Solution]:
 
 
 def solution_cards() -> QuerySet[Solution]:
-    """Published solutions as the lists show them (title, city, collection)."""
-    return published().select_related("collection")
+    """Published solutions as the lists show them (title, city, collection), with their
+    translations so that a list reads in the reader's language (one query per list)."""
+    return published().select_related("collection").prefetch_related("translations")
 
 
 def latest(limit: int) -> list[Solution]:

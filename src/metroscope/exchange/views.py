@@ -89,7 +89,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def collection_page(request: HttpRequest, code: str) -> HttpResponse:
     collection = get_object_or_404(Collection, code=code)
     solutions = selectors.published().filter(collection=collection)
-    listed = solutions.select_related("collection").order_by("-published_at", "-pk")
+    listed = (
+        solutions.select_related("collection")
+        .prefetch_related("translations")
+        .order_by("-published_at", "-pk")
+    )
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "collection": collection,
