@@ -105,3 +105,10 @@ def test_a_hit_found_through_a_translation_says_in_which_language(client):
     html = client.get("/exchange/search/", {"q": "vivienda"}).content.decode()
     assert "<mark>" in html
     assert "found in Spanish" in html
+
+
+def test_a_seed_solution_says_its_own_year_and_when_it_came_to_metroscope(client):
+    html = client.get("/fr/exchange/solutions/the-sharing-city-seoul/").content.decode()
+    assert "<dt>Année de lancement</dt><dd>2012</dd>" in html
+    assert "Sur Metroscope depuis" in html
+    assert ">Publié<" not in html
