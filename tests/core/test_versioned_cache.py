@@ -11,9 +11,9 @@ from collections.abc import Hashable
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache.backends.locmem import LocMemCache
 
-from metroscope.core.models import SearchState
 from metroscope.core.versioned_cache import MISSING, LocalStore, VersionedCache, row_token
 
 
@@ -176,10 +176,10 @@ def test_a_shared_store_serves_every_process_without_changing_the_callers(source
 def test_a_row_token_is_read_from_its_row_with_a_default_before_it_exists(
     django_assert_num_queries,
 ):
-    token = row_token(SearchState, field="version", pk="tests.Index", default="")
+    token = row_token(Group, field="name", pk=987_654, default="")
     with django_assert_num_queries(1):
         assert token() == ""
-    SearchState.objects.create(index="tests.Index", version="abc")
+    Group.objects.create(pk=987_654, name="abc")
     assert token() == "abc"
-    SearchState.objects.filter(index="tests.Index").update(version="def")
+    Group.objects.filter(pk=987_654).update(name="def")
     assert token() == "def"

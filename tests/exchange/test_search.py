@@ -1,25 +1,23 @@
-"""Search of the exchange: stemming in three languages, ranking, facets, filters, sorts, the
-index kept in step with publication, bad input, and the same answers on SQLite and
-PostgreSQL (checked here against a reference computed in Python from the definition of the
-score; the suite runs on both databases)."""
+"""Search of the exchange: stemming in three languages, the query language (phrases, prefixes,
+OR, leaving out), ranking, facets, filters, sorts, the index kept in step with publication,
+bad input, and the same set of hits on SQLite and PostgreSQL (checked here against a set
+computed in Python from the texts; the suite runs on both databases)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
-from metroscope.core import search as engine
+from metroscope.core import fulltext as engine
 from metroscope.exchange import search, services
 from metroscope.exchange.models import (
     Solution,
-    SolutionSearchEntry,
     SolutionStatus,
+    SolutionText,
     SolutionTranslation,
 )
 from metroscope.members.models import Country
@@ -127,14 +125,6 @@ def test_every_word_must_match_and_the_better_field_ranks_higher(
     assert slugs(search.search(query)) == ["strong", "weak"]
 
 
-def test_a_rare_word_weighs_more_than_a_common_one():
-    for n in range(4):
-        make_solution(slug=f"common-{n}", title=f"Resilient streets {n}")
-    make_solution(slug="rare-in-title", title="Cisterns", summary="Resilient streets.")
-    make_solution(slug="common-in-title", title="Resilient", summary="Cisterns and streets.")
-    assert slugs(search.search("resilient cisterns")) == ["rare-in-title", "common-in-title"]
-
-
 def test_equal_scores_go_newest_first_then_by_id():
     now = timezone.now()
     make_solution(slug="tie-old", title="Pneumatic waste", published_at=now - timedelta(days=9))
@@ -143,45 +133,46 @@ def test_equal_scores_go_newest_first_then_by_id():
     assert slugs(search.search("pneumatic")) == ["tie-new-b", "tie-new-a", "tie-old"]
 
 
-def _reference(q: str) -> list[tuple[str, int]]:
-    """The ranking computed in Python from the definition in core/search.py: each word
-    counts round(1000 × weight × idf) for the heaviest field holding it."""
-    query = engine.parse_query(q)
-    regions = dict(Country.objects.values_list("iso3", "region__code"))
-    solutions = (
-        Solution.objects.filter(status=SolutionStatus.PUBLISHED)
-        .select_related("collection")
-        .prefetch_related("themes", "challenges", "translations")
-    )
-    terms = {
-        s: set(search.INDEX.terms(search.document(s, regions.get(s.country_iso3))))
-        for s in solutions
-    }
-    fields = sorted(search.FIELDS, key=lambda f: -f.weight)
-    groups = [{f.prefix + stem for f in fields for stem in g} for g in query.groups]
-    df = [sum(1 for held in terms.values() if held & g) for g in groups]
-    ranked = []
-    for solution, held in terms.items():
-        if not all(held & g for g in groups):
-            continue
-        score = 0
-        for group, count in zip(query.groups, df, strict=True):
-            best = next(f for f in fields if any(f.prefix + stem in held for stem in group))
-            score += round(1000 * best.weight * engine._idf(len(terms), count))
-        ranked.append((solution, score))
-    ranked.sort(key=lambda r: (-r[1], -r[0].published_at.timestamp(), -r[0].pk))
-    return [(s.slug, score) for s, score in ranked]
+def _reference(q: str) -> set[str]:
+    """The hits computed in Python from the indexed texts: every word of the query (stemmed
+    in each language) is in the solution's texts of one language."""
+    words = engine.parse(q).words()
+    found = set()
+    for entry in SolutionText.objects.select_related("solution"):
+        for lang in engine.LANGUAGES:
+            text = " ".join(getattr(entry, f"{f}_{lang}") for f in engine.FIELDS)
+            held = set(engine.stemmed(text, lang).split())
+            if all(engine.stem(w, lang) in held for w in words):
+                found.add(entry.solution.slug)
+    return found
 
 
 @pytest.mark.parametrize(
     "q",
-    ["city", "sharing city", "health", "women safety", "ciudad", "villes", "water", "Seoul"],
+    [
+        "city",
+        "sharing city",
+        "health",
+        "women",
+        "ciudad",
+        "villes",
+        "water",
+        "Seoul",
+        "salud",
+        "vivienda",
+        "logement",
+        "gender",
+        "género",
+        "égalité",
+    ],
 )
-def test_this_database_ranks_exactly_as_the_reference(q):
+def test_this_database_finds_the_same_set_as_the_reference(q):
     results = search.search(q, per_page=100)
-    found = [(hit.solution.slug, hit.score) for hit in results.hits]
-    assert found == _reference(q), connection.vendor
-    assert results.total == len(found)
+    found = {hit.solution.slug for hit in results.hits}
+    assert found == _reference(q)
+    assert results.total == len(found) > 0
+    scores = [hit.score for hit in results.hits]
+    assert scores == sorted(scores, reverse=True)
 
 
 # --- facets and filters ------------------------------------------------------------------------
@@ -292,7 +283,7 @@ def test_theme_sdg_country_and_year_filters():
 
 def test_drafts_are_not_searchable(draft):
     assert search.search("superblocks suite").total == 0
-    assert not SolutionSearchEntry.objects.filter(pk=draft.pk).exists()
+    assert not SolutionText.objects.filter(pk=draft.pk).exists()
 
 
 def test_publishing_and_unpublishing_keep_the_index_in_step(draft, staff, officer_barcelona):
@@ -320,49 +311,21 @@ def test_edits_themes_and_deletion_keep_the_index_in_step():
     solution.save()
     solution.delete()
     assert search.search("zeppelin").total == 0
-    assert not SolutionSearchEntry.objects.filter(pk=solution.pk).exists()
+    assert not SolutionText.objects.filter(pk=solution.pk).exists()
 
 
 def test_reindex_command_rebuilds_the_index(draft):
-    SolutionSearchEntry.objects.all().delete()
+    SolutionText.objects.all().delete()
     assert search.search("sharing").total == 0
     call_command("reindex_solutions", verbosity=0)
-    assert SolutionSearchEntry.objects.count() == len(published())
+    assert SolutionText.objects.count() == len(published())
     assert SEOUL_SLUG in slugs(search.search("sharing city"))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM FULL is PostgreSQL's")
-def test_the_rebuild_command_rewrites_the_terms_table_on_postgresql():
-    # A rebuild deletes then inserts every terms row; the command then rewrites the table
-    # (VACUUM FULL), which gives it a new file. Run on a connection of its own in a thread,
-    # committed, as an operator would run it (VACUUM cannot run in the test's transaction).
-    table = f"{SolutionSearchEntry._meta.db_table}_fts"
-
-    def rebuild() -> tuple[int, int, int]:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_relation_filenode(%s)", [table])
-                before = cursor.fetchone()[0]
-                call_command("reindex_solutions", verbosity=0)
-                cursor.execute(f'SELECT pg_relation_filenode(%s), count(*) FROM "{table}"', [table])  # noqa: S608
-                after, rows = cursor.fetchone()
-            return before, after, rows
-        finally:
-            connection.close()
-
-    found: list[tuple[int, int, int]] = []
-    thread = threading.Thread(target=lambda: found.append(rebuild()))
-    thread.start()
-    thread.join()
-    before, after, rows = found[0]
-    assert after != before
-    assert rows == len(published())
-
-
 def test_a_second_open_data_load_leaves_the_index_unchanged():
-    before = search.INDEX.stored()
+    before = engine.stored(search.INDEX)
     call_command("load_open_data", verbosity=0)
-    assert search.INDEX.stored() == before
+    assert engine.stored(search.INDEX) == before
     report = search.LoadReport()
     search.refresh_index(search.Path("."), report)
     assert report.changed == 0
@@ -446,7 +409,7 @@ def test_search_page_speaks_french(client):
     assert "Rechercher" in html
 
 
-@pytest.mark.parametrize("q", BAD_QUERIES[:12])
+@pytest.mark.parametrize("q", BAD_QUERIES)
 def test_search_page_and_api_never_fail_on_bad_input(client, q):
     assert client.get("/exchange/search/", {"q": q, "page": "x", "sort": "?"}).status_code == 200
     response = client.get("/api/v1/solutions", {"q": q, "sdg": "99", "sort": "?"})

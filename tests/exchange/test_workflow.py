@@ -12,8 +12,8 @@ from metroscope.exchange.models import (
     ReviewAction,
     ReviewStep,
     Solution,
-    SolutionSearchEntry,
     SolutionStatus,
+    SolutionText,
 )
 from tests.conftest import BARCELONA, SEOUL, make_user
 from tests.exchange.drafting import draft_data, make_draft, member
@@ -161,7 +161,7 @@ def test_the_whole_review_is_kept_step_by_step(draft, officer_barcelona, staff):
 
 
 def test_search_index_follows_publication(draft, officer_barcelona, staff):
-    in_index = SolutionSearchEntry.objects.filter(solution_id=draft.pk).exists
+    in_index = SolutionText.objects.filter(solution_id=draft.pk).exists
     services.solution_submit(user=officer_barcelona, solution=draft)
     assert not in_index()
     services.solution_publish(user=staff, solution=draft)

@@ -1,6 +1,5 @@
-"""Core's own tables: API tokens, so programs can write through the API as a person (an
-officer's tool uploading values) without a browser session; and the version of each search
-index (core/search.py), so that every process knows when its cached answers went stale."""
+"""Core's own table: API tokens, so programs can write through the API as a person (an
+officer's tool uploading values) without a browser session."""
 
 from __future__ import annotations
 
@@ -27,18 +26,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
-
-
-class SearchState(models.Model):
-    """A search index's version: a new random value with every write to the index."""
-
-    index = models.CharField(max_length=100, primary_key=True)
-    version = models.CharField(max_length=32)
-    documents = models.PositiveIntegerField(default=0)  # entries in the index
-
-    class Meta:
-        verbose_name = _("search index state")
-        verbose_name_plural = _("search index states")
-
-    def __str__(self) -> str:
-        return f"{self.index} @ {self.version}"

@@ -216,7 +216,14 @@ def list_collections(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class SolutionSearchQuery(Schema):
-    q: str = Field("", description="Words, in English, French or Spanish; every word must match")
+    q: str = Field(
+        "",
+        description=(
+            "Words, in English, French or Spanish; every word must match. "
+            '"a phrase" keeps its order, hous* is a prefix, OR joins two words, -word leaves '
+            "out"
+        ),
+    )
     collection: list[str] = Field([], description="Collection codes, e.g. `use`")
     theme: list[str] = Field([], description="Plan theme codes, e.g. `T-SUS`")
     challenge: list[str] = Field([], description="Plan challenge codes, e.g. `C-RESIL`")
@@ -250,14 +257,17 @@ class SolutionHitOut(Schema):
     url: str
     title: str
     summary: str
-    language: str
+    language: str = Field(..., description="the language of the title and summary given")
+    matched_languages: list[str] = Field(
+        default_factory=list, description="the languages in which the query matched"
+    )
     city: str
     country: str
     country_name: str
     collection: Ref
     year: int | None
     published_at: datetime | None
-    score: int | None
+    score: float | None
     highlights: HighlightsOut
 
 
@@ -270,6 +280,10 @@ class SolutionSearchOut(Schema):
     total: int
     facets: dict[str, list[FacetValueOut]]
     items: list[SolutionHitOut]
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="when nothing matches: queries spelt close to this one that find something",
+    )
 
 
 def _listed(values: list[str]) -> list[str]:
@@ -281,8 +295,11 @@ def _listed(values: list[str]) -> list[str]:
     response=SolutionSearchOut,
     summary="Search published solutions, with facets",
     description=(
-        "Full-text search (stemmed in English, French and Spanish; every word must match, in "
-        "any of the three languages) with filters: values of one facet are OR-ed, facets "
+        "Full-text search on the database's own engine (PostgreSQL tsvector, SQLite FTS5), "
+        "stemmed in English, French and Spanish: every word must match, in any of the three "
+        "languages (the solution's text, its translations, or the labels of its themes, "
+        "challenges, SDGs and tags); phrases in quotes, prefixes (hous*), OR and -word; "
+        "with filters: values of one facet are OR-ed, facets "
         "AND-ed; give a facet several times or comma-separated. `facets` counts the "
         "matching solutions by collection, theme, challenge, SDG, region, country and year, "
         "each facet without its own filter (a chosen value still shows its alternatives). "
@@ -306,6 +323,7 @@ def search_solutions(request: HttpRequest, filters: Query[SolutionSearchQuery]) 
                 "title": hit.title_text,
                 "summary": hit.summary_text,
                 "language": hit.language,
+                "matched_languages": list(hit.matched),
                 "city": s.city,
                 "country": s.country_iso3,
                 "country_name": hit.country_name,
@@ -323,6 +341,7 @@ def search_solutions(request: HttpRequest, filters: Query[SolutionSearchQuery]) 
         "per_page": found.per_page,
         "pages": found.pages,
         "total": found.total,
+        "suggestions": found.suggestions,
         "facets": {
             f.name: [
                 {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from metroscope.core.attachments import FileKind
-from metroscope.core.search import EntryKey, SearchEntry
 from metroscope.members.models import Member
 from metroscope.observatory.models import Metro
 from metroscope.plan.models import Challenge, Theme
@@ -234,17 +233,65 @@ class ReviewStep(models.Model):
         return f"{self.solution_id}: {self.from_status} → {self.to_status}"
 
 
-class SolutionSearchEntry(SearchEntry):
-    """A published solution in the search index (exchange/search.py writes it; core/search.py
-    queries it through SQLite FTS5 or a PostgreSQL GIN index)."""
+def _text(name: str) -> models.TextField:
+    return models.TextField(name, blank=True, default="")
 
-    # The solution's key, without a constraint: the index is derived data, kept in step by
-    # exchange/search.py's signals (a deleted solution's entry goes with it).
-    solution_id = EntryKey(primary_key=True)
+
+class SolutionText(models.Model):
+    """A published solution as the search engines read it (exchange/search.py writes it,
+    core/fulltext.py queries it): its texts per field and language — title, vocabulary (the
+    labels of its themes, challenges, SDGs and tags, its city and country, in that language),
+    summary, body — from the original or a translation — and its facet values. PostgreSQL
+    adds a generated tsvector column per language; SQLite keeps an FTS5 table per language
+    beside it."""
+
+    solution = models.OneToOneField(
+        Solution, primary_key=True, on_delete=models.CASCADE, related_name="search_text"
+    )
+    date = models.DateTimeField(null=True, blank=True)  # published
+    title = models.CharField(max_length=300)  # as written, for the title order
+    # facets, counted by the database: one value each, or the bits of several (theme: the
+    # theme's key, challenge: the challenge's key, SDG: its number); before the texts, so
+    # that SQLite reads them without walking a row's long texts
+    f_collection = models.CharField(max_length=60, blank=True, default="")
+    f_region = models.CharField(max_length=60, blank=True, default="")
+    f_country = models.CharField(max_length=3, blank=True, default="")
+    f_year = models.CharField(max_length=4, blank=True, default="")
+    f_theme = models.BigIntegerField(default=0)
+    f_challenge = models.BigIntegerField(default=0)
+    f_sdg = models.BigIntegerField(default=0)
+    title_en = _text("title (English)")
+    vocab_en = _text("vocabulary (English)")
+    summary_en = _text("summary (English)")
+    body_en = _text("body (English)")
+    title_fr = _text("title (French)")
+    vocab_fr = _text("vocabulary (French)")
+    summary_fr = _text("summary (French)")
+    body_fr = _text("body (French)")
+    title_es = _text("title (Spanish)")
+    vocab_es = _text("vocabulary (Spanish)")
+    summary_es = _text("summary (Spanish)")
+    body_es = _text("body (Spanish)")
 
     class Meta:
-        verbose_name = _("search entry")
-        verbose_name_plural = _("search entries")
+        indexes = [  # covers what a search reads of each match: no visit to the long rows
+            models.Index(
+                fields=[
+                    "solution",
+                    "date",
+                    "f_collection",
+                    "f_region",
+                    "f_country",
+                    "f_year",
+                    "f_theme",
+                    "f_challenge",
+                    "f_sdg",
+                ],
+                name="solution_text_facets",
+            )
+        ]
+        verbose_name = _("search text")
+        verbose_name_plural = _("search texts")
 
     def __str__(self) -> str:
         return str(self.solution_id)

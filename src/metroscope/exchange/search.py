@@ -1,9 +1,11 @@
-"""Search of the exchange's published solutions, on core/search.py: what goes in the index
-(title, summary, description, results, tags and city, with every translation, each stemmed in
-its own language), keeping the index in step with the solutions (signals: a draft, a
-rejected or an archived solution is never in it), and the one query the search page and the
-API share: hits with highlighted title and summary, the total, and facets counted over
-everything that matches."""
+"""Search of the exchange's published solutions, on the databases' own engines through
+core/fulltext.py: what goes in the index (per language — English, French, Spanish — the
+title, summary, description and results from the original or a translation, and the labels
+of the controlled vocabulary the solution is tagged with: plan themes and challenges, SDGs,
+collection, city and country, tags), keeping it in step with the solutions (signals: a
+draft, a rejected or an archived solution is never in it), and the one query the search page
+and the API share: hits with highlighted title and summary and the language that matched,
+the total, facets counted by the database, and spellings to suggest when nothing matches."""
 
 from __future__ import annotations
 
@@ -18,31 +20,26 @@ from django.db import connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from metroscope.core import search as engine
+from metroscope.core import fulltext as engine
 from metroscope.core.loading import LoadReport
 from metroscope.exchange import countries
 from metroscope.exchange.models import (
     Collection,
     Solution,
-    SolutionSearchEntry,
     SolutionStatus,
+    SolutionText,
     SolutionTranslation,
 )
-from metroscope.exchange.sdgs import sdg_label
+from metroscope.exchange.sdgs import SDG_NAMES, sdg_label
 from metroscope.members.models import Country, Region
 from metroscope.plan.models import Challenge, Theme
 
-FIELDS = (
-    engine.Field("title", "t", 5),
-    engine.Field("tags", "g", 3),  # tags and the city
-    engine.Field("summary", "s", 2),
-    engine.Field("body", "b", 1),  # description and results
-)
 FACETS: dict[str, Promise] = {
     "collection": _("Collection"),
     "theme": _("Theme"),
@@ -59,17 +56,30 @@ SORTS: dict[str, Promise] = {
     "views": _("Most viewed"),
     "title": _("Title"),
 }
-NEWEST = (engine.Key("date", descending=True), engine.Key("pk", descending=True))
-INDEX = engine.SearchIndex(
-    SolutionSearchEntry,
-    source=Solution,
-    fields=FIELDS,
-    ties=NEWEST,
+
+
+def _codes(facet: str) -> dict[str, int]:
+    """A multi-valued facet's values and their bits: a theme's or challenge's key (a handful
+    of rows, read for each use), an SDG's number."""
+    if facet == "sdg":
+        return {str(n): n for n in SDG_NAMES}
+    model = Theme if facet == "theme" else Challenge
+    return dict(model.objects.values_list("code", "pk"))
+
+
+INDEX = engine.Index(
+    table=SolutionText._meta.db_table,
+    key="solution_id",
+    source_table=Solution._meta.db_table,
+    single=("collection", "region", "country", "year"),
+    multi=("theme", "challenge", "sdg"),
+    codes=_codes,
+    covering="solution_text_facets",
     orders={
-        "newest": NEWEST,
-        "oldest": (engine.Key("date"), engine.Key("pk")),
-        "views": (engine.Key("views", descending=True), *NEWEST),  # a column of the solution
-        "title": (engine.Key("title"), engine.Key("pk")),
+        "newest": (),  # the ties: newest first, then the latest key
+        "oldest": (("e.date", False), ("e.key", False)),
+        "views": (("s.views", True),),
+        "title": (("e.title", False), ("e.key", False)),
     },
 )
 PER_PAGE = 20
@@ -78,6 +88,7 @@ MAX_PAGE = 1000
 MAX_VALUE_CHARS = 100
 SUMMARY_CHARS = 280
 BATCH = 1000
+SUGGESTIONS = 3
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 
 
@@ -88,26 +99,61 @@ def _plain(text: str) -> str:
     return _URL.sub(" ", text or "")
 
 
-def document(solution: Solution, region: str | None) -> engine.Document:
-    """A published solution as the index holds it (translations prefetched)."""
-    own = solution.language
-    versions = [(own, solution.title, solution.summary, solution.description)]
-    versions += [
-        (t.language, t.title, t.summary, t.description) for t in solution.translations.all()
-    ]
-    tags = solution.tags if isinstance(solution.tags, list) else []
+class Vocabulary:
+    """The labels of the controlled vocabulary in each language, read once per batch."""
+
+    def __init__(self) -> None:
+        self.regions = dict(Country.objects.values_list("iso3", "region__code"))
+        self.sdgs: dict[str, dict[int, str]] = {}
+        for lang in engine.LANGUAGES:
+            with translation.override(lang):
+                self.sdgs[lang] = {n: f"{sdg_label(n)} {name}" for n, name in SDG_NAMES.items()}
+        self.countries: dict[tuple[str, str], str] = {}
+
+    def country(self, iso3: str, lang: str) -> str:
+        key = (iso3, lang)
+        if key not in self.countries:
+            self.countries[key] = countries.cldr_name(iso3, lang) or ""
+        return self.countries[key]
+
+    def labels(self, solution: Solution, lang: str) -> list[str]:
+        named = [solution.collection, *solution.themes.all(), *solution.challenges.all()]
+        labels = [getattr(o, f"name_{lang}", "") or "" for o in named]
+        sdgs = solution.sdgs if isinstance(solution.sdgs, list) else []
+        labels += [self.sdgs[lang].get(n, "") for n in sdgs if isinstance(n, int)]
+        labels += [solution.city, self.country(solution.country_iso3, lang)]
+        if lang == solution.language:  # tags are written in the solution's own language
+            tags = solution.tags if isinstance(solution.tags, list) else []
+            labels += [str(t) for t in tags]
+        return [label for label in labels if label]
+
+
+def document(solution: Solution, vocabulary: Vocabulary) -> engine.Document:
+    """A published solution as the index holds it (translations, themes, challenges and
+    collection prefetched)."""
+    versions = {
+        t.language: (t.title, t.summary or "", t.description or "")
+        for t in solution.translations.all()
+        if t.title.strip()
+    }
+    versions[solution.language] = (solution.title, solution.summary, solution.description)
+    texts: dict[str, dict[str, str]] = {}
+    words: list[str] = []
+    for lang in engine.LANGUAGES:
+        title, summary, description = versions.get(lang, ("", "", ""))
+        body = _plain(description)
+        if lang == solution.language:
+            body = f"{body}\n{_plain(solution.results)}"
+        vocab = " · ".join(vocabulary.labels(solution, lang))
+        texts[lang] = {"title": title, "vocab": vocab, "summary": summary, "body": body}
+        words += [title, vocab, summary]
+    region = vocabulary.regions.get(solution.country_iso3)
     sdgs = solution.sdgs if isinstance(solution.sdgs, list) else []
     return engine.Document(
         pk=solution.pk,
-        title=solution.title,
         date=solution.published_at,
-        texts={
-            "title": [(title, lang) for lang, title, _s, _d in versions],
-            "summary": [(summary, lang) for lang, _t, summary, _d in versions],
-            "body": [(_plain(d), lang) for lang, _t, _s, d in versions]
-            + [(_plain(solution.results), own)],
-            "tags": [(" ".join(str(t) for t in tags), own), (solution.city, own)],
-        },
+        title=solution.title[:300],
+        texts=texts,
         facets={
             "collection": [solution.collection.code],
             "theme": [t.code for t in solution.themes.all()],
@@ -117,6 +163,7 @@ def document(solution: Solution, region: str | None) -> engine.Document:
             "country": [solution.country_iso3],
             "year": [str(solution.year_started)] if solution.year_started else [],
         },
+        suggestions=" ".join(words),
     )
 
 
@@ -128,21 +175,15 @@ def _published() -> QuerySet[Solution]:
     )
 
 
-def _regions() -> dict[str, str]:
-    return dict(Country.objects.values_list("iso3", "region__code"))
-
-
 def index_solutions(pks: Iterable[int]) -> None:
     """Bring these solutions' entries in step: the published ones in, any other out."""
     wanted = {pk for pk in pks if pk is not None}
     if not wanted:
         return
-    regions = _regions()
-    documents = [
-        document(s, regions.get(s.country_iso3)) for s in _published().filter(pk__in=wanted)
-    ]
-    INDEX.sync(documents)
-    INDEX.remove(wanted - {d.pk for d in documents})
+    vocabulary = Vocabulary()
+    documents = [document(s, vocabulary) for s in _published().filter(pk__in=wanted)]
+    engine.remove(INDEX, wanted)
+    engine.put(INDEX, documents)
 
 
 @transaction.atomic
@@ -153,36 +194,43 @@ def reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    regions = _regions()
-    INDEX.clear()
+    vocabulary = Vocabulary()
+    engine.clear(INDEX)
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
         solutions = _published().filter(pk__in=chunk).order_by("pk")
-        INDEX.put(document(s, regions.get(s.country_iso3)) for s in solutions)
+        engine.put(INDEX, [document(s, vocabulary) for s in solutions])
         if progress is not None:
             progress(min(start + BATCH, len(pks)), len(pks))
     return len(pks)
-
-
-def compact_index() -> None:
-    """After `reindex`, outside its transaction (see `Index.compact`)."""
-    INDEX.compact()
 
 
 def refresh_index(data_dir: Path, report: LoadReport) -> None:
     """The open-data load's last step: the index in step with every published solution
     (writes nothing when it already is, so a second load changes nothing)."""
     report.step("search index")
-    regions = _regions()
-    done = INDEX.sync(
-        (document(s, regions.get(s.country_iso3)) for s in _published().order_by("pk")),
-        complete=True,
-    )
+    vocabulary = Vocabulary()
+    held = engine.stored(INDEX)
+    codebook = INDEX.codebook()
+    created = updated = unchanged = 0
+    changed = []
+    for solution in _published().order_by("pk"):
+        doc = document(solution, vocabulary)
+        before = held.pop(doc.pk, None)
+        now = engine.comparable(doc.row(INDEX, codebook))
+        if before == now:
+            unchanged += 1
+            continue
+        changed.append(doc)
+        created += before is None
+        updated += before is not None
+    engine.remove(INDEX, [d.pk for d in changed] + list(held))
+    engine.put(INDEX, changed)
     report.add_counts(
-        SolutionSearchEntry._meta.label,
-        created=done.created,
-        updated=done.updated + done.removed,
-        unchanged=done.unchanged,
+        SolutionText._meta.label,
+        created=created,
+        updated=updated + len(held),
+        unchanged=unchanged,
     )
 
 
@@ -196,7 +244,7 @@ def _solution_saved(sender: Any, instance: Solution, **kwargs: Any) -> None:
 
 @receiver(post_delete, sender=Solution)
 def _solution_deleted(sender: Any, instance: Solution, **kwargs: Any) -> None:
-    INDEX.remove([instance.pk])
+    engine.remove(INDEX, [instance.pk])
 
 
 @receiver(post_save, sender=SolutionTranslation)
@@ -230,13 +278,14 @@ m2m_changed.connect(_tags_changed, sender=Solution.challenges.through, weak=Fals
 @dataclass(frozen=True)
 class Hit:
     solution: Solution
-    score: int | None
+    score: float | None  # the engine's own (ts_rank_cd, or bm25 negated): higher is better
     title: SafeString  # HTML-escaped, matches in <mark>
     summary: SafeString
     language: str  # of the title and summary shown
     country_name: str
     title_text: str  # the same, as plain text
     summary_text: str
+    matched: tuple[str, ...] = ()  # the languages in which the query matched
 
 
 @dataclass(frozen=True)
@@ -266,6 +315,7 @@ class Results:
     facets: list[Facet]
     filters: dict[str, list[str]]
     selected: list[FacetValue]
+    suggestions: list[str]  # queries spelt close to this one that find something
 
     @property
     def pages(self) -> int:
@@ -301,21 +351,22 @@ def search(
     page: Any = 1,
     per_page: Any = PER_PAGE,
 ) -> Results:
-    """Published solutions matching the words of `q` (every word, in any of the three
-    languages) and the filters (values of one facet OR-ed, facets AND-ed). Never raises on
-    what a person typed: a bad sort gives the default, a bad page the first."""
-    query = engine.parse_query(q)
+    """Published solutions matching `q` (see core/fulltext.py for what a query can say; it
+    matches a solution in any of the three languages) and the filters (values of one facet
+    OR-ed, facets AND-ed). Never raises on what a person typed: a bad sort gives the
+    default, a bad page the first."""
+    query = engine.parse(q)
     chosen = clean_filters(filters)
-    default = engine.RELEVANCE if not query.blank else "newest"
-    sort = sort if sort in SORTS else default
+    sort = sort if sort in SORTS else (engine.RELEVANCE if not query.blank else "newest")
     if sort == engine.RELEVANCE and query.blank:
         sort = "newest"
     page = _number(page, 1, MAX_PAGE)
     per_page = _number(per_page, PER_PAGE, MAX_PER_PAGE)
-    found = INDEX.search(
-        query, filters=chosen, order=sort, offset=(page - 1) * per_page, limit=per_page
+    found = engine.search(
+        INDEX, query, filters=chosen, order=sort, offset=(page - 1) * per_page, limit=per_page
     )
     facets, selected = _facets(found.facets, chosen)
+    suggestions = _suggest(query, chosen) if not found.total and page == 1 else []
     return Results(
         q=query.text,
         sort=sort,
@@ -326,7 +377,27 @@ def search(
         facets=facets,
         filters=chosen,
         selected=selected,
+        suggestions=suggestions,
     )
+
+
+def _suggest(query: engine.Query, chosen: Mapping[str, list[str]]) -> list[str]:
+    """Queries with one word replaced by a word of the index spelt close to it, kept only
+    when they find something (with the same filters)."""
+    found: list[str] = []
+    for word in dict.fromkeys(query.words()):
+        for better in engine.close_words(INDEX, word):
+            text = re.sub(rf"(?i)\b{re.escape(word)}\b", better, query.text, count=1)
+            if text == query.text:
+                text = query.text.replace(word, better)
+            fixed = engine.parse(text)
+            if text not in found and not fixed.blank:
+                one = engine.search(INDEX, fixed, filters=chosen, order="newest", offset=0, limit=1)
+                if one.total:
+                    found.append(text)
+            if len(found) >= SUGGESTIONS:
+                return found
+    return found
 
 
 def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
@@ -346,12 +417,14 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
     )
     by_pk = {s.pk: s for s in solutions}
     names = countries.country_names({s.country_iso3 for s in by_pk.values()})
+    matched = found.languages
     hits = []
     for pk, score in zip(found.pks, found.scores, strict=True):
         solution = by_pk.get(pk)
         if solution is None:  # unpublished since it was indexed, in another transaction
             continue
-        language, title, summary, marked = _matched_text(solution, wanted, query)
+        languages = tuple(matched.get(pk, ()))
+        language, title, summary, marked = _matched_text(solution, wanted, query, languages)
         hits.append(
             Hit(
                 solution=solution,
@@ -362,37 +435,38 @@ def _hits(found: engine.Found, query: engine.Query) -> list[Hit]:
                 country_name=names.get(solution.country_iso3, solution.country_iso3),
                 title_text=title,
                 summary_text=summary,
+                matched=languages,
             )
         )
     return hits
 
 
 def _matched_text(
-    solution: Solution, wanted: str, query: engine.Query
+    solution: Solution, wanted: str, query: engine.Query, matched: tuple[str, ...]
 ) -> tuple[str, str, str, tuple[SafeString, SafeString]]:
-    """The text a hit shows: the reader's language when the query's words are found in it,
-    else the version (original or translation) where they are, so that the hit shows why it
-    matched and in which language. Returns language, title, summary and their highlights."""
+    """The text a hit shows: the reader's language when the query matched in it (or when
+    nothing was asked), else the version (original or translation) in a language where it
+    matched, so that the hit shows why it matched and in which language. Returns language,
+    title, summary and their highlights."""
     versions = [(solution.language, solution.title, solution.summary)]
     versions += [
         (tr.language, tr.title, tr.summary or solution.summary)
         for tr in solution.translations.all()
         if tr.title.strip()
     ]
-    versions.sort(key=lambda v: (v[0] != wanted, v[0] != solution.language))
-    shown = [
-        (
-            language,
-            title,
-            summary,
-            (
-                engine.highlight(title, query),
-                engine.highlight(summary, query, limit=SUMMARY_CHARS),
-            ),
+    versions.sort(
+        key=lambda v: (
+            bool(matched) and v[0] not in matched,
+            v[0] != wanted,
+            v[0] != solution.language,
         )
-        for language, title, summary in versions
-    ]
-    return next((v for v in shown if "<mark>" in v[3][0] + v[3][1]), shown[0])
+    )
+    language, title, summary = versions[0]
+    marks = (
+        engine.highlight(title, query),
+        engine.highlight(summary, query, limit=SUMMARY_CHARS),
+    )
+    return language, title, summary, marks
 
 
 _NAMED: dict[str, tuple[Any, str]] = {

@@ -66,11 +66,15 @@ def matching_themes(q: str) -> list[dict[str, str]]:
 
 
 def _nothing_found(results: search.Results) -> dict[str, Any]:
-    """What the page offers when nothing matches (two queries): the themes the words name,
-    and the latest published solutions."""
+    """What the page offers when nothing matches: queries spelt close to the one typed that
+    find something, the themes the words name, and the latest published solutions."""
     if results.total or results.page > 1:
         return {}
     return {
+        "spellings": [
+            {"q": text, "href": _link(text, results.filters, "relevance")}
+            for text in results.suggestions
+        ],
         "theme_suggestions": matching_themes(results.q) if results.q else [],
         "recent": selectors.latest(RECENT),
     }

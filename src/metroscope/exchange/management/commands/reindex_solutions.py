@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -36,8 +36,6 @@ class Command(BaseCommand):
                 progress.update(task, completed=done, total=total)
 
             count = search.reindex(progress=advance)
-        if not connection.in_atomic_block:  # (in a caller's transaction, the caller compacts)
-            search.compact_index()  # once the rebuild is committed: VACUUM cannot run inside it
         if options["verbosity"] >= 1:
             seconds = time.perf_counter() - started
             self.stdout.write(f"Indexed {count} published solutions in {seconds:.1f} s.")
