@@ -12,13 +12,15 @@
       if (!g.querySelector("[aria-label]")) g.setAttribute("aria-hidden", "true");
     });
   }
-  // The layout a box of this width gets: legends in at most one column per 190 px, and a
-  // world map about twice as wide as high (never taller than its spec says).
+  // The layout a box of this width gets: legends in at most one column per 190 px (a legend
+  // in a row under or over the chart, e.g. a map's circle sizes, one per 130 px on a phone),
+  // and a world map about twice as wide as high (never taller than its spec says).
   function layoutFor(spec, width) {
     var columns = Math.max(1, Math.floor(width / 190));
+    var row = width < 640 ? Math.max(1, Math.floor(width / 130)) : 0;
     var height = spec.projection && typeof spec.height === "number"
       ? Math.min(spec.height, Math.max(160, Math.round(width * 0.5))) : spec.height;
-    return { columns: columns, height: height, key: columns + "/" + height };
+    return { columns: columns, row: row, height: height, key: [columns, row, height].join("/") };
   }
   function fitToBox(spec, layout) {
     // Vega-Lite's default sizes only the plot to the container and adds the axes and the
@@ -31,6 +33,8 @@
         var value = node[key];
         if (key === "legend" && value && typeof value.columns === "number") {
           value.columns = Math.min(value.columns, layout.columns);
+        } else if (key === "legend" && value && layout.row && /^(top|bottom)$/.test(value.orient)) {
+          value.columns = layout.row;
         }
         walk(value);
       });
