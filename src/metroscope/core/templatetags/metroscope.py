@@ -1,14 +1,16 @@
 """Template helpers: translated content with a visible English fallback, language links, long
-dates as each language writes them, and whether the user may use the back office."""
+dates as each language writes them, whether the user may use the back office, and the box a
+wide table scrolls in."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.urls import translate_url
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -54,3 +56,43 @@ def long_date(value: Any) -> str:
 @register.filter
 def can_use_back_office(user: Any) -> bool:
     return access.can_use_back_office(user)
+
+
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+
+
+class ScrollBoxNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, label: Any) -> None:
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context: template.Context) -> str:
+        inner = self.nodelist.render(context)
+        if not inner.strip():
+            return inner
+        label = self.label.resolve(context) if self.label is not None else ""
+        if not label:
+            caption = _CAPTION.search(inner)
+            label = " ".join(strip_tags(caption.group(1)).split()) if caption else ""
+        return format_html(
+            '<div class="table-box" role="region" tabindex="0" aria-label="{}">{}</div>',
+            # Translators: the name of the box a table without a caption scrolls in.
+            label or pgettext("scrolling box", "Table"),
+            SafeString(inner),
+        )
+
+
+@register.tag
+def scrollbox(parser: template.base.Parser, token: template.base.Token) -> ScrollBoxNode:
+    """`{% scrollbox [label] %}<table>…</table>{% endscrollbox %}`: a wide table scrolls
+    sideways in its own box instead of widening the page. The box is a labelled region that
+    takes the keyboard focus, so it can be scrolled without a mouse; its name is the label
+    given, else the table's caption, else "Table". layout.js drops the focus stop and the
+    region while the table fits."""
+    bits = token.split_contents()[1:]
+    if len(bits) > 1:
+        raise template.TemplateSyntaxError("scrollbox takes at most one argument, its label")
+    label = parser.compile_filter(bits[0]) if bits else None
+    nodelist = parser.parse(("endscrollbox",))
+    parser.delete_first_token()
+    return ScrollBoxNode(nodelist, label)
