@@ -34,6 +34,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # The last commit whose layout had accountability inside the plan app (issue 16's starting point).
 BASE = "6caa60c"
 EXPECTED_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
+# Issue 18 replaced the home-made search index with the databases' own engines: the old index
+# (entries, terms table, FTS5 shadow tables, version state) is dropped and the new one is
+# built from the published solutions. Derived data only; listed, and the new index must hold
+# exactly the published solutions.
+OLD_INDEX = ("exchange_solutionsearchentry", "core_searchstate")
+NEW_INDEX = "exchange_solutiontext"
 
 
 def run(code: Path, env: dict[str, str], *args: str) -> None:
@@ -117,6 +123,8 @@ def snapshot(
             checksum = hashlib.sha256(b"".join(digests)).hexdigest()
             keep = list(_rows(conn, table, wanted)) if table in EXPECTED_TABLES else []
             result[table] = (len(digests), checksum, keep)
+        published = "SELECT COUNT(*) FROM exchange_solution WHERE status = 'published'"
+        result["_published_solutions"] = (conn.execute(published).fetchone()[0], "", [])
     finally:
         conn.close()
     return result, found
@@ -136,10 +144,15 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     for table in sorted(set(before) | set(after)):
         if table not in after:
-            problems.append(f"{table}: dropped ({before[table][0]} rows)")
+            if table.startswith(OLD_INDEX):
+                print(f"  {table}: dropped as expected, old search index ({before[table][0]} rows)")
+            else:
+                problems.append(f"{table}: dropped ({before[table][0]} rows)")
             continue
         if table not in before:
-            if after[table][0]:
+            if table.startswith(NEW_INDEX):
+                print(f"  {table}: new search index, {after[table][0]} rows")
+            elif after[table][0]:
                 problems.append(f"{table}: new table with {after[table][0]} rows")
             else:
                 print(f"  {table}: new, empty")
@@ -150,7 +163,19 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         if (count_b, sum_b) != (count_a, sum_a):
             problems.append(f"{table}: {count_b} rows → {count_a} rows, checksum changed")
     problems += _compare_migrations(before, after) + _compare_content_types(before, after)
-    return problems + _compare_permissions(before, after)
+    return problems + _compare_permissions(before, after) + _compare_index(after)
+
+
+def _compare_index(after: dict[str, Any]) -> list[str]:
+    """The new search index holds one entry per published solution, no more, no less."""
+    if NEW_INDEX not in after or "exchange_solution" not in after:
+        return []
+    published = after.get("_published_solutions", (None,))[0]
+    entries = after[NEW_INDEX][0]
+    print(f"  {NEW_INDEX}: {entries} entries for {published} published solutions")
+    if entries == published:
+        return []
+    return [f"{NEW_INDEX}: {entries} entries, {published} published"]
 
 
 def _compare_permissions(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

@@ -503,30 +503,20 @@ def _fts_query(query: Query, lang: str) -> str:
 def _matching(index: Index, query: Query, *, ranked: bool) -> tuple[str, list[Any]]:
     """A statement giving each matching document's key (`id`), score (higher is better;
     0 when not `ranked`) and the languages in which it matched (`langs`, comma-separated)."""
-    if index.postgres:
-        columns, tests, params, where_params = [], [], [], []
-        for lang in LANGUAGES:
-            sql, p = _pg_query(query, lang)
-            test = f"e.vector_{lang} @@ {sql}"
-            tests.append(test)
-            where_params += p
-            # the rank when ranked (0 where it does not match), else whether it matches
-            columns.append(
-                f"ts_rank_cd(e.vector_{lang}, {sql}) AS {lang}"
-                if ranked
-                else f"CASE WHEN {test} THEN 1 ELSE 0 END AS {lang}"
-            )
-            params += p
-        langs = ", ".join(f"CASE WHEN {lang} > 0 THEN '{lang}' END" for lang in LANGUAGES)
-        score = f"GREATEST({', '.join(LANGUAGES)})" if ranked else "0"
-        return (
-            f"SELECT id, {score} AS score, concat_ws(',', {langs}) AS langs FROM "
-            f"(SELECT e.{_q(index.key)} AS id, {', '.join(columns)} FROM {index.n()} e "
-            f"WHERE {' OR '.join(tests)}) x",
-            [*params, *where_params],
-        )
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for lang in LANGUAGES:
+        # one language at a time: each reads only its own index and the vectors of the
+        # documents that match in that language
+        if index.postgres:
+            sql, p = _pg_query(query, lang)
+            score = f"ts_rank_cd(e.vector_{lang}, {sql})" if ranked else "0"
+            parts.append(
+                f"SELECT e.{_q(index.key)} AS id, {score} AS score, '{lang}' AS lang "
+                f"FROM {index.n()} e WHERE e.vector_{lang} @@ {sql}"
+            )
+            params += [*(p if ranked else []), *p]
+            continue
         fts = index.n(f"_fts_{lang}")
         weights = ", ".join(str(BM25_WEIGHTS[f]) for f in FIELDS)
         score = f"-bm25({fts}, {weights})" if ranked else "0"
@@ -535,10 +525,11 @@ def _matching(index: Index, query: Query, *, ranked: bool) -> tuple[str, list[An
             f"FROM {fts} WHERE {fts} MATCH %s"
         )
         params.append(_fts_query(query, lang))
+    langs = "string_agg(lang, ',')" if index.postgres else "group_concat(lang)"
     return (
-        "SELECT id, MAX(score) AS score, group_concat(lang) AS langs FROM ("
+        f"SELECT id, MAX(score) AS score, {langs} AS langs FROM ("
         + " UNION ALL ".join(parts)
-        + ") GROUP BY id",
+        + ") x GROUP BY id",
         params,
     )
 
@@ -604,8 +595,11 @@ def search(
     )
     params: list[Any] = []
     if query.blank:
+        # every document: PostgreSQL reads the table once into the set; SQLite's planner does
+        # better reading its covering index for each count
+        kept = "MATERIALIZED" if index.postgres else "NOT MATERIALIZED"
         head = (
-            f"WITH r AS NOT MATERIALIZED (SELECT e.{_q(index.key)} AS id, 0 AS score, '' AS langs, "
+            f"WITH r AS {kept} (SELECT e.{_q(index.key)} AS id, 0 AS score, '' AS langs, "
             f"{extra}, {facet_columns} FROM {index.n()} e{source}) "
         )
     else:

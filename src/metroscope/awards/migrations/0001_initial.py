@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('exchange', '0001_squashed_0008_translated_by'),
+        ('exchange', '0001_squashed_0007_search_terms_table'),
         ('members', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

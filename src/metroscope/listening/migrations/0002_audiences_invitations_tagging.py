@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0001_squashed_0008_translated_by'),
+        ('exchange', '0001_squashed_0007_search_terms_table'),
         ('listening', '0001_initial'),
         ('members', '0001_initial'),
         ('plan', '0003_accounts'),

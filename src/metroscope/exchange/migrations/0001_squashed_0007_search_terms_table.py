@@ -8,9 +8,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # The exchange's models as 0001-0008 left them, without the home-made search index
-    # (0002, 0004-0007): a new database starts here; one made before has applied all eight,
-    # and 0002_search_on_the_engines drops that index and builds the new one.
+    # The exchange's models as 0001-0007 left them, without the home-made search index
+    # (0002, 0004-0007): a new database starts here; one made before has applied all seven,
+    # and 0009_search_on_the_engines drops that index and builds the new one.
     replaces = [
         ('exchange', '0001_initial'),
         ('exchange', '0002_search_entry'),
@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
         ('exchange', '0005_search_entry_rowid'),
         ('exchange', '0006_search_entry_no_head'),
         ('exchange', '0007_search_terms_table'),
-        ('exchange', '0008_translated_by'),
     ]
 
     initial = True
@@ -295,7 +294,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], max_length=2, verbose_name='language')),
-                ('translated_by', models.CharField(choices=[('author', 'its author or member'), ('metroscope', 'Metroscope')], default='author', help_text='Staff who correct a translation by Metroscope keep this mark.', max_length=20, verbose_name='translated by')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('summary', models.TextField(verbose_name='summary')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
@@ -391,7 +389,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], max_length=2, verbose_name='language')),
-                ('translated_by', models.CharField(choices=[('author', 'its author or member'), ('metroscope', 'Metroscope')], default='author', help_text='Staff who correct a translation by Metroscope keep this mark.', max_length=20, verbose_name='translated by')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
                 ('summary', models.TextField(verbose_name='summary')),
                 ('description', models.TextField(blank=True, verbose_name='description')),

@@ -56,7 +56,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0001_squashed_0008_translated_by"),
+        ("exchange", "0008_translated_by"),
     ]
 
     operations = [
