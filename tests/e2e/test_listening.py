@@ -94,7 +94,8 @@ def test_staff_see_the_response_time_dashboard(page: Page):
 def _rates(page: Page, heading: str):
     """The rows of the rate table under a heading, as (group, audience, answered, rate)."""
     table = page.locator(
-        f"h2:text-is('{heading}') + p.muted + table, h2:text-is('{heading}') + table"
+        f"h2:text-is('{heading}') + p.muted + .table-box > table, "
+        f"h2:text-is('{heading}') + .table-box > table"
     )
     rows = table.first.locator("tbody tr")
     found = [

@@ -205,7 +205,7 @@ def test_officer_enters_provisional_value_for_own_metro_only(page: Page):
     assert_accessible(page)
     page.get_by_role("link", name="Enter a value").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter a value")
-    expect(page.get_by_label("Metro")).to_have_value("barcelona")
+    expect(page.get_by_label("Metro", exact=True)).to_have_value("barcelona")
     assert_accessible(page)
 
     # Out of range first: the error is shown next to Value and nothing is saved.
@@ -241,7 +241,7 @@ def test_officer_enters_provisional_value_for_own_metro_only(page: Page):
 
     # The officer's own metro choices hold Barcelona only, whatever the address asks for.
     page.goto("/observatory/enter/?metro=seoul")
-    metro = page.get_by_label("Metro")
+    metro = page.get_by_label("Metro", exact=True)
     options = metro.locator("option")
     assert [v for v in options.evaluate_all("os => os.map(o => o.value)") if v] == ["barcelona"]
     expect(metro).not_to_have_value("seoul")

@@ -68,7 +68,9 @@ def test_every_model_keeps_its_programs_table():
 
 def test_the_events_migrations_replace_the_programs_ones_one_for_one():
     executor = MigrationExecutor(connection)
-    replaces = {key: m.replaces for key, m in executor.loader.replacements.items()}
+    replaces = {
+        key: m.replaces for key, m in executor.loader.replacements.items() if key[0] == "events"
+    }
     assert replaces == {
         ("events", "0001_initial"): [("programs", "0001_initial")],
         ("events", "0002_certificate_sending"): [("programs", "0002_certificate_sending")],
