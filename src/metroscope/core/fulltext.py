@@ -1,24 +1,26 @@
 # ruff: noqa: S608 - SQL text is built only from table and column names declared by an app
 # (quoted) and constants of this module; every value a person typed is a bound parameter.
 """Full-text search with facets on each database's own engine, for any app that declares an
-`Index`: its entry table (one row per document: a date, a sort title, and a text column per
-field and language, `title_en`, `summary_fr`…) and its facet table (document, facet, value).
+`Index`: its entry table, one row per document holding a date, a sort title, a text column per
+field and language (`title_en`, `summary_fr`…) and a column per facet (see `Index`).
 
 - PostgreSQL: a weighted `tsvector` per language, a stored generated column computed by the
   database with its `english`, `french` or `spanish` configuration behind `unaccent`, each
   with a GIN index; queries are built from `plainto_tsquery`, `phraseto_tsquery` and prefix
   `to_tsquery` (`hous:*`) and ranked by `ts_rank_cd`; spelling suggestions come from a word
   list with a `pg_trgm` index.
-- SQLite: an FTS5 table (`unicode61 remove_diacritics 2`) holding the same columns, each word
-  stemmed here by the Snowball stemmer of its language (the algorithms PostgreSQL's
-  dictionaries use; FTS5 has no French or Spanish stemmer), ranked by `bm25()` with field
-  weights; spelling suggestions come from its `fts5vocab` table.
+- SQLite: an FTS5 table per language (`unicode61 remove_diacritics 2`) holding the same
+  fields, each word stemmed here by the Snowball stemmer of its language (the algorithms
+  PostgreSQL's dictionaries use; FTS5 has no French or Spanish stemmer), ranked by `bm25()`
+  with field weights; spelling suggestions come from an FTS5 word table's `fts5vocab`.
 
 A query (`parse`) is read once, the same way for both: words are AND-ed, `OR` joins two,
 `-word` leaves out, `"a phrase"` keeps its order, `hous*` is a prefix; stop words of the
 three languages are dropped; anything else is a separator, so no input is an error. A
 document matches when the query matches its text in one language, which says where the
-match was. Facets are counted by the database, each without its own filter."""
+match was. One statement gives the page, the total and every facet's counts (each facet
+without its own filter), the engine finding the matching documents once. Highlights are made
+here from the same stems, the same on both databases."""
 
 from __future__ import annotations
 
