@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from metroscope.core import access
 from metroscope.core.audit import audited_model, history_of
@@ -56,3 +57,10 @@ def choose_language(request: HttpRequest, language: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
     )
     return response
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and bots ask for /favicon.ico whatever the page links; send them to the SVG.
+    Temporary (302) and cached a day: the static file's hashed name changes with each deploy."""
+    return HttpResponseRedirect(static("metroscope/favicon.svg"))
