@@ -19,6 +19,8 @@ urlpatterns = [
     path("admin/plan/", include(accountability_moved.admin_patterns)),  # admin/accountability/
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/choose/<str:language>/", core_views.choose_language, name="choose_language"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", portal_views.home, name="home"),

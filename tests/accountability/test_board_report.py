@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from metroscope.accountability.ledger import sample as sample_accounts
 from metroscope.accountability.ledger.models import BudgetLine, Expense, FundingSource
 from metroscope.accountability.report import render
+from metroscope.plan.models import Outcome
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,24 @@ def test_report_in_each_language_has_translated_headings_and_recomputed_totals(
     for total in (budget, spent, funding):
         assert eur(total, language) in text
     assert "Illustrative" in text or "illustrati" in text.lower()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_report_lists_every_outcome_by_its_title_in_the_report_language(language):
+    """Issue 19: "Progress against the plan" had a row per outcome and no title in it."""
+    text = text_of(render.report_pdf(render.scope_for(years=[YEAR], language=language)))
+    with translation.override(language):
+        heading = translation.gettext("Progress against the plan")
+    progress = text[text.index(heading) :]
+    outcomes = list(Outcome.objects.all())
+    assert len(outcomes) >= 20
+    missing = [
+        (o.code, title)
+        for o in outcomes
+        if (title := " ".join(getattr(o, f"text_{language}").split())) not in progress
+        or o.code not in progress
+    ]
+    assert missing == []
 
 
 def test_mandate_report_compares_years(sample):

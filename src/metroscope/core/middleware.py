@@ -1,12 +1,15 @@
-"""Language choice for the API: `?lang=` first, then Accept-Language, else English."""
+"""Language choice: for the API, `?lang=` first, then Accept-Language, else English; for an
+unprefixed page, the reader's cookie, then Accept-Language."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 API_PREFIX = "/api/"
@@ -39,4 +42,54 @@ class ApiLanguageMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers["Content-Language"] = language
+        return response
+
+
+# Paths that are never pages in a language: the API answers in the language it is asked
+# for, the back office and the files have no prefixed twin.
+NOT_PAGES = ("/api/", "/admin/", "/i18n/", "/favicon.ico", settings.STATIC_URL)
+
+
+def unprefixed_page(path: str) -> bool:
+    return not path.startswith(NOT_PAGES) and not translation.get_language_from_path(path)
+
+
+def preferred_page(request: HttpRequest) -> str | None:
+    """The prefixed address of an unprefixed (English) page for a reader who prefers another
+    language, else None. Her choice in the language cookie comes first (the switcher sets
+    it), then her browser's Accept-Language; English, or a page with no twin, stays."""
+    if request.method not in ("GET", "HEAD") or request.headers.get("HX-Request"):
+        return None
+    path = request.path_info
+    if not unprefixed_page(path):
+        return None
+    language = translation.get_language_from_request(request)
+    if language == settings.LANGUAGE_CODE or language not in SUPPORTED:
+        return None
+    urlconf = getattr(request, "urlconf", None)
+    with translation.override(language):  # i18n_patterns match the active language's prefix
+        if not is_valid_path(f"/{language}{path}", urlconf):
+            return None
+    prefix = get_script_prefix()
+    full_path = request.get_full_path()
+    return f"{prefix}{language}/{full_path.removeprefix(prefix)}"
+
+
+class PreferredLanguageMiddleware:
+    """English pages have no prefix, so LocaleMiddleware serves `/` in English to everyone;
+    this sends a French or Spanish reader to her language's page instead (302, never cached
+    for another reader: the answer varies with Accept-Language and the cookie)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        target = preferred_page(request)
+        if target is not None:
+            redirect = HttpResponseRedirect(target)
+            patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+            return redirect
+        response = self.get_response(request)
+        if unprefixed_page(request.path_info):
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

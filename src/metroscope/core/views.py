@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control, never_cache
 
 from metroscope.core import access
 from metroscope.core.audit import audited_model, history_of
@@ -21,3 +27,40 @@ def record_history(request: HttpRequest, app_label: str, model_name: str, pk: in
         "core/history.html",
         {"object": obj, "model_name": model._meta.verbose_name, "entries": history_of(obj)},
     )
+
+
+@never_cache
+def choose_language(request: HttpRequest, language: str) -> HttpResponse:
+    """The header's language switcher: keeps the reader's choice in the language cookie (so an
+    unprefixed page no longer follows her browser's language) and shows the page she was on
+    in that language. A plain link, not Django's set_language form, so it works as one."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    # i18n_patterns resolve a path in the active language only: the one next_url is written in
+    written_in = translation.get_language_from_path(next_url.split("?")[0])
+    with translation.override(written_in or settings.LANGUAGE_CODE):
+        target = translate_url(next_url, language)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
+    )
+    return response
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and bots ask for /favicon.ico whatever the page links; send them to the SVG.
+    Temporary (302) and cached a day: the static file's hashed name changes with each deploy."""
+    return HttpResponseRedirect(static("metroscope/favicon.svg"))

@@ -1,6 +1,6 @@
-"""Template helpers: translated content with a visible English fallback, language links, long
-dates as each language writes them, whether the user may use the back office, and the box a
-wide table scrolls in."""
+"""Template helpers: translated content with a visible English fallback, long dates as each
+language writes them, whether the user may use the back office, and the box a wide table
+scrolls in."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 from django import template
-from django.urls import translate_url
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString
@@ -35,12 +34,6 @@ def tr(obj: Any, field: str) -> SafeString:
         _("Not yet translated: shown in English"),
         language.upper(),
     )
-
-
-@register.simple_tag(takes_context=True)
-def url_in_language(context: dict[str, Any], language: str) -> str:
-    request = context["request"]
-    return translate_url(request.get_full_path(), language)
 
 
 @register.filter(expects_localtime=True)
