@@ -88,6 +88,8 @@ def test_a_hit_says_which_language_matched(client):
     assert "<mark>Comedores</mark>" in hit.title
     html = client.get("/exchange/search/", {"q": "comedores"}).content.decode()
     assert "found in Spanish" in html
+    french = client.get("/fr/exchange/search/", {"q": "comedores"}).content.decode()
+    assert "trouvé en espagnol" in french  # language names take no capital in French
     body = client.get("/api/v1/solutions", {"q": "comedores"}).json()
     assert body["items"][0]["matched_languages"] == ["es"]
     assert body["items"][0]["language"] == "es"
