@@ -126,3 +126,11 @@ def test_spellings_keep_the_filters_and_are_offered_only_when_nothing_matches():
     results = search.search("helth", {"country": ["ZZZ"]})
     assert results.total == 0
     assert results.suggestions == []  # "health" finds nothing in that country either
+
+
+def test_the_count_gives_the_range_shown_only_when_results_span_pages(client):
+    one = client.get("/es/exchange/search/", {"q": '"care blocks"'}).content.decode()
+    assert "1 solución encontrada" in one
+    assert "mostradas" not in one  # "(1–1 mostradas)" said nothing, wrongly in the plural
+    many = client.get("/exchange/search/", {"q": "salud"}).content.decode()
+    assert "1–20 shown" in many
