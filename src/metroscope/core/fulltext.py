@@ -667,6 +667,22 @@ def search(
     return found
 
 
+def count(index: Index, query: Query, filters: Mapping[str, Sequence[str]]) -> int:
+    """How many documents match, without a page or facets (to try a spelling)."""
+    if query.blank:
+        return 0
+    filters = {k: v for k, v in filters.items() if k in index.facet_names and v}
+    matching, params = _matching(index, query, ranked=False)
+    where, where_params = _filter(index, filters, index.codebook())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM ({matching}) m JOIN {index.n()} r "
+            f"ON r.{_q(index.key)} = m.id" + (" WHERE " + " AND ".join(where) if where else ""),
+            [*params, *where_params],
+        )
+        return int(cursor.fetchone()[0])
+
+
 def close_words(index: Index, word: str, limit: int = 5) -> list[str]:
     """Words of the index spelt close to `word` (not the word itself), closest first."""
     folded = "".join(tokens(word))

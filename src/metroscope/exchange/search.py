@@ -182,7 +182,7 @@ def index_solutions(pks: Iterable[int]) -> None:
         return
     vocabulary = Vocabulary()
     documents = [document(s, vocabulary) for s in _published().filter(pk__in=wanted)]
-    engine.remove(INDEX, wanted)
+    engine.remove(INDEX, wanted - {d.pk for d in documents})  # `put` replaces the others
     engine.put(INDEX, documents)
 
 
@@ -224,7 +224,7 @@ def refresh_index(data_dir: Path, report: LoadReport) -> None:
         changed.append(doc)
         created += before is None
         updated += before is not None
-    engine.remove(INDEX, [d.pk for d in changed] + list(held))
+    engine.remove(INDEX, list(held))  # no longer published; `put` replaces the changed
     engine.put(INDEX, changed)
     report.add_counts(
         SolutionText._meta.label,
@@ -390,11 +390,8 @@ def _suggest(query: engine.Query, chosen: Mapping[str, list[str]]) -> list[str]:
             text = re.sub(rf"(?i)\b{re.escape(word)}\b", better, query.text, count=1)
             if text == query.text:
                 text = query.text.replace(word, better)
-            fixed = engine.parse(text)
-            if text not in found and not fixed.blank:
-                one = engine.search(INDEX, fixed, filters=chosen, order="newest", offset=0, limit=1)
-                if one.total:
-                    found.append(text)
+            if text not in found and engine.count(INDEX, engine.parse(text), chosen):
+                found.append(text)
             if len(found) >= SUGGESTIONS:
                 return found
     return found
