@@ -33,7 +33,8 @@ def matrix_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                 "type": "nominal",
                 "sort": None,
                 "title": _("Orienting theme"),
-                "axis": {"labelAngle": 0, "labelLimit": 120},
+                # slanted: five theme names fit under a phone-wide chart too
+                "axis": {"labelAngle": -30, "labelAlign": "right", "labelLimit": 120},
             },
             "y": {
                 "field": "challenge",
