@@ -44,9 +44,11 @@ def html(user, url: str, status: int = 200) -> str:
 
 def test_people_page_without_records_says_so_and_has_no_label(client):
     page = client.get("/plan/people/").content.decode()
-    assert "No participants recorded." in page
+    assert "No participant has been recorded yet." in page
     assert LABEL not in page
-    assert 'id="gender-balance-spec"' in page
+    # nobody of stated gender: no women's share to draw, so no chart
+    assert 'id="gender-balance-spec"' not in page
+    assert 'data-testid="gender-balance-empty"' in page
 
 
 def test_people_page_with_samples_is_labelled_and_split_by_gender(client, sample):

@@ -43,7 +43,7 @@ class EventOut(Schema):
     mode: str
     host_city: str
     languages: list[str]
-    capacity: int
+    capacity: int | None
     confirmed: int
     waiting: int
     registration_open: bool

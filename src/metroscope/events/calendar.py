@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from metroscope.accountability.activities.models import DatePrecision
 from metroscope.events.models import Event, Session
 
 PRODID = "-//Metropolis//Metroscope events//EN"
@@ -29,7 +30,8 @@ def _vevent(event: Event, session: Session | None, url: str, host: str) -> VEven
         item.add("dtend", session.ends_at)
     else:
         start = event.activity.start_date
-        if start is None:
+        # a month or a year is not a day in a calendar: only what the source dates exactly
+        if start is None or event.activity.date_precision != DatePrecision.DAY:
             return None
         end = (event.activity.end_date or start) + dt.timedelta(days=1)
         item.add("uid", f"event-{event.pk}@{host}")

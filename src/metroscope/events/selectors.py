@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from metroscope.core.i18n import translated
@@ -223,6 +223,21 @@ class Engaged:
 
 def _name_key(name: str, member: int | None) -> str:
     return f"name:{' '.join(name.casefold().split())}|{member or ''}"
+
+
+def newest_engaged_year() -> int | None:
+    """The newest year in which someone attended or spoke at an event (by the event's start
+    date), None when nobody has yet (two queries): the year the urban leaders open on."""
+    years = [
+        _attended(None, None)
+        .filter(event__activity__start_date__isnull=False)
+        .aggregate(newest=Max("event__activity__start_date"))["newest"],
+        Speaker.objects.filter(event__activity__start_date__isnull=False).aggregate(
+            newest=Max("event__activity__start_date")
+        )["newest"],
+    ]
+    found = [d.year for d in years if d is not None]
+    return max(found) if found else None
 
 
 def engaged_people(*, year: int) -> Engaged:

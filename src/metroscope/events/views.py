@@ -42,7 +42,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/events.html",
-        {"form": form, "upcoming": upcoming, "past": past, "filters": filters},
+        {
+            "form": form,
+            "upcoming": upcoming,
+            "past": past,
+            "filters": filters,
+            "filtered": filters != selectors.EventFilters(when=filters.when),
+            "staff": access.can_manage_events(request.user),
+        },
     )
 
 

@@ -40,6 +40,7 @@ class ActivityFilters:
     program: str = ""
     gender_marker: str = ""  # "0", "1", "2" or "none" (not screened)
     member: str = ""  # a member's code: the activities it is involved in
+    untagged: bool = False  # in no cell of the opportunity matrix: no theme or no challenge
 
     @classmethod
     def from_params(cls, params: Any) -> ActivityFilters:
@@ -59,6 +60,7 @@ class ActivityFilters:
             if marker in {NOT_SCREENED, *(str(v) for v in GenderMarker.values)}
             else "",
             member=str(params.get("member", "")).strip(),
+            untagged=str(params.get("untagged", "")) == "1",
         )
 
     def as_q(self) -> Q:
@@ -81,6 +83,10 @@ class ActivityFilters:
             q &= Q(gender_marker=int(self.gender_marker))
         if self.member:
             q &= Q(members__code=self.member)
+        if self.untagged:
+            q &= Q(pk__in=Activity.objects.filter(themes__isnull=True).values("pk")) | Q(
+                pk__in=Activity.objects.filter(challenges__isnull=True).values("pk")
+            )
         return q
 
 

@@ -44,6 +44,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         else None,
         "illustrative": overview.illustrative or selectors.illustrative_activities(),
         "kinds": dict(FundingKind.choices),
+        "can_edit": access.can_edit_activities(request.user),
         "show_report_link": show_fees,  # the fees' readers (Board, Secretariat) are the report's
     }
     return render(request, "accountability/money.html", context)

@@ -171,7 +171,9 @@ def people_page(request: HttpRequest) -> HttpResponse:
             request, overview.by_activity, param="activities", anchor="by-activity"
         ),
         "panel_rows": paginate(request, overview.panels, param="panels", anchor="panels"),
-        "chart_spec": people_charts.gender_balance_chart(overview.balance),
+        "chart_spec": people_charts.gender_balance_chart(overview.balance)
+        if people_charts.has_shares(overview.balance)
+        else None,
         "groups": people_charts.group_labels(),
         "genders": Gender.choices,
         "by_member": people_selectors.member_participation(members=members, year=year)
