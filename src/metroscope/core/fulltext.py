@@ -735,16 +735,20 @@ def search(
         elif value is not None and value != "":
             counted = found.facets.setdefault(kind, {})
             if kind in index.multi:
-                mask, labels = int(value), bits[kind]
-                while mask:
-                    low = mask & -mask
-                    label = labels.get(low.bit_length() - 1)
+                labels = bits[kind]
+                for bit in _bits(int(value)):
+                    label = labels.get(bit)
                     if label is not None:
                         counted[label] = counted.get(label, 0) + count
-                    mask ^= low
             else:
                 counted[value] = count
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The bits set in a facet's mask (the same few thousand masks come back each search)."""
+    return tuple(bit for bit in range(mask.bit_length()) if mask >> bit & 1)
 
 
 def _facet_counts(
