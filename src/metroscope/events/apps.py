@@ -11,7 +11,9 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from metroscope.core.panels import register_panel
         from metroscope.core.sources import register_source
-        from metroscope.events import panels, selectors
+        from metroscope.events import emails, panels, selectors
+
+        emails.register()
 
         # The plan's people (floor 4) count events' attendance and speakers without
         # importing events (floor 5).
