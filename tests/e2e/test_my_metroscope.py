@@ -50,17 +50,20 @@ def sign_in(page: Page, prefix: str, username: str) -> None:
     page.wait_for_url(f"**{prefix}/me/")  # everyone lands on My Metroscope
 
 
-def sign_out(page: Page) -> None:
-    if page.locator(".menu-toggle").is_visible():
-        page.locator(".menu-toggle").click()
-    page.locator("nav.account form button").click()
-    expect(page.locator("nav.account form button")).to_have_count(0)
-
-
 def open_menu(page: Page) -> None:
+    """On a phone the account links sit in the collapsed menu: open it (once the page's
+    script is ready to open it)."""
+    page.wait_for_load_state()
     toggle = page.locator(".menu-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
         toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+def sign_out(page: Page) -> None:
+    open_menu(page)
+    page.locator("nav.account form button").click()
+    expect(page.locator("nav.account form button")).to_have_count(0)
 
 
 def next_year() -> int:
@@ -154,6 +157,7 @@ def test_a_value_returned_with_a_comment_is_corrected_and_published(
     page.goto(f"{prefix}/me/notifications/")
     check(page)
     page.locator('form[action$="/me/notifications/read/"] button').click()
+    expect(page.get_by_role("status")).to_be_visible()
     expect(page.locator("ul.notifications li.unread")).to_have_count(0)
     sign_out(page)
 
