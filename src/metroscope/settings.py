@@ -121,7 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "me"  # My Metroscope; a `next` the sign-in page was given wins
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"

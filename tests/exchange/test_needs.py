@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from metroscope.core.models import Notification
 from metroscope.exchange import matching, needs
 from metroscope.exchange.models import IntroductionRequest, Need, Solution
 from metroscope.members.models import Member
@@ -165,6 +166,13 @@ def test_an_introduction_reaches_staff_and_the_other_members_officers(
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["secretariat@example.org", "toronto@example.org"]
     assert "How did you win over the shopkeepers?" in mail.outbox[0].body
+    # and in the app, beside the e-mail: staff and the other member's officers, not the asker
+    noticed = Notification.objects.filter(kind="exchange.introduction")
+    assert sorted(noticed.values_list("recipient__username", flat=True)) == [
+        "officer_toronto",
+        "staff",
+    ]
+    assert noticed.first().link == "/exchange/introductions/"
     for user in (officer_seoul, toronto_officer, staff):  # both sides and staff see the log
         assert "How did you win over" in get("/exchange/introductions/", user).content.decode()
     other = make_user("officer_madrid", ("officer", "madrid"))

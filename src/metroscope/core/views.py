@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_POST
 
-from metroscope.core import access
+from metroscope.core import access, notifications
 from metroscope.core.audit import audited_model, history_of
+from metroscope.core.models import Notification
 from metroscope.core.roles import requires
 
 
@@ -64,3 +70,54 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and bots ask for /favicon.ico whatever the page links; send them to the SVG.
     Temporary (302) and cached a day: the static file's hashed name changes with each deploy."""
     return HttpResponseRedirect(static("metroscope/favicon.svg"))
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications.notifications_for(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "page": page,
+            "items": notifications.shown(page.object_list),
+            "unread": notifications.unread_count(request.user),
+        },
+    )
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(wanted)
+    return redirect("notifications")
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notifications.notification_mark_read(user=request.user, notification_id=pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    return _back_to_list(request)
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications.notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s notification marked as read.",
+            "%(count)s notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return _back_to_list(request)

@@ -12,8 +12,10 @@ class EventsConfig(AppConfig):
         from metroscope.core.loading import register_loader
         from metroscope.core.panels import register_panel
         from metroscope.core.sources import register_source
-        from metroscope.events import panels, selectors
+        from metroscope.events import emails, panels, selectors
         from metroscope.events.loaders import load_events_data
+
+        emails.register()
 
         # The plan's people (floor 4) count events' attendance and speakers without
         # importing events (floor 5).

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from metroscope.core.i18n import translated
+from metroscope.core.queues import Queue, queue_of
 from metroscope.events.analytics import Breakdown, PersonRow, breakdown
 from metroscope.events.models import (
     Event,
@@ -294,3 +295,14 @@ def plan_speaker_rows(**_: Any) -> list[tuple[int, int, int | None, str, bool]]:
         "event__activity_id", "event__activity__work_plan__year", "gender"
     )
     return [(a, y, None, g, False) for a, y, g in values]
+
+
+def upcoming_events(*, limit: int = 5) -> list[Event]:
+    return list(event_list(filters=EventFilters(when="upcoming"))[:limit])
+
+
+def waiting_list_queue() -> Queue:
+    """People on the waiting lists of events still to come (staff may open more places)."""
+    upcoming = event_list(filters=EventFilters(when="upcoming")).values("pk")
+    waiting = Registration.objects.filter(status=RegistrationStatus.WAITING, event__in=upcoming)
+    return queue_of(waiting, "created_at")

@@ -199,6 +199,7 @@ def certificate_announce(*, user: Any, registration: Registration) -> Certificat
     except IntegrityError:  # logged meanwhile by another request: that one sends
         return None
     emails.queue(message)
+    emails.notify_in_app(registration, emails.CERTIFICATE)
     return logged
 
 

@@ -363,7 +363,10 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
 
 class ReviewIn(Schema):
     ids: list[int] = Field(..., min_length=1, max_length=10000)
-    status: Status
+    status: Status = Field(
+        ..., description="validated, published, or returned (for correction, with a comment)"
+    )
+    comment: str = Field("", max_length=2000, description="why the values are returned")
 
 
 class ReviewOut(Schema):
@@ -372,17 +375,24 @@ class ReviewOut(Schema):
 
 @router.post(
     "/observations/review",
-    response={200: ReviewOut, 403: Rejected},
+    response={200: ReviewOut, 400: Rejected, 403: Rejected},
     auth=[TokenAuth(), django_auth],
-    summary="Validate or publish values (secretariat staff)",
+    summary="Validate, publish or return values with a comment (secretariat staff)",
 )
 def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
     try:
-        changed = services.observation_review(
-            user=request.user, observation_ids=payload.ids, status=payload.status.value
-        )
+        if payload.status == Status.RETURNED:
+            changed = services.observation_return(
+                user=request.user, observation_ids=payload.ids, comment=payload.comment
+            )
+        else:
+            changed = services.observation_review(
+                user=request.user, observation_ids=payload.ids, status=payload.status.value
+            )
     except services.PermissionDenied:
         return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
+    except ValueError as exc:
+        return Reply(400, {"detail": str(exc), "problems": []})
     return Reply(200, {"changed": changed})
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
@@ -226,7 +227,26 @@ def _officer_metros(request: HttpRequest) -> Any:
 @requires(access.can_upload_values)
 def enter_value(request: HttpRequest) -> HttpResponse:
     metros = _officer_metros(request).order_by("name")
-    initial = {"metro": request.GET.get("metro"), "indicator": request.GET.get("indicator")}
+    initial: dict[str, Any] = {
+        "metro": request.GET.get("metro"),
+        "indicator": request.GET.get("indicator"),
+    }
+    returned = selectors.returned_value(
+        metros=metros,
+        metro=request.GET.get("metro", ""),
+        indicator=request.GET.get("indicator", ""),
+        year=_int(request.GET.get("year")),
+        sex=request.GET.get("sex", "total"),
+    )
+    if returned is not None:  # correcting a value the Secretariat returned: start from it
+        initial |= {
+            "year": returned.year,
+            "sex": returned.sex,
+            "value": returned.value,
+            "scale": returned.scale,
+            "source": returned.source.title,
+            "note": returned.note,
+        }
     form = ValueForm(request.POST or None, metros=metros, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -256,7 +276,7 @@ def enter_value(request: HttpRequest) -> HttpResponse:
                 text = _("The value was saved as provisional; the Secretariat will review it.")
             messages.success(request, text)
             return redirect("observatory:metro", code=data["metro"].code)
-    return render(request, "observatory/enter.html", {"form": form})
+    return render(request, "observatory/enter.html", {"form": form, "returned": returned})
 
 
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -374,30 +394,62 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
 PROPOSAL_ACTIONS = {"approve": True, "reject": False}
 
 
+REVIEW_ACTIONS = (*services.REVIEW_STATUSES, Status.RETURNED)
+
+
 @requires(access.can_review_values)
 def review_page(request: HttpRequest) -> HttpResponse:
+    """The queue with context (names, unit, scale, source, previous value and change):
+    validate, publish, or return the chosen values with a comment."""
+    checked: set[int] = set()
+    problem = ""
     if request.method == "POST":
         if request.POST.get("proposal_action"):
             return _decide_proposals(request)
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        status = request.POST.get("action", "")
-        if ids and status in services.REVIEW_STATUSES:
+        action = request.POST.get("action", "")
+        if not ids or action not in REVIEW_ACTIONS:
+            problem = _("Choose at least one value and an action.")
+        elif action == Status.RETURNED:
+            try:
+                changed = services.observation_return(
+                    user=request.user, observation_ids=ids, comment=request.POST.get("comment", "")
+                )
+            except ValueError as exc:
+                problem = str(exc)
+            else:
+                text = ngettext(
+                    "%(count)s value returned with your comment; whoever entered it is told.",
+                    "%(count)s values returned with your comment; whoever entered them is told.",
+                    changed,
+                )
+                messages.success(request, text % {"count": changed})
+                return redirect("observatory:review")
+        else:
             changed = services.observation_review(
-                user=request.user, observation_ids=ids, status=status
+                user=request.user, observation_ids=ids, status=action
             )
             messages.success(
                 request,
                 _("%(count)s value(s) marked %(status)s.")
-                % {"count": changed, "status": Status(status).label},
+                % {"count": changed, "status": Status(action).label},
             )
-        else:
-            messages.error(request, _("Choose at least one value and an action."))
-        return redirect("observatory:review")
+            return redirect("observatory:review")
+        checked = set(ids)
     page = Paginator(selectors.pending_review(), 100).get_page(request.GET.get("page"))
     proposals = Paginator(selectors.pending_proposals(), 100).get_page(
         request.GET.get("proposals_page")
     )
-    return render(request, "observatory/review.html", {"page": page, "proposals": proposals})
+    context = {
+        "page": page,
+        "rows": selectors.with_previous(list(page.object_list)),
+        "proposals": proposals,
+        "returned": selectors.returned_values()[:100],
+        "checked": checked,
+        "problem": problem,
+        "comment": request.POST.get("comment", "") if problem else "",
+    }
+    return render(request, "observatory/review.html", context, status=400 if problem else 200)
 
 
 def _decide_proposals(request: HttpRequest) -> HttpResponse:

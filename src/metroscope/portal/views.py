@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -7,6 +8,7 @@ from django.templatetags.static import static
 from metroscope.members import selectors as members
 from metroscope.members.charts import member_map
 from metroscope.plan import selectors as plan_selectors
+from metroscope.portal.workspace import workspace_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,3 +35,9 @@ def about(request: HttpRequest) -> HttpResponse:
         "regions": members.region_list(),
     }
     return render(request, "portal/about.html", context)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """My Metroscope: where each person lands after signing in."""
+    return render(request, "portal/me.html", {"space": workspace_for(request.user)})
