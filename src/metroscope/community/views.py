@@ -22,14 +22,14 @@ from metroscope.community.forms import DocumentForm, GroupForm, MeetingForm, Mem
 from metroscope.community.models import GroupDocument, GroupMeeting, Membership
 from metroscope.core import attachments
 from metroscope.core.roles import requires
-from metroscope.members.models import Contact
 
 
-def _contacts() -> Any:
-    return (
-        Contact.objects.filter(active=True)
-        .select_related("member")
-        .order_by("member__name", "family_name", "given_name")
+def _member_form(request: HttpRequest, data: Any = None) -> MemberForm:
+    contacts = access.contacts_to_add(request.user).order_by(
+        "member__name", "family_name", "given_name"
+    )
+    return MemberForm(
+        data, contacts=contacts, by_name=access.can_add_users_by_name(request.user)
     )
 
 
@@ -57,7 +57,7 @@ def _page(
         "accept": attachments.ACCEPT,
     }
     if rights.manages:
-        context["member_form"] = forms.get("member_form") or MemberForm(contacts=_contacts())
+        context["member_form"] = forms.get("member_form") or _member_form(request)
         context["meeting_form"] = forms.get("meeting_form") or MeetingForm(
             events=selectors.events_to_link(group)
         )
@@ -194,7 +194,7 @@ def document_remove(request: HttpRequest, pk: int, document: int) -> HttpRespons
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     rights = access.access_managed(request.user, pk)
-    form = MemberForm(request.POST, contacts=_contacts())
+    form = _member_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
