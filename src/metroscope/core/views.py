@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -64,3 +66,19 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and bots ask for /favicon.ico whatever the page links; send them to the SVG.
     Temporary (302) and cached a day: the static file's hashed name changes with each deploy."""
     return HttpResponseRedirect(static("metroscope/favicon.svg"))
+
+
+def login_locked(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """The answer to a sign-in while its user name or address is locked out (django-axes),
+    on the site's sign-in page and the back office's alike: 429, and when to try again."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    response = render(
+        request,
+        "registration/locked.html",
+        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response

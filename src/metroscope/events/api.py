@@ -13,6 +13,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core import exports
+from metroscope.core.api_params import YEAR
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.events import access, selectors, services
@@ -83,7 +85,7 @@ def _event_out(event: Event) -> dict[str, Any]:
 
 @router.get("/events", response=list[EventOut], summary="Events and trainings", auth=None)
 def list_events(
-    request: HttpRequest, when: str = "", type: str = "", year: int | None = None
+    request: HttpRequest, when: str = "", type: str = "", year: int | None = YEAR
 ) -> list[dict[str, Any]]:
     if when not in ("", "upcoming", "past"):
         raise HttpError(400, "when is upcoming, past or empty")
@@ -255,5 +257,5 @@ def get_certificate(request: HttpRequest, registration_id: int) -> HttpResponse:
     except NoCertificate as exc:
         raise HttpError(400, str(exc)) from exc
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.pk}.pdf"'
+    exports.attachment(response, f"certificate-{found.pk}.pdf")
     return response

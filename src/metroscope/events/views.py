@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metroscope.core import exports
 from metroscope.events import access, selectors, services
 from metroscope.events.calendar import calendar_for
 from metroscope.events.certificates import NoCertificate, certificate_pdf
@@ -166,16 +167,14 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("events:event", pk=found.event_id)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.pk}.pdf"'
-    return response
+    return exports.attachment(response, f"certificate-{found.pk}.pdf")
 
 
 def _ics(request: HttpRequest, events: list[Event], name: str, filename: str) -> HttpResponse:
     urls = {e.pk: request.build_absolute_uri(reverse("events:event", args=[e.pk])) for e in events}
     body = calendar_for(events, urls=urls, host=request.get_host(), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.attachment(response, filename)
 
 
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:

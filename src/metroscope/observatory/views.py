@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from metroscope.core import params
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
 from metroscope.members.models import Country
@@ -47,13 +48,6 @@ PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.ObservationFilters:
     get = request.GET
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
@@ -66,8 +60,8 @@ def _filters(request: HttpRequest) -> selectors.ObservationFilters:
         member=get.get("member", ""),
         country=get.get("country", ""),
         region=get.get("region", ""),
-        year_from=_int(get.get("year_from")),
-        year_to=_int(get.get("year_to")),
+        year_from=params.year(get, "year_from"),
+        year_to=params.year(get, "year_to"),
         sex=get.get("sex", ""),
         scale=get.get("scale", ""),
         statuses=statuses,
