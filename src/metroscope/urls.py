@@ -43,5 +43,7 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api_token_revoke"),
     prefix_default_language=False,
 )

@@ -296,4 +296,4 @@ def download_document(request: HttpRequest, document_id: int) -> FileResponse:
         found = access.document_to_read(request.user, document_id)
     except Http404:
         raise HttpError(404, _("No such document.")) from None
-    return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.name)
+    return attachments.private_file(found)

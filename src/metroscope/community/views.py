@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -28,9 +28,7 @@ def _member_form(request: HttpRequest, data: Any = None) -> MemberForm:
     contacts = access.contacts_to_add(request.user).order_by(
         "member__name", "family_name", "given_name"
     )
-    return MemberForm(
-        data, contacts=contacts, by_name=access.can_add_users_by_name(request.user)
-    )
+    return MemberForm(data, contacts=contacts, by_name=access.can_add_users_by_name(request.user))
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -156,15 +154,7 @@ def document_file(request: HttpRequest, pk: int, document: int) -> FileResponse:
     """A group's file, to its members and the Secretariat only, never straight from disk."""
     rights = access.access_inside(request.user, pk)
     found = get_object_or_404(GroupDocument, pk=document, group=rights.group)
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type, filename=found.name)
-    response["Cache-Control"] = "private, no-store"
-    if found.content_type != "application/pdf":  # the browsers' PDF viewers do not run sandboxed
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.private_file(found)
 
 
 def _done(request: HttpRequest, pk: int, write: Callable[[], Any], success: str) -> HttpResponse:

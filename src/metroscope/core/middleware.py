@@ -134,7 +134,6 @@ class RateLimitMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.groups = _rate_groups()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
@@ -143,7 +142,7 @@ class RateLimitMiddleware:
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
         match = request.resolver_match
-        found = self.groups.get(match.view_name) if match else None
+        found = _rate_groups().get(match.view_name) if match else None
         if found is None or request.method not in ("GET", "HEAD"):
             return None
         group, rate = found

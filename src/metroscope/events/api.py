@@ -31,7 +31,9 @@ class SessionOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     room: str
-    online_url: str
+    online_url: str = Field(
+        ..., description="the meeting link: only for the staff and holders of a confirmed place"
+    )
     language: str
 
 
@@ -52,7 +54,7 @@ class EventOut(Schema):
     sessions: list[SessionOut]
 
 
-def _event_out(event: Event) -> dict[str, Any]:
+def _event_out(event: Event, links: bool) -> dict[str, Any]:
     a = event.activity
     return {
         "id": event.pk,
@@ -75,7 +77,7 @@ def _event_out(event: Event) -> dict[str, Any]:
                 "starts_at": s.starts_at,
                 "ends_at": s.ends_at,
                 "room": s.room,
-                "online_url": s.online_url,
+                "online_url": s.online_url if links else "",
                 "language": s.language,
             }
             for s in event.sessions.all()
@@ -90,7 +92,8 @@ def list_events(
     if when not in ("", "upcoming", "past"):
         raise HttpError(400, "when is upcoming, past or empty")
     filters = selectors.EventFilters(when=when, type=type, year=year)
-    return [_event_out(e) for e in selectors.event_list(filters=filters)]
+    links = access.meeting_links_visible(request.user)
+    return [_event_out(e, links(e)) for e in selectors.event_list(filters=filters)]
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="One event", auth=None)
@@ -98,7 +101,7 @@ def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_detail(pk=event_id)
     if event is None:
         raise HttpError(404, "no such event")
-    return _event_out(event)
+    return _event_out(event, access.can_see_meeting_links(request.user, event))
 
 
 class RegistrationOut(Schema):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -74,6 +75,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "feedback_form": FeedbackForm(),
             "upcoming": selectors.is_upcoming(event),
             "staff": access.can_manage_events(request.user),
+            "show_links": access.can_see_meeting_links(request.user, event),
         },
     )
 
@@ -124,7 +126,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (ValueError, PermissionDenied) as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("events:event", args=[found.event_id]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("events:event", args=[found.event_id])  # never to another site
+    return redirect(back)
 
 
 @login_required
