@@ -90,7 +90,7 @@ def test_a_person_lists_issues_and_revokes_her_own_tokens_on_a_page(
 
     client = client_for(officer_barcelona)
     assert Client().get("/accounts/tokens/").status_code == 302
-    made = client.post("/accounts/tokens/", {"name": "nightly upload", "days": "90"})
+    made = client.post("/accounts/tokens/", {"name": "census loader", "days": "90"})
     assert made.status_code == 200
     token = ApiToken.objects.get(user=officer_barcelona)
     assert token.read_only is False  # the box was left unticked
@@ -98,10 +98,10 @@ def test_a_person_lists_issues_and_revokes_her_own_tokens_on_a_page(
     assert "shown only this once" in page
     plain = page.split('data-testid="new-token"')[1].split("<code>")[1].split("</code>")[0]
     assert tokens.user_for(plain) == officer_barcelona
-    assert "nightly upload" in page
+    assert "census loader" in page
     assert client.get("/accounts/tokens/").content.decode().count(plain) == 0
     other = client_for(officer_seoul)
-    assert "nightly upload" not in other.get("/accounts/tokens/").content.decode()
+    assert "census loader" not in other.get("/accounts/tokens/").content.decode()
     assert other.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
     assert tokens.user_for(plain) == officer_barcelona
     assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302

@@ -293,6 +293,10 @@ def _import_page(request: HttpRequest) -> HttpResponse:
         return _confirm_import(request, staff)
     too_large = attachments.refused_for_size(request)
     if too_large:
+        form = UploadForm(
+            request.POST, request.FILES, staff=staff
+        )  # bound, even if all else was the file
+        context["form"] = form
         form.is_valid()
         form.errors.pop("file", None)
         limit = settings.METROSCOPE_UPLOAD_MAX_BYTES
