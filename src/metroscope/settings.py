@@ -215,6 +215,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "metroscope.core.views.login_locked"
+# How many reverse proxies stand in front (each adds to X-Forwarded-For): the client's address
+# for lockouts and rate limits is the one the outermost proxy saw (core.middleware).
+METROSCOPE_PROXY_COUNT = envint("METROSCOPE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "metroscope.core.middleware.client_address"
 AXES_VERBOSE = False
 
 # Per-client limits on expensive endpoints anyone may call (core.middleware.RateLimitMiddleware

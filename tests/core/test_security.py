@@ -245,3 +245,18 @@ def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_behind_proxies_each_client_is_counted_on_its_own_address(client, limits):
+    from django.test import RequestFactory
+
+    from metroscope.core.middleware import client_address
+
+    limits.METROSCOPE_PROXY_COUNT = 1
+    spoofed = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_address(spoofed) == "203.0.113.9"  # what the client claims is ignored
+    url = "/observatory/download/csv/?indicator=nope"
+    for _ in range(2):
+        client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert client.get(url, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 429
+    assert client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 200

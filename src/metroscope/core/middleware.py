@@ -104,6 +104,25 @@ class PreferredLanguageMiddleware:
 # --- per-client rate limits -----------------------------------------------------------------
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for sign-in lockouts and rate limits. Behind
+    METROSCOPE_PROXY_COUNT reverse proxies, the address the outermost one saw (the entry that
+    many places from the right of X-Forwarded-For: anything further left is what the client
+    claims); otherwise the connection's. Without this, every visitor behind a proxy would
+    share one address, and one person's wrong passwords would lock everyone out."""
+    proxies = int(getattr(settings, "METROSCOPE_PROXY_COUNT", 0))
+    if proxies > 0:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [a for a in chain if a]
+        if len(chain) >= proxies:
+            return chain[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_address(request)
+
+
 def _rate_groups() -> dict[str, tuple[str, str]]:
     """URL name → (group, rate), from settings.METROSCOPE_RATE_LIMITS."""
     return {
@@ -146,7 +165,7 @@ class RateLimitMiddleware:
         if found is None or request.method not in ("GET", "HEAD"):
             return None
         group, rate = found
-        usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+        usage = get_usage(request, group=group, key=_client_key, rate=rate, increment=True)
         if usage is None or not usage["should_limit"]:
             return None
         return too_many_requests(request, int(usage["time_left"]))
