@@ -3,7 +3,7 @@ ones they made or that are theirs); the Secretariat's staff see all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -48,6 +48,12 @@ def meeting_links_visible(user: Any) -> Callable[[Event], bool]:
 
 def can_see_meeting_links(user: Any, event: Event) -> bool:
     return meeting_links_visible(user)(event)
+
+
+def holds_confirmed_place(own: Iterable[Registration]) -> bool:
+    """Among a person's own registrations for one event (already read by the page), is one a
+    confirmed place? The same rule as meeting_links_visible, without another query."""
+    return any(r.status == RegistrationStatus.CONFIRMED for r in own)
 
 
 def can_give_feedback(user: Any, registration: Registration) -> bool:

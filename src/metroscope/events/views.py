@@ -62,6 +62,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if event is None:
         raise Http404
     mine = list(selectors.own_registrations(user=request.user, event=event))
+    staff = access.can_manage_events(request.user)
     positions = {r.pk: selectors.waiting_position(r) for r in mine}
     return render(
         request,
@@ -74,8 +75,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": _register_form(request, event) if request.user.is_authenticated else None,
             "feedback_form": FeedbackForm(),
             "upcoming": selectors.is_upcoming(event),
-            "staff": access.can_manage_events(request.user),
-            "show_links": access.can_see_meeting_links(request.user, event),
+            "staff": staff,
+            "show_links": staff or access.holds_confirmed_place(mine),
         },
     )
 
