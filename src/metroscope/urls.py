@@ -92,5 +92,7 @@ urlpatterns += i18n_patterns(
     path(
         "me/notifications/read/", core_views.notifications_read_all, name="notifications_read_all"
     ),
+    path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api_token_revoke"),
     prefix_default_language=False,
 )

@@ -21,6 +21,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Reads only: GET and HEAD requests.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

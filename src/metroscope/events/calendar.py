@@ -17,7 +17,8 @@ PRODID = "-//Metropolis//Metroscope events//EN"
 
 def _location(session: Session | None, event: Event) -> str:
     if session is not None:
-        return ", ".join(p for p in (session.room, session.online_url) if p)
+        # never the online link: calendars are public files (events.access.can_see_meeting_links)
+        return session.room
     return event.activity.host_city
 
 

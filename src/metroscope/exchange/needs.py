@@ -95,6 +95,12 @@ def introduction_request(
         raise NeedRefused(_("You may ask for introductions only for your own member."))
     if not message.strip():
         raise ValueError(_("Say what you would like to learn from them."))
+    if need is not None and need.member_id != from_member.pk:
+        # Another member's need, however visible, is not the requester's to cite.
+        raise ValueError(
+            _("The need you cite must be one of %(member)s's own needs.")
+            % {"member": from_member.name}
+        )
     targets = [m for m in solution.members.all() if m.pk != from_member.pk]
     if not targets:
         raise ValueError(_("No other member is recorded behind this solution."))

@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import tokens
+from metroscope.core.api_paging import BoundedLimitOffset
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import access, analytics, benchmarks, selectors, services
@@ -253,7 +254,7 @@ class MetroQuery(Schema):
 
 
 @router.get("/metros", response=list[MetroOut], summary="Metropolitan spaces")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_metros(request: HttpRequest, filters: Query[MetroQuery]):  # type: ignore[no-untyped-def]
     return selectors.metro_list(
         query=filters.q,

@@ -197,6 +197,17 @@ def observation_rows(
         )
 
 
+def existing_indicator_codes(codes: Sequence[str]) -> list[str]:
+    """The codes of these indicators that exist, as stored, in the order asked."""
+    found = set(Indicator.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    return [c for c in codes if c in found]
+
+
+def existing_metro_codes(codes: Sequence[str]) -> list[str]:
+    found = set(Metro.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    return [c for c in codes if c in found]
+
+
 def indicator_catalogue() -> QuerySet[Indicator]:
     published = Q(observations__status=Status.PUBLISHED)
     return (

@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from metroscope.core import attachments, params
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
 from metroscope.members.models import Country
@@ -48,13 +50,6 @@ PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.ObservationFilters:
     get = request.GET
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
@@ -67,8 +62,8 @@ def _filters(request: HttpRequest) -> selectors.ObservationFilters:
         member=get.get("member", ""),
         country=get.get("country", ""),
         region=get.get("region", ""),
-        year_from=_int(get.get("year_from")),
-        year_to=_int(get.get("year_to")),
+        year_from=params.year(get, "year_from"),
+        year_to=params.year(get, "year_to"),
         sex=get.get("sex", ""),
         scale=get.get("scale", ""),
         statuses=statuses,
@@ -235,7 +230,7 @@ def enter_value(request: HttpRequest) -> HttpResponse:
         metros=metros,
         metro=request.GET.get("metro", ""),
         indicator=request.GET.get("indicator", ""),
-        year=_int(request.GET.get("year")),
+        year=params.year(request.GET, "year"),
         sex=request.GET.get("sex", "total"),
     )
     if returned is not None:  # correcting a value the Secretariat returned: start from it
@@ -298,15 +293,39 @@ def _stored_upload(request: HttpRequest) -> Path | None:
     return path if path.is_file() else None
 
 
+@csrf_exempt
 @requires(access.can_upload_values)
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (a dry run with true counts and every problem) → confirm."""
+    """Upload → preview (a dry run with true counts and every problem) → confirm. A file past
+    the web upload limit is dropped while it is received, never kept whole on disk: the size
+    check comes first among the upload handlers, before the CSRF check reads the body (hence
+    csrf_exempt outside and csrf_protect inside, as for attachments)."""
+    attachments.limit_uploads(request, settings.METROSCOPE_UPLOAD_MAX_BYTES)
+    return csrf_protect(_import_page)(request)  # type: ignore[no-any-return]
+
+
+def _import_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     staff = access.can_review_values(user)
     form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
     context: dict[str, Any] = {"form": form, "outlier_factor": OUTLIER_FACTOR}
     if request.method == "POST" and request.POST.get("confirm"):
         return _confirm_import(request, staff)
+    too_large = attachments.refused_for_size(request)
+    if too_large:
+        form = UploadForm(
+            request.POST, request.FILES, staff=staff
+        )  # bound, even if all else was the file
+        context["form"] = form
+        form.is_valid()
+        form.errors.pop("file", None)
+        limit = settings.METROSCOPE_UPLOAD_MAX_BYTES
+        form.add_error(
+            "file",
+            _("“%(name)s” is larger than %(limit)s MB, the most a web upload may weigh.")
+            % {"name": too_large[0], "limit": limit // 1024**2},
+        )
+        return render(request, "observatory/import.html", context, status=400)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         UPLOAD_DIR.mkdir(parents=True, exist_ok=True)

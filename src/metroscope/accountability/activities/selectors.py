@@ -21,6 +21,7 @@ from metroscope.accountability.activities.models import (
     ResultPeriod,
     WorkPlan,
 )
+from metroscope.core import params as query
 from metroscope.members.models import Member
 from metroscope.plan import models as framework
 
@@ -45,12 +46,11 @@ class ActivityFilters:
     @classmethod
     def from_params(cls, params: Any) -> ActivityFilters:
         """Read filters from a query dict, dropping values that name nothing we know."""
-        year = str(params.get("year", "")).strip()
         kind = str(params.get("type", ""))
         status = str(params.get("status", ""))
         marker = str(params.get("gender_marker", ""))
         return cls(
-            year=int(year) if year.isdigit() else None,
+            year=query.year(params),
             type=kind if kind in ActivityType.values else "",
             status=status if status in ActivityStatus.values else "",
             theme=str(params.get("theme", "")).strip(),

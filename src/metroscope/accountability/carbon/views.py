@@ -10,12 +10,12 @@ from metroscope.accountability import access
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.carbon import charts
 from metroscope.accountability.carbon import selectors as carbon_selectors
+from metroscope.core import params
 from metroscope.core.paging import paginate
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def carbon_page(request: HttpRequest) -> HttpResponse:

@@ -11,12 +11,12 @@ from metroscope.accountability.activities.models import WorkPlan
 from metroscope.accountability.dashboards import analytics as dashboards
 from metroscope.accountability.dashboards import charts
 from metroscope.accountability.dashboards import selectors as dashboard_selectors
+from metroscope.core import params
 from metroscope.plan import selectors as plan_selectors
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def _years() -> list[int]:

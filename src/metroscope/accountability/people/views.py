@@ -31,6 +31,7 @@ from metroscope.accountability.people.forms import (
     apply_service,
 )
 from metroscope.accountability.people.models import Participant
+from metroscope.core import params
 from metroscope.core.paging import paginate
 from metroscope.core.panels import render_panels
 from metroscope.members.models import Gender
@@ -146,8 +147,7 @@ def speaker_record(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def people_page(request: HttpRequest) -> HttpResponse:
