@@ -235,6 +235,7 @@ def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
         "METROSCOPE_VAR": str(tmp_path),
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -24,7 +24,9 @@ def test_staff_run_an_activity_from_the_browser(page: Page):
     sign_in(page, "staff")
 
     page.goto("/plan/money/?year=2022")
-    expect(page.get_by_test_id("budget-by-line")).to_contain_text("No budget or expense recorded.")
+    expect(page.get_by_test_id("budget-empty")).to_contain_text(
+        "No budget or expense has been recorded yet."
+    )
     page.goto("/plan/carbon/?year=2022")
     expect(page.get_by_test_id("carbon-summary")).to_contain_text("0 trips")
 
