@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from metroscope.core.countries import country_name
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
 from metroscope.members.models import Country
@@ -143,7 +144,12 @@ def _peer_choices(metro: Metro) -> list[tuple[str, str]]:
     region = Country.objects.filter(iso3=metro.country_iso3).select_related("region").first()
     if region is not None:
         choices.append((f"region:{region.region.code}", str(region.region.name)))
-    choices.append((f"country:{metro.country_iso3}", metro.country_name or metro.country_iso3))
+    choices.append(
+        (
+            f"country:{metro.country_iso3}",
+            country_name(metro.country_iso3, fallback=metro.country_name),
+        )
+    )
     sizes = {
         "lt1m": _("Metros under 1 million people"),
         "1m-5m": _("Metros of 1 to 5 million people"),

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from metroscope.core import access
+from metroscope.core import access, countries
 from metroscope.core.i18n import translated
 
 register = template.Library()
@@ -44,6 +44,12 @@ def long_date(value: Any) -> str:
         return ""
     # Translators: a date format of Django's `date` filter (j: day, F: month's name, Y: year).
     return date_format(value, pgettext("long date format", "j F Y"))
+
+
+@register.filter
+def country_name(iso3: str, fallback: str = "") -> str:
+    """The country's name in the active language (CLDR's), else `fallback`, else the code."""
+    return countries.country_name(iso3 or "", fallback=fallback or "")
 
 
 @register.filter
