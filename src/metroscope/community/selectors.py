@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.safestring import SafeString
 
+from metroscope.accountability.activities.selectors import ActivityFilters
+from metroscope.accountability.activities.selectors import activities as activity_list
 from metroscope.community import access
 from metroscope.community.analytics import Candidate, Match, rank
 from metroscope.community.models import (
@@ -19,8 +21,6 @@ from metroscope.community.models import (
     Membership,
     Post,
 )
-from metroscope.accountability.activities.selectors import ActivityFilters
-from metroscope.accountability.activities.selectors import activities as activity_list
 from metroscope.core import markdown
 from metroscope.events.models import Event
 from metroscope.events.selectors import is_upcoming
