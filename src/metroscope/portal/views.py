@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from metroscope.members import selectors as members
 from metroscope.members.charts import member_map
 from metroscope.plan import selectors as plan_selectors
+from metroscope.portal import search
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,3 +34,9 @@ def about(request: HttpRequest) -> HttpResponse:
         "regions": members.region_list(),
     }
     return render(request, "portal/about.html", context)
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    """The header's search: a few results of each kind, grouped, in the reader's language."""
+    results = search.site_search(request.GET.get("q", ""))
+    return render(request, "portal/search.html", {"results": results, "site_q": results.q})
