@@ -14,14 +14,24 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from metroscope.core import exports
+from metroscope.core.downloads import excel_csv_stream
 from metroscope.core.exports import Field
 from metroscope.observatory import selectors
 from metroscope.observatory.models import Source
 from metroscope.observatory.selectors import ObservationFilters, observation_rows, observations
 
-FORMATS = ("csv", "json", "xlsx", "parquet", "datapackage")
+# Each format and its button label; "csv-excel" is the CSV that Excel opens right (core.downloads).
+FORMATS = {
+    "csv": _("CSV"),
+    "csv-excel": _("CSV for Excel"),
+    "json": _("JSON"),
+    "xlsx": _("XLSX (Excel)"),
+    "parquet": _("Parquet"),
+    "datapackage": _("Data package (ZIP)"),
+}
 
 FIELDS = (
     Field("metro", "string", "Metro code"),
@@ -139,6 +149,12 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
             csv_chunks(filters), content_type=exports.MEDIA_TYPES["csv"]
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "csv-excel":
+        response = StreamingHttpResponse(
+            excel_csv_stream(FIELDS, _rows(filters)), content_type=exports.MEDIA_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-excel.csv"'
         return response
     if fmt == "json":
         meta = dict(_about(filters))

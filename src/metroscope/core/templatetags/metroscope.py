@@ -9,12 +9,13 @@ from typing import Any
 
 from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, json_script, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from metroscope.core import access, countries
+from metroscope.core.chart_locale import vega_locale
 from metroscope.core.i18n import translated
 
 register = template.Library()
@@ -44,6 +45,13 @@ def long_date(value: Any) -> str:
         return ""
     # Translators: a date format of Django's `date` filter (j: day, F: month's name, Y: year).
     return date_format(value, pgettext("long date format", "j F Y"))
+
+
+@register.simple_tag
+def chart_locale() -> SafeString:
+    """The reader's number and date conventions for the charts (read by charts.js)."""
+    language = (get_language() or "en").split("-")[0]
+    return json_script(vega_locale(language), "chart-locale")
 
 
 @register.filter

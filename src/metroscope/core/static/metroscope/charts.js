@@ -40,11 +40,19 @@
       });
     })(spec);
   }
+  // The page's language's number and date conventions (CLDR's, see core/chart_locale.py):
+  // "20,5" and "janv." on a French page.
+  var localeSource = document.getElementById("chart-locale");
+  var locale = localeSource ? JSON.parse(localeSource.textContent) : null;
   var views = new Map();
   function draw(el) {
     var source = document.getElementById(el.dataset.chart);
     var spec = JSON.parse(source.textContent);
     var options = { actions: false, renderer: "svg" };
+    if (locale) {
+      options.formatLocale = locale.number;
+      options.timeFormatLocale = locale.time;
+    }
     // Inside an <iframe>, a chart's links open in the page that embeds it.
     if (el.dataset.linkTarget) options.loader = { target: el.dataset.linkTarget };
     if (spec.width === "container") {
