@@ -7,19 +7,22 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from metroscope.core import access as core_access
 from metroscope.core.charts import stacked_share_bar
+from metroscope.core.downloads import TABLE_FORMATS, table_download
 from metroscope.core.panels import render_panels
 from metroscope.core.text import fold
 from metroscope.members import access, selectors, services
 from metroscope.members.charts import member_map
+from metroscope.members.downloads import FIELDS, member_rows
 from metroscope.members.entity_types import kind_detail
 from metroscope.members.forms import ContactForm, MemberProfileForm, MemberRegistryForm
+from metroscope.members.loaders import MEMBERS_SOURCE
 from metroscope.members.models import Gender, MemberKind
 
 PAGE_SIZE = 50
@@ -81,10 +84,20 @@ def member_directory(request: HttpRequest) -> HttpResponse:
             key=lambda country: fold(str(country)),
         ),
         "kinds": MemberKind.choices,
+        "formats": TABLE_FORMATS,
     }
     htmx = request.htmx  # type: ignore[attr-defined]
     template = "members/_results.html" if htmx else "members/directory.html"
     return render(request, template, context)
+
+
+def member_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The directory's rows, with its filters, as CSV, CSV for Excel or XLSX."""
+    if fmt not in TABLE_FORMATS:
+        raise Http404
+    filters = _filters(request)
+    about = [("source", str(MEMBERS_SOURCE)), ("filters", request.GET.urlencode() or "none")]
+    return table_download(fmt, FIELDS, member_rows(filters), name="metroscope-members", about=about)
 
 
 def member_page(request: HttpRequest, code: str) -> HttpResponse:

@@ -480,9 +480,23 @@ def indicator_series(
     )
 
 
-def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
+GENDER_SORTS = ("metro", "year", "female", "male", "gap", "ratio")
+
+
+def _gender_order(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    """Rows by a column of the lens ("-gap": largest first); missing values always last."""
+    key = sort.lstrip("-")
+    if key not in GENDER_SORTS or key == "metro":
+        return sorted(rows, key=lambda r: r["metro"].name, reverse=sort == "-metro")
+    present = [r for r in rows if r[key] is not None]
+    missing = [r for r in rows if r[key] is None]
+    present.sort(key=lambda r: (r[key], r["metro"].name), reverse=sort.startswith("-"))
+    return present + missing
+
+
+def gender_lens(*, members_only: bool = True, sort: str = "metro") -> list[dict[str, Any]]:
     """For every indicator split by sex: each metro's latest year with both a female and a male
-    value, the gap (male − female) and the ratio (female ÷ male)."""
+    value, the gap (male − female) and the ratio (female ÷ male), ordered by `sort`."""
     now = _reference_year()
     result = []
     for indicator in Indicator.objects.order_by("order", "code"):
@@ -514,7 +528,7 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
         result.append(
             {
                 "indicator": indicator,
-                "rows": sorted(latest.values(), key=lambda r: r["metro"].name),
+                "rows": _gender_order(list(latest.values()), sort),
                 "sexes_present": sorted(sexes_present),
             }
         )
