@@ -16,6 +16,7 @@ from metroscope.accountability.activities.models import WorkPlan
 from metroscope.accountability.report import auditors as auditor_export
 from metroscope.accountability.report import render as report
 from metroscope.core import exports
+from metroscope.core.downloads import TABLE_FORMATS, excel_csv_stream
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -34,7 +35,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "language": (get_language() or "en")[:2],
         "can_export": access.can_export_accounts(request.user),
         "tables": list(auditor_export.TABLES),
-        "formats": auditor_export.FORMATS,
+        "formats": {fmt: TABLE_FORMATS[fmt] for fmt in auditor_export.FORMATS},
         "show_report_link": True,
     }
     return render(request, "accountability/report_page.html", context)
@@ -75,11 +76,13 @@ def accounts_export(
         raise Http404
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() else None
-    name = f"metropolis-{chosen.name}{'-' + str(year) if year else ''}.{fmt}"
+    suffix = {"csv": ".csv", "csv-excel": "-excel.csv", "xlsx": ".xlsx"}[fmt]
+    name = f"metropolis-{chosen.name}{'-' + str(year) if year else ''}{suffix}"
     response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
+    if fmt in ("csv", "csv-excel"):
+        stream = exports.csv_stream if fmt == "csv" else excel_csv_stream
         response = StreamingHttpResponse(
-            exports.csv_stream(chosen.fields, chosen.rows(year)),
+            stream(chosen.fields, chosen.rows(year)),
             content_type=exports.MEDIA_TYPES["csv"],
         )
     else:
