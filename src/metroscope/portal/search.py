@@ -125,9 +125,8 @@ def _solutions(q: str) -> Group:
 
 
 def _dated(activity: Any, url: str) -> Item:
-    # Activities' titles are recorded as their (English) sources give them.
     when = date_format(activity.start_date, "DATE_FORMAT") if activity.start_date else ""
-    return Item(activity.title, url, when, "en")
+    return Item(activity.title, url, when)
 
 
 def _events(q: str) -> Group:
