@@ -23,7 +23,8 @@ def active_language() -> str:
 def alpha2(iso3: str) -> str | None:
     """The alpha-2 code CLDR gives for an alpha-3 code, or None when it knows none."""
     replacements = get_global("territory_aliases").get(iso3.upper())
-    if not replacements or len(replacements[0]) != 2:
+    # ZZZ (and other user-assigned codes) alias to ZZ, CLDR's "Unknown Region": not a name.
+    if not replacements or len(replacements[0]) != 2 or replacements[0] == "ZZ":
         return None
     return str(replacements[0])
 

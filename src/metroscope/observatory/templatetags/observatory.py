@@ -128,7 +128,7 @@ def value_note(obs: Any) -> SafeString:
     source or a person wrote it, marked as English (the sources' language)."""
     note = getattr(obs, "note", "") or ""
     if not note:
-        return format_html("")
+        return format_html("{}", "")
     if note == "UN projection":
         return format_html("{}", _("UN projection"))
     if note.startswith(_NATIONAL_FIGURE):
