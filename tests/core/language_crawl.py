@@ -31,6 +31,7 @@ CODE = re.compile(
     r"[\W\d_]+|\d+(?:[.,]\d+)*\s*(?:%|km²|EUR|€)?)$"
 )
 NUMBER_FIRST = re.compile(r"^\d[\d\s.,\u202f\u00a0]*\s(\S.*)$")
+SEPARATOR = re.compile(r"[,;·•|—–:()]|\s-\s")
 LIST = re.compile(r"\s*[,;·•|]\s*")  # a list of names
 PARTS = re.compile(r"\s*(?:[—–:]|\(|\)|\s-\s|\s→\s)\s*")  # a name and its detail
 
@@ -87,11 +88,22 @@ def _known(text: str, names: set[str], language: str) -> bool:
     )
 
 
-def is_name_code_or_number(text: str, names: set[str], language: str) -> bool:
+def phrases_of(names: set[str]) -> list[str]:
+    """Names that hold a separator ("UN DESA, Population Division", "Barcelona (city)"),
+    longest first: found inside a text before it is split into a list of names."""
+    return sorted((n for n in names if len(n) > 3 and SEPARATOR.search(n)), key=len, reverse=True)
+
+
+def is_name_code_or_number(
+    text: str, names: set[str], language: str, phrases: Iterable[str] = ()
+) -> bool:
     if _known(text, names, language) or _known(text.strip(" —–-·:"), names, language):
         return True
+    for phrase in phrases:
+        if phrase in text:
+            text = text.replace(phrase, " ; ")
     for item in LIST.split(text):
-        item = item.strip(" .'\"“”«»")
+        item = item.strip(" .'\"“”«»—–:")
         if not item or _known(item, names, language):
             continue
         parts = [p.strip(" .'\"“”«»") for p in PARTS.split(item)]
@@ -106,10 +118,11 @@ def untranslated(
     """The other page's text nodes that stay as on the English page and are not names, codes
     or numbers, once each."""
     seen = set(english)
+    phrases = phrases_of(names)
     return list(
         dict.fromkeys(
             text
             for text in other
-            if text in seen and not is_name_code_or_number(text, names, language)
+            if text in seen and not is_name_code_or_number(text, names, language, phrases)
         )
     )

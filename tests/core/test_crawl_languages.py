@@ -62,8 +62,9 @@ def proper_names(language: str) -> frozenset[str]:
     # The plan's activities are named as their sources name them (congresses, publications,
     # platforms); the registry keeps no translation of these titles.
     names |= set(Activity.objects.values_list("title", flat=True))
-    for publisher, title in Source.objects.values_list("publisher", "title"):
-        names |= {publisher, title}
+    # Sources are cited as they name themselves (publishers, dataset titles, references).
+    for publisher, title, citation in Source.objects.values_list("publisher", "title", "citation"):
+        names |= {publisher, title, citation}
     codes = set(Metro.objects.values_list("country_iso3", flat=True).distinct())
     codes |= set(Country.objects.values_list("iso3", flat=True))
     names |= {country_name(code, language) for code in codes}
@@ -108,10 +109,13 @@ def test_the_crawl_skips_text_marked_in_another_language_and_code() -> None:
 
 
 def test_names_codes_and_numbers_are_not_untranslated_text() -> None:
-    names = {"Barcelona (city)", "Madrid", "Espagne"}
+    names = {"Barcelona (city)", "Madrid", "Espagne", "UN DESA, Population Division"}
     assert is_name_code_or_number("Barcelona (city), Madrid", names, "fr")
     assert is_name_code_or_number("Espagne (ESP)", names, "fr")
     assert is_name_code_or_number("3 832 012", names, "fr")
     assert is_name_code_or_number("gdp_per_capita_ppp", names, "fr")
     assert not is_name_code_or_number("Spain (ESP)", names, "fr")
     assert not is_name_code_or_number("Madrid and more", names, "fr")
+    phrases = ["UN DESA, Population Division", "Barcelona (city)"]
+    assert is_name_code_or_number("— UN DESA, Population Division: Madrid", names, "fr", phrases)
+    assert not is_name_code_or_number("UN DESA, Population Division: a note", names, "fr", phrases)

@@ -314,7 +314,8 @@ def _reference_year() -> int:
 def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dict[str, Any]]:
     """Per indicator: its series (newest first, total before female and male) and the latest
     value that is not a projection."""
-    qs = metro.observations.select_related("indicator", "source").order_by(
+    # the batch says whether a note was written by the open-data loaders (in English)
+    qs = metro.observations.select_related("indicator", "source", "batch").order_by(
         "indicator__order", "indicator__code", "-year", "sex"
     )
     if not include_unpublished:

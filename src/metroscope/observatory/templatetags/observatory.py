@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metroscope.core.countries import country_name
 from metroscope.observatory import crosswalk_notes
-from metroscope.observatory.models import Flag, Indicator, Scale, Sex, split_flags
+from metroscope.observatory.models import BatchKind, Flag, Indicator, Scale, Sex, split_flags
 
 register = template.Library()
 
@@ -124,8 +124,8 @@ _NATIONAL_FIGURE = "national figure: "  # written by loaders/third_drop.py, then
 
 @register.filter
 def value_note(obs: Any) -> SafeString:
-    """A value's note: the loaders' own phrases in the reader's language; anything else, as a
-    source or a person wrote it, marked as English (the sources' language)."""
+    """A value's note: the loaders' own phrases in the reader's language; a note the open-data
+    loaders copied from their (English) sources marked as English; anyone else's as written."""
     note = getattr(obs, "note", "") or ""
     if not note:
         return format_html("{}", "")
@@ -135,4 +135,7 @@ def value_note(obs: Any) -> SafeString:
         iso3 = getattr(getattr(obs, "metro", None), "country_iso3", "")
         name = country_name(iso3, fallback=note.removeprefix(_NATIONAL_FIGURE))
         return format_html("{}", _("national figure: %(country)s") % {"country": name})
-    return format_html('<span lang="en">{}</span>', note)
+    batch = getattr(obs, "batch", None)
+    if batch is not None and batch.kind == BatchKind.OPEN_DATA:
+        return format_html('<span lang="en">{}</span>', note)
+    return format_html("{}", note)
