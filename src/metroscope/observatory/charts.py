@@ -268,10 +268,14 @@ def gender_chart(entry: dict[str, Any]) -> dict[str, Any] | None:
         % {"indicator": _name(indicator)},
         value_format=",.2f",
     )
+    # Dots, not bars: ratios sit close to 1, and a bar from 0 would hide their differences.
+    spec["mark"] = {"type": "point", "filled": True, "size": 40}
+    spec["encoding"]["x"]["scale"] = {"zero": False}
+    spec["height"] = {"step": 12}
     parity = {
         "mark": {"type": "rule", "color": "#333", "strokeDash": [4, 3]},
         "encoding": {"x": {"datum": 1}},
     }
-    bars = {key: spec.pop(key) for key in ("mark", "encoding")}
-    spec["layer"] = [bars, parity]
+    dots = {key: spec.pop(key) for key in ("mark", "encoding")}
+    spec["layer"] = [dots, parity]
     return spec
