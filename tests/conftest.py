@@ -66,6 +66,14 @@ def _default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """The suite requests the same pages hundreds of times from one address: the per-client
+    limits are off except in the tests of the limits themselves (tests/core/test_security.py),
+    which switch them back on."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _plan_figures_from_the_database():
     """Each test starts without the plan's per-process figures (ledger_version), so what it
     asserts, query counts included, does not depend on the tests that ran before."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from metroscope.accountability.api import router as accountability_router
 from metroscope.awards.api import router as awards_router
@@ -43,3 +44,15 @@ api.add_router("", community_router)
 @api.exception_handler(ValueError)
 def value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A query parameter out of its bounds or of the wrong type is a bad request (400) with
+    what is wrong; a body that fails its schema stays 422 with the details."""
+    if exc.errors and all(e.get("loc", ("",))[0] in ("query", "path") for e in exc.errors):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e.get('msg', '')}" for e in exc.errors
+        )
+        return api.create_response(request, {"detail": problems, "errors": exc.errors}, status=400)
+    return api.create_response(request, {"detail": exc.errors}, status=422)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.core.env import envbool, envint, envlist, envstr
@@ -45,8 +47,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "axes",
     "metroscope.core",
     "metroscope.members",
     "metroscope.plan",
@@ -72,8 +76,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "metroscope.core.middleware.RateLimitMiddleware",
+    "metroscope.core.middleware.BadParameterMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "metroscope.urls"
@@ -111,6 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in (the site's and the back office's) while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -121,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "me"  # My Metroscope; a `next` the sign-in page was given wins
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
@@ -154,7 +165,17 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("METROSCOPE_SECURE_COOKIES", False)
+# A deployment served over HTTPS sets METROSCOPE_HTTPS=1: plain HTTP is redirected, browsers are
+# told to use HTTPS only (HSTS) and cookies travel over HTTPS only. Behind a proxy that ends
+# TLS, METROSCOPE_PROXY_SSL_HEADER names the header it sets (e.g. HTTP_X_FORWARDED_PROTO).
+HTTPS = envbool("METROSCOPE_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("METROSCOPE_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("METROSCOPE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("METROSCOPE_HSTS_PRELOAD", HTTPS)
+if envstr("METROSCOPE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (envstr("METROSCOPE_PROXY_SSL_HEADER"), "https")
+SESSION_COOKIE_SECURE = envbool("METROSCOPE_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # The reader's language, chosen in the header's switcher: kept a year (Django's default ends
 # with the browser session), then it sends her unprefixed visits to that language's pages.
@@ -164,6 +185,71 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response (django-csp): scripts only from our own static
+# files (charts run Vega's expression interpreter, not eval), no framing except the chart
+# embeds (observatory.indicator_views), no plug-ins. Inline style attributes stay allowed:
+# vega-embed and a few templates set them, and styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Sign-in throttling (django-axes), on the site's sign-in page and the back office's alike:
+# after METROSCOPE_LOGIN_FAILURE_LIMIT wrong passwords for one user name, or from one address,
+# that name or address is refused for METROSCOPE_LOGIN_COOLOFF_MINUTES. Every attempt is kept
+# (Access attempts, logs and failures in the back office), where the Secretariat unlocks one
+# early by deleting its attempts.
+AXES_FAILURE_LIMIT = envint("METROSCOPE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("METROSCOPE_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "metroscope.core.views.login_locked"
+# How many reverse proxies stand in front (each adds to X-Forwarded-For): the client's address
+# for lockouts and rate limits is the one the outermost proxy saw (core.middleware).
+METROSCOPE_PROXY_COUNT = envint("METROSCOPE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "metroscope.core.middleware.client_address"
+AXES_VERBOSE = False
+
+# Per-client limits on expensive endpoints anyone may call (core.middleware.RateLimitMiddleware
+# with django-ratelimit's counters in the cache): requests per minute per address, per group of
+# URL names. Past the limit: 429 with Retry-After, JSON for the API.
+RATELIMIT_ENABLE = envbool("METROSCOPE_RATE_LIMITS", True)
+METROSCOPE_RATE_LIMITS = {
+    "downloads": (
+        f"{envint('METROSCOPE_DOWNLOADS_PER_MINUTE', 10)}/m",
+        (
+            "observatory:download",
+            "accountability:iati",
+            "accountability:report_pdf",
+            "accountability:accounts_export",
+            "api-v1:download_observations",
+        ),
+    ),
+    "expensive": (
+        f"{envint('METROSCOPE_EXPENSIVE_PER_MINUTE', 60)}/m",
+        (
+            "observatory:compare",
+            "observatory:rankings",
+            "exchange:search",
+            "exchange:feed",
+            "exchange:feed_all",
+            "api-v1:get_benchmarks",
+            "api-v1:search_solutions",
+            "api-v1:list_observations",
+        ),
+    ),
+}
 
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The address people reach the site at: absolute links in e-mails and PDFs start with it.
@@ -171,6 +257,7 @@ METROSCOPE_SITE_URL = envstr("METROSCOPE_SITE_URL", "http://127.0.0.1:8000")
 
 # Apps whose records secretariat staff may manage in the back office (Django admin).
 METROSCOPE_SECRETARIAT_APPS = [
+    "axes",  # sign-in attempts and lockouts: the Secretariat reads them and unlocks
     "members",
     "plan",
     "accountability",

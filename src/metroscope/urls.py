@@ -44,5 +44,56 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's own password views, in the house's templates (core/templates/registration/).
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/change_password.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/change_password_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="registration/reset_password.html",
+            email_template_name="registration/reset_password_email.txt",
+            subject_template_name="registration/reset_password_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/reset_password_sent.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/reset_password_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/reset_password_done.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("me/", portal_views.me, name="me"),
+    path("me/notifications/", core_views.notification_list, name="notifications"),
+    path("me/notifications/<int:pk>/read/", core_views.notification_read, name="notification_read"),
+    path(
+        "me/notifications/read/", core_views.notifications_read_all, name="notifications_read_all"
+    ),
+    path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api_token_revoke"),
     prefix_default_language=False,
 )

@@ -28,10 +28,12 @@ def page(user, url: str) -> str:
 
 def test_pages_without_accounts_say_so_and_carry_no_label(client):
     money = client.get("/plan/money/").content.decode()
-    assert "No funding recorded." in money
+    assert "No funding has been recorded yet." in money
+    assert "Record a funding source" not in money  # a visitor may not: no link
     assert LABEL not in money
     carbon = client.get("/plan/carbon/").content.decode()
-    assert "No trips recorded." in carbon
+    assert "No trip has been recorded yet." in carbon
+    assert 'id="emissions-by-year-spec"' not in carbon  # no chart without data
     assert LABEL not in carbon
     assert "Not checked against the publication:" in carbon  # the factors' provenance
 
@@ -146,5 +148,6 @@ def test_accounts_pages_query_counts_are_pinned(
 
 def test_money_page_for_staff_query_count_is_pinned(staff, sample, django_assert_num_queries):
     user_client = client_for(staff)
-    with django_assert_num_queries(20):
+    # + may the user record (the empty states), + the header's unread notifications
+    with django_assert_num_queries(22):
         assert user_client.get("/plan/money/").status_code == 200

@@ -39,8 +39,14 @@ def test_filters_through_themes_and_markers(client, activity_with_result):
 
 
 def test_unknown_filter_values_are_ignored(client):
-    response = client.get("/plan/activities/", {"type": "party", "year": "soon"})
+    response = client.get("/plan/activities/", {"type": "party"})
     assert response.context["facets"].total == 39
+
+
+def test_a_year_that_is_not_one_is_a_bad_request_naming_it(client):
+    response = client.get("/plan/activities/", {"year": "soon"})
+    assert response.status_code == 400
+    assert "“year” must be a whole number from 1900 to 2100" in response.content.decode()
 
 
 def test_activities_list_query_count_is_pinned(client, django_assert_num_queries):

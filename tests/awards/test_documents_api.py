@@ -214,3 +214,23 @@ def test_another_members_document_is_not_found(submission, officer_barcelona, of
     made = send(client_for(officer_barcelona), submission, ("plan.png", PNG)).json()
     assert client_for(officer_seoul).get(made[0]["url"]).status_code == 404
     assert Client().get(made[0]["url"]).status_code == 401
+
+
+def test_documents_are_served_private_and_images_sandboxed(submission, officer_barcelona, media):
+    """Issue 21: award documents were served inline without the sandbox policy and the
+    Cache-Control that Exchange and group files have."""
+    client = csrf_client(officer_barcelona)
+    made = send(
+        client, submission, ("plan.png", PNG), ("report.pdf", PDF), HTTP_X_CSRFTOKEN=CSRF_SECRET
+    ).json()
+    reader = client_for(officer_barcelona)
+    for item in made:
+        for address in (item["url"], f"/awards/documents/{item['id']}/"):
+            got = reader.get(address)
+            assert got.status_code == 200, address
+            assert got["Cache-Control"] == "private, no-store"
+            policy = got["Content-Security-Policy"]
+            if item["content_type"] == "application/pdf":
+                assert "sandbox" not in policy  # the browsers' PDF viewers refuse a sandbox
+            else:
+                assert policy == "default-src 'none'; sandbox"

@@ -166,12 +166,68 @@ def test_only_managers_add_members_on_the_page(people):
             reverse("community:member_add", args=[group.pk]), {"username": "x", "role": "member"}
         )
         assert got.status_code == status
-    got = client_for(people["coordinator"]).post(
+    got = client_for(people["staff"]).post(
         reverse("community:member_add", args=[group.pk]),
         {"username": people["outsider"].username, "role": "member"},
     )
     assert got.status_code == 302
     assert group.memberships.filter(user=people["outsider"]).exists()
+
+
+def test_a_coordinator_without_a_role_sees_and_adds_no_member_contact(people):
+    """The leak of issue 21: every active contact of every member was offered to any
+    coordinator, named with their member, and could be added (so shown to the whole group)."""
+    group = _group(people)
+    seoul = make_contact("seoul", given_name="Min", family_name="Private")
+    client = client_for(people["coordinator"])
+    page = client.get(reverse("community:group", args=[group.pk])).content.decode()
+    assert "Add a member" in page
+    assert "Min Private" not in page
+    got = client.post(
+        reverse("community:member_add", args=[group.pk]), {"contact": seoul.pk, "role": "member"}
+    )
+    assert got.status_code == 400
+    assert not group.memberships.filter(contact=seoul).exists()
+    with pytest.raises(PermissionDenied):
+        services.member_add(actor=people["coordinator"], group=group, contact=seoul)
+
+
+def test_a_coordinator_who_is_an_officer_adds_only_her_own_members_contacts(people):
+    group = _group(people)
+    services.member_add(
+        actor=people["staff"], group=group, user=people["outsider"], role=GroupRole.COORDINATOR
+    )  # officer of Seoul
+    own = make_contact("seoul", given_name="Min", family_name="Own")
+    other = make_contact("barcelona-city", given_name="Pau", family_name="Other")
+    client = client_for(people["outsider"])
+    page = client.get(reverse("community:group", args=[group.pk])).content.decode()
+    assert "Min Own" in page
+    assert "Pau Other" not in page
+    refused = client.post(
+        reverse("community:member_add", args=[group.pk]), {"contact": other.pk, "role": "member"}
+    )
+    assert refused.status_code == 400
+    added = client.post(
+        reverse("community:member_add", args=[group.pk]), {"contact": own.pk, "role": "member"}
+    )
+    assert added.status_code == 302
+    assert [m.contact for m in group.memberships.filter(contact__isnull=False)] == [own]
+
+
+def test_the_coordinators_form_does_not_tell_whether_a_user_name_exists(people):
+    group = _group(people)
+    client = client_for(people["coordinator"])
+    page = client.get(reverse("community:group", args=[group.pk])).content.decode()
+    assert 'name="username"' not in page
+    answers = [
+        client.post(
+            reverse("community:member_add", args=[group.pk]), {"username": name, "role": "member"}
+        )
+        for name in (people["outsider"].username, "nobody-is-called-this")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert "nobody-is-called-this" not in answers[1].content.decode()
+    assert not group.memberships.filter(user=people["outsider"]).exists()
 
 
 def test_only_staff_open_the_group_form(people):
@@ -348,7 +404,7 @@ def test_the_list_and_the_api_run_a_fixed_number_of_queries(
     for _ in range(n):
         _group(people)
     client = client_for(people["member"])
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # + the header's unread notifications
         assert client.get(reverse("community:groups")).status_code == 200
     with django_assert_max_num_queries(5):
         assert client.get("/api/v1/community/groups").status_code == 200

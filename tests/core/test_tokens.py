@@ -55,3 +55,57 @@ def test_command_prints_the_token_once(officer_barcelona, capsys):
     out = capsys.readouterr().out
     plain = next(line for line in out.splitlines() if line.startswith("mts_"))
     assert post(plain).status_code == 200
+
+
+def test_a_token_stops_working_when_it_expires(officer_barcelona):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, plain = tokens.issue(officer_barcelona, "upload", days=30)
+    assert timezone.now() + timedelta(days=29) < token.expires_at
+    assert token.expires_at < timezone.now() + timedelta(days=31)
+    assert post(plain).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert post(plain).status_code == 401
+    with pytest.raises(ValueError, match="30, 90, 365"):
+        tokens.issue(officer_barcelona, days=10_000)
+
+
+def test_a_read_only_token_reads_but_may_not_write(officer_barcelona):
+    _token, plain = tokens.issue(officer_barcelona, "dashboard", read_only=True)
+    refused = post(plain)
+    assert refused.status_code == 403
+    assert "read-only" in refused.json()["detail"]
+    read = Client().get(
+        "/api/v1/awards/submissions", HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {plain}"
+    )
+    assert read.status_code == 200
+
+
+def test_a_person_lists_issues_and_revokes_her_own_tokens_on_a_page(
+    officer_barcelona, officer_seoul
+):
+    from tests.conftest import client_for
+
+    client = client_for(officer_barcelona)
+    assert Client().get("/accounts/tokens/").status_code == 302
+    made = client.post("/accounts/tokens/", {"name": "census loader", "days": "90"})
+    assert made.status_code == 200
+    token = ApiToken.objects.get(user=officer_barcelona)
+    assert token.read_only is False  # the box was left unticked
+    page = made.content.decode()
+    assert "shown only this once" in page
+    plain = page.split('data-testid="new-token"')[1].split("<code>")[1].split("</code>")[0]
+    assert tokens.user_for(plain) == officer_barcelona
+    assert "census loader" in page
+    assert client.get("/accounts/tokens/").content.decode().count(plain) == 0
+    other = client_for(officer_seoul)
+    assert "census loader" not in other.get("/accounts/tokens/").content.decode()
+    assert other.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
+    assert tokens.user_for(plain) == officer_barcelona
+    assert client.post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 302
+    assert tokens.user_for(plain) is None
+    bad = client.post("/accounts/tokens/", {"name": "", "days": "7"})
+    assert bad.status_code == 400
+    assert ApiToken.objects.filter(user=officer_barcelona).count() == 1

@@ -356,7 +356,9 @@ def test_staff_imports_a_file_is_refused_a_bad_one_and_publishes(page: Page, tmp
     )
     page.goto("/observatory/review/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Values waiting for review")
-    choice = page.get_by_role("checkbox", name="Choose Barcelona pm10_annual_mean 2022")
+    choice = page.get_by_role(
+        "checkbox", name="Choose Barcelona, Annual mean PM10 concentration, 2022"
+    )
     expect(choice).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(
         Observation.objects.exclude(status=Status.PUBLISHED).count()

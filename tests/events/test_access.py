@@ -103,3 +103,38 @@ def test_another_persons_certificate_is_not_found(regs, officer_seoul, staff):
     services.attendance_mark(user=staff, event=event, attended=[mine.pk])
     response = client_for(officer_seoul).get(f"/events/registrations/{mine.pk}/certificate.pdf")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/x", "/\\evil.example/"])
+def test_cancelling_never_redirects_to_another_site(regs, officer_barcelona, back):
+    """Issue 21: the cancel view followed any `next`."""
+    _event, mine, _theirs = regs
+    response = client_for(officer_barcelona).post(
+        f"/events/registrations/{mine.pk}/cancel/", {"next": back}
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    kept = client_for(officer_barcelona).post(
+        f"/events/registrations/{mine.pk}/cancel/", {"next": "/events/"}
+    )
+    assert kept["Location"] == "/events/"
+
+
+def test_meeting_links_are_for_registrants_only(regs, officer_seoul, staff, client):
+    """Issue 21: sessions' online links were public to anonymous visitors."""
+    event, mine, _theirs = regs
+    from tests.events.conftest import make_event
+
+    linked = make_event(sessions=1)
+    url = "https://meet.example.org/room-2"
+    assert url not in client.get(f"/events/{linked.pk}/").content.decode()
+    api = client.get(f"/api/v1/events/{linked.pk}").json()
+    assert api["sessions"][0]["online_url"] == ""
+    assert url not in client.get(f"/events/{linked.pk}/calendar.ics").content.decode()
+    seoul = client_for(officer_seoul)
+    assert url not in seoul.get(f"/events/{linked.pk}/").content.decode()
+    seoul.post(f"/events/{linked.pk}/register/", {"who": "me", "language": "en"})
+    assert linked.registrations.filter(user=officer_seoul, status="confirmed").exists()
+    assert url in seoul.get(f"/events/{linked.pk}/").content.decode()
+    assert seoul.get(f"/api/v1/events/{linked.pk}").json()["sessions"][0]["online_url"] == url
+    assert url in client_for(staff).get(f"/events/{linked.pk}/").content.decode()

@@ -85,3 +85,24 @@ def test_the_certificate_links_to_the_event_at_the_site_url(settings):
     reg = attended("es")
     text = "".join(text_of(certificate_pdf(reg)).split())
     assert f"https://metroscope.example.org/es/events/{reg.event_id}/" in text
+
+
+def test_the_certificate_fetches_nothing_but_data_urls(monkeypatch):
+    """Issue 21: certificates used WeasyPrint's default fetcher (files and any address)."""
+    import weasyprint
+
+    seen = []
+    real = weasyprint.HTML
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("url_fetcher"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", spy)
+    reg = attended("en")
+    assert certificate_pdf(reg).startswith(b"%PDF")
+    (fetcher,) = seen
+    assert fetcher is not None
+    for address in ("file:///etc/passwd", "http://127.0.0.1:8000/admin/"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher(address)

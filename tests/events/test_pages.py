@@ -54,7 +54,8 @@ def test_the_event_page_runs_a_fixed_number_of_queries(django_assert_num_queries
     services.registration_create(user=user, event=event, language="en")
     client = client_for(user)
     client.get(f"/events/{event.pk}/")
-    with django_assert_num_queries(8):  # event, sessions, speakers, auth, own, contacts, role
+    with django_assert_num_queries(9):  # event, sessions, speakers, auth, own, contacts, role,
+        # and the header's unread notifications
         response = client.get(f"/events/{event.pk}/")
     assert "Speaker 2" in response.content.decode()
 

@@ -130,3 +130,20 @@ def test_the_people_page_shows_the_rule_the_regions_and_the_urban_leaders(
     assert '<strong data-testid="urban-leaders-figure">2</strong>' in html
     assert "4 people engaged in all" in html
     assert "An urban leader is a political representative or a city or senior manager" in html
+
+
+def test_the_newest_year_with_attendance_is_the_year_the_people_page_opens_on(world):
+    year = world["one"].activity.start_date.year
+    assert selectors.newest_engaged_year() == year
+    html = client_for(None).get("/plan/people/").content.decode()  # no year chosen
+    assert f"Urban leaders engaged in {year}" in html
+    assert '<strong data-testid="urban-leaders-figure">2</strong>' in html
+
+
+def test_without_attendance_there_is_no_newest_year_and_the_panel_says_what_fills_it(staff):
+    assert selectors.newest_engaged_year() is None
+    public = client_for(None).get("/plan/people/").content.decode()
+    assert 'data-testid="urban-leaders-empty"' in public
+    assert "Urban leaders engaged in" not in public
+    assert "Open the events" not in public  # a visitor cannot mark attendance: no link
+    assert "Open the events" in client_for(staff).get("/plan/people/").content.decode()

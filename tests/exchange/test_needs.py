@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
+from metroscope.core.models import Notification
 from metroscope.exchange import matching, needs
 from metroscope.exchange.models import IntroductionRequest, Need, Solution
 from metroscope.members.models import Member
@@ -165,6 +166,13 @@ def test_an_introduction_reaches_staff_and_the_other_members_officers(
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["secretariat@example.org", "toronto@example.org"]
     assert "How did you win over the shopkeepers?" in mail.outbox[0].body
+    # and in the app, beside the e-mail: staff and the other member's officers, not the asker
+    noticed = Notification.objects.filter(kind="exchange.introduction")
+    assert sorted(noticed.values_list("recipient__username", flat=True)) == [
+        "officer_toronto",
+        "staff",
+    ]
+    assert noticed.first().link == "/exchange/introductions/"
     for user in (officer_seoul, toronto_officer, staff):  # both sides and staff see the log
         assert "How did you win over" in get("/exchange/introductions/", user).content.decode()
     other = make_user("officer_madrid", ("officer", "madrid"))
@@ -248,3 +256,46 @@ def test_peers_doing_better_never_rests_on_a_national_proxy():
     section = page[page.index('id="peer-solutions"') : page.index('id="like-mine"')]
     for indicator in Indicator.objects.filter(pk__in=proxies):
         assert f"does better on {indicator.name}" not in section
+
+
+def test_an_introduction_may_not_cite_another_members_need(officer_seoul):
+    """Issue 21: need.member was never compared with the requester's member."""
+    solution = Solution.objects.get(members__code="toronto", title__icontains="King Street")
+    theirs = Need.objects.create(member=Member.objects.get(code="madrid"), title="Quiet streets")
+    client = client_for(officer_seoul)
+    response = client.post(
+        f"/exchange/solutions/{solution.slug}/introduce/",
+        {"from_member": "seoul", "message": "How?", "need": theirs.pk},
+        HTTP_HOST="127.0.0.1",
+    )
+    assert response.status_code == 302
+    assert not IntroductionRequest.objects.exists()
+    with pytest.raises(ValueError, match="own needs"):
+        needs.introduction_request(
+            user=officer_seoul,
+            from_member=Member.objects.get(code="seoul"),
+            solution=solution,
+            message="How?",
+            need=theirs,
+        )
+    own = Need.objects.create(member=Member.objects.get(code="seoul"), title="Quiet streets")
+    made = needs.introduction_request(
+        user=officer_seoul,
+        from_member=Member.objects.get(code="seoul"),
+        solution=solution,
+        message="How?",
+        need=own,
+    )
+    assert [r.need for r in made] == [own]
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_introduction_form_never_sends_to_another_site(officer_seoul, back):
+    solution = Solution.objects.get(members__code="toronto", title__icontains="King Street")
+    response = client_for(officer_seoul).post(
+        f"/exchange/solutions/{solution.slug}/introduce/",
+        {"from_member": "seoul", "message": "How?", "next": back},
+        HTTP_HOST="127.0.0.1",
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]

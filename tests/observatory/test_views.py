@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 from metroscope.observatory.models import BatchKind, ImportBatch, Observation, Status
 from tests.conftest import client_for
@@ -373,3 +374,33 @@ def test_staff_see_an_unpublished_value_only_with_its_status_badge(officer_barce
     public = get("/observatory/metros/barcelona/").content.decode()
     assert '<td class="num">16.9</td>' not in public
     assert "<strong>16.9</strong>" not in public
+
+
+class CountingHandler(FileUploadHandler):
+    """An upload handler placed after Django's: counts the bytes that reach them."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        CountingHandler.received += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def test_an_oversize_import_is_dropped_while_received_not_after(staff, settings):
+    """Issue 21: the web import checked the size only once the whole file was on disk."""
+    settings.METROSCOPE_UPLOAD_MAX_BYTES = 1024
+    settings.FILE_UPLOAD_HANDLERS = [
+        "tests.observatory.test_views.CountingHandler",
+        *settings.FILE_UPLOAD_HANDLERS,
+    ]
+    CountingHandler.received = 0
+    row = b"barcelona,pm25_annual_mean,2024,10.25,ASPB\n"
+    content = b"metro,indicator,year,value,source\n" + row * 20_000  # about 900 kB
+    upload = SimpleUploadedFile("big.csv", content, content_type="text/csv")
+    got = client_for(staff).post("/observatory/import/", {"file": upload}, HTTP_HOST="127.0.0.1")
+    assert got.status_code == 400
+    assert "“big.csv” is larger than" in got.content.decode()
+    assert CountingHandler.received == 0  # not one byte reached the handlers that store files

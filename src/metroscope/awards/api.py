@@ -21,6 +21,7 @@ from ninja.security import django_auth
 from metroscope.awards import access, selectors, services
 from metroscope.awards.models import Document, Edition, EditionStatus, Juror, Submission
 from metroscope.core import attachments
+from metroscope.core.api_params import YEAR
 from metroscope.core.tokens import TokenAuth
 from metroscope.members.models import Member
 
@@ -160,7 +161,7 @@ def _submission_out(s: Submission, documents: int, staff: bool = False) -> dict[
     auth=[TokenAuth(), django_auth],
     summary="My members' submissions (officer; staff: all)",
 )
-def list_submissions(request: HttpRequest, edition: int | None = None) -> list[dict[str, Any]]:
+def list_submissions(request: HttpRequest, edition: int | None = YEAR) -> list[dict[str, Any]]:
     qs = access.visible_submissions(request.user).annotate(n_documents=Count("documents"))
     if edition is not None:
         qs = qs.filter(edition__year=edition)
@@ -295,4 +296,4 @@ def download_document(request: HttpRequest, document_id: int) -> FileResponse:
         found = access.document_to_read(request.user, document_id)
     except Http404:
         raise HttpError(404, _("No such document.")) from None
-    return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.name)
+    return attachments.private_file(found)

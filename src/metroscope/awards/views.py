@@ -104,8 +104,7 @@ def submit(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, pk: int) -> FileResponse:
-    found = access.document_to_read(request.user, pk)
-    return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.name)
+    return attachments.private_file(access.document_to_read(request.user, pk))
 
 
 # --- the jury ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from metroscope.community.models import Group, GroupVisibility, Membership
 from metroscope.core.roles import is_secretariat
 from metroscope.members.access import is_officer_of_member
-from metroscope.members.models import Member
+from metroscope.members.models import Contact, Member
 
 
 def can_see_expert_contacts(user: Any) -> bool:
@@ -103,6 +103,27 @@ def access_managed(user: Any, pk: int) -> GroupAccess:
     if not found.manages:
         raise PermissionDenied(_("Only the group's coordinators and the Secretariat may do this."))
     return found
+
+
+def contacts_to_add(user: Any) -> QuerySet[Contact]:
+    """The contacts a group's manager may put in a group, which shows them to every member of
+    the group: the Secretariat, every active contact; anyone else, only the active contacts of
+    the members they are an officer of (a coordinator with no officer role, none). Contacts are
+    personal data that only the Secretariat and a member's own officers see."""
+    contacts = Contact.objects.filter(active=True).select_related("member")
+    if can_manage_groups(user):
+        return contacts
+    if not _signed_in(user):
+        return contacts.none()
+    return contacts.filter(member__officers__user=user).distinct()
+
+
+def can_add_users_by_name(user: Any) -> bool:
+    """Adding a signed-in user by user name: the Secretariat only, who see every account in the
+    back office anyway. A coordinator could otherwise learn, one guess at a time, which user
+    names exist (and read them in the member list); she adds members' contacts, and asks the
+    Secretariat for a user."""
+    return can_manage_groups(user)
 
 
 # --- engagement ---------------------------------------------------------------------------------

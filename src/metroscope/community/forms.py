@@ -65,8 +65,19 @@ class MemberForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role in the group"), choices=GroupRole.choices)
 
-    def __init__(self, *args: Any, contacts: QuerySet[Contact], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contacts: QuerySet[Contact], by_name: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not by_name:
+            # Only the Secretariat adds users by name (community.access.can_add_users_by_name).
+            del self.fields["username"]
+            self.fields["contact"].label = _("A contact of your member")
+            self.fields["contact"].required = True
+            self.fields["contact"].help_text = _(
+                "Listed in the group; contacts do not sign in. To add a user who signs in, "
+                "ask the Secretariat."
+            )
         field = self.fields["contact"]
         field.queryset = contacts  # type: ignore[attr-defined]
         field.label_from_instance = (  # type: ignore[attr-defined]
@@ -75,6 +86,9 @@ class MemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "username" not in self.fields:
+            data["user"] = None
+            return data
         username, contact = data.get("username", "").strip(), data.get("contact")
         if bool(username) == bool(contact):
             raise forms.ValidationError(_("Give either a user name or a member's contact."))

@@ -147,6 +147,12 @@ def member_add(
     _require(access.rights(actor, group).manages, _("You may not manage this group's members."))
     if (user is None) == (contact is None):
         raise ValueError(_("Choose either a user or a member's contact."))
+    if user is not None and not access.can_add_users_by_name(actor):
+        raise PermissionDenied(_("Only the Secretariat adds users to a group."))
+    if contact is not None and not access.contacts_to_add(actor).filter(pk=contact.pk).exists():
+        raise PermissionDenied(
+            _("You may add only the contacts of a member you are an officer of.")
+        )
     if role not in GroupRole.values:
         raise ValueError(_("The role must be coordinator or member."))
     found = (

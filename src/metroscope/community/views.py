@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -22,15 +22,13 @@ from metroscope.community.forms import DocumentForm, GroupForm, MeetingForm, Mem
 from metroscope.community.models import GroupDocument, GroupMeeting, Membership
 from metroscope.core import attachments
 from metroscope.core.roles import requires
-from metroscope.members.models import Contact
 
 
-def _contacts() -> Any:
-    return (
-        Contact.objects.filter(active=True)
-        .select_related("member")
-        .order_by("member__name", "family_name", "given_name")
+def _member_form(request: HttpRequest, data: Any = None) -> MemberForm:
+    contacts = access.contacts_to_add(request.user).order_by(
+        "member__name", "family_name", "given_name"
     )
+    return MemberForm(data, contacts=contacts, by_name=access.can_add_users_by_name(request.user))
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -57,7 +55,7 @@ def _page(
         "accept": attachments.ACCEPT,
     }
     if rights.manages:
-        context["member_form"] = forms.get("member_form") or MemberForm(contacts=_contacts())
+        context["member_form"] = forms.get("member_form") or _member_form(request)
         context["meeting_form"] = forms.get("meeting_form") or MeetingForm(
             events=selectors.events_to_link(group)
         )
@@ -156,15 +154,7 @@ def document_file(request: HttpRequest, pk: int, document: int) -> FileResponse:
     """A group's file, to its members and the Secretariat only, never straight from disk."""
     rights = access.access_inside(request.user, pk)
     found = get_object_or_404(GroupDocument, pk=document, group=rights.group)
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=found.content_type, filename=found.name)
-    response["Cache-Control"] = "private, no-store"
-    if found.content_type != "application/pdf":  # the browsers' PDF viewers do not run sandboxed
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachments.private_file(found)
 
 
 def _done(request: HttpRequest, pk: int, write: Callable[[], Any], success: str) -> HttpResponse:
@@ -194,7 +184,7 @@ def document_remove(request: HttpRequest, pk: int, document: int) -> HttpRespons
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     rights = access.access_managed(request.user, pk)
-    form = MemberForm(request.POST, contacts=_contacts())
+    form = _member_form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import models
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -228,10 +229,11 @@ class SizeLimitHandler(FileUploadHandler):
         raise SkipFile
 
 
-def limit_uploads(request: Any) -> SizeLimitHandler:
-    """Put the size check first among the request's upload handlers. Call it before anything
-    reads the body (a CSRF check does): Django refuses new handlers afterwards."""
-    handler = SizeLimitHandler(request)
+def limit_uploads(request: Any, limit: int | None = None) -> SizeLimitHandler:
+    """Put the size check first among the request's upload handlers (`limit` bytes, else the
+    attachments' limit). Call it before anything reads the body (a CSRF check does): Django
+    refuses new handlers afterwards."""
+    handler = SizeLimitHandler(request, limit)
     request.upload_handlers = [handler, *request.upload_handlers]
     return handler
 
@@ -256,3 +258,19 @@ def refused_for_size(request: Any) -> list[str]:
         if isinstance(handler, SizeLimitHandler)
         for name in handler.refused
     ]
+
+
+def private_file(record: Any) -> FileResponse:
+    """A stored upload (`file`, `content_type`, `name`) served to someone allowed to read it:
+    never cached by a shared cache or kept by the browser, and, except PDFs (the browsers'
+    PDF viewers do not run sandboxed), under a sandbox policy so that no script in it runs with
+    the site's origin. 404 when the file is gone."""
+    try:
+        handle = record.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=record.content_type, filename=record.name)
+    response["Cache-Control"] = "private, no-store"
+    if record.content_type != "application/pdf":
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -93,13 +93,13 @@ def table_download(
             chunks, content_type=exports.MEDIA_TYPES["csv"]
         )
         suffix = "" if fmt == "csv" else "-excel"
-        response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
-        return response
+        return exports.attachment(response, f"{exports.safe_stem(name)}{suffix}.csv")
     if fmt == "xlsx":
         handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
         exports.write_xlsx(fields, rows, handle, about=about)
         handle.seek(0)
-        response = FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx")
+        filename = exports.safe_filename(name, extension="xlsx")
+        response = FileResponse(handle, as_attachment=True, filename=filename)
         response["Content-Type"] = exports.MEDIA_TYPES["xlsx"]
         return response
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(TABLE_FORMATS)}")

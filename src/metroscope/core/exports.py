@@ -38,6 +38,7 @@ from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -96,6 +97,28 @@ class Resource:
     rows: Iterable[Sequence[Any]]
     description: str = ""
     primary_key: Sequence[str] = ()
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_stem(*parts: object) -> str:
+    """A download's file name (without extension) from codes the server resolved: anything
+    but letters, digits, dots, hyphens and underscores becomes a hyphen, so no quote,
+    semicolon or path from a request can reach the header (reflected file download)."""
+    words = (_UNSAFE_IN_NAME.sub("-", str(p)).strip("-.") for p in parts)
+    return "-".join(w for w in words if w)[:120] or "metroscope"
+
+
+def safe_filename(*parts: object, extension: str) -> str:
+    return f"{safe_stem(*parts)}.{_UNSAFE_IN_NAME.sub('', extension)}"
+
+
+def attachment(response: Any, filename: str) -> Any:
+    """Marks a response as a download of `filename` (RFC 6266: a quoted ASCII name, or
+    `filename*=utf-8''…` percent-encoded), and returns it."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def neutralise(text: str) -> str:

@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from metroscope.core import attachments
+from metroscope.core import attachments, tokens
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,3 +35,24 @@ class MultipleFileField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        help_text=_("For example: the statistics office's nightly upload."),
+        error_messages={"required": _("Say what the token is for, to recognise it later.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[(d, _("%(days)s days") % {"days": d}) for d in tokens.LIFETIMES],
+        initial=tokens.DEFAULT_DAYS,
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        initial=True,
+        help_text=_("It may read through the API but not change anything."),
+    )

@@ -4,10 +4,13 @@
 `Index`: its entry table, one row per document holding a date, a sort title, a text column per
 field and language (`title_en`, `summary_fr`…) and a column per facet (see `Index`).
 
-- PostgreSQL: a weighted `tsvector` per language, a stored generated column computed by the
-  database with its `english`, `french` or `spanish` configuration behind `unaccent`, each
-  with a GIN index; queries are built from `plainto_tsquery`, `phraseto_tsquery` and prefix
-  `to_tsquery` (`hous:*`) and ranked by `ts_rank_cd`; spelling suggestions come from a word
+- PostgreSQL: a weighted `tsvector` per language, computed by the database with its
+  `english`, `french` or `spanish` configuration behind `unaccent` and kept with the
+  document's date and facet values in a narrow table of that language (`<table>_v_en`…:
+  a document's vector stays uncompressed in its row, so matching and ranking never read the
+  long texts or a TOAST table), each with a GIN index; queries are built from
+  `plainto_tsquery`, `phraseto_tsquery` and prefix `to_tsquery` (`hous:*`) and ranked by
+  `ts_rank` (normalised by the document's length); spelling suggestions come from a word
   list with a `pg_trgm` index.
 - SQLite: an FTS5 table per language (`unicode61 remove_diacritics 2`) holding the same
   fields, each word stemmed here by the Snowball stemmer of its language (the algorithms
@@ -328,6 +331,8 @@ def install(schema_editor: Any, index: Index) -> None:
         return
     run("CREATE EXTENSION IF NOT EXISTS unaccent")
     run("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    single = [f"f_{name} text" for name in index.single]
+    facets = ", ".join([*single, *(f"f_{name} bigint" for name in index.multi)])
     for lang, config in PG_CONFIGS.items():
         run(
             f"DO $$ BEGIN CREATE TEXT SEARCH CONFIGURATION {config} (COPY = {_SNOWBALL[lang]}); "
@@ -337,16 +342,32 @@ def install(schema_editor: Any, index: Index) -> None:
             f"ALTER TEXT SEARCH CONFIGURATION {config} ALTER MAPPING FOR hword, hword_part, word "
             f"WITH unaccent, {_SNOWBALL[lang]}_stem"
         )
-        parts = " || ".join(
-            f"setweight(to_tsvector('{config}'::regconfig, coalesce({f}_{lang}, '')), "
-            f"'{_PG_WEIGHTS[f]}')"
-            for f in FIELDS
-        )
+        run(f"ALTER TABLE {t} DROP COLUMN IF EXISTS vector_{lang}")  # the layout before 0010
+        # a row holds its vector uncompressed (PostgreSQL compresses a row only past
+        # toast_tuple_target; MAIN keeps a longer one compressed in the row, not out of it)
+        v = index.n(f"_v_{lang}")
         run(
-            f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS vector_{lang} tsvector "
-            f"GENERATED ALWAYS AS ({parts}) STORED"
+            f"CREATE TABLE IF NOT EXISTS {v} (key integer PRIMARY KEY, date timestamptz, "
+            f"{facets}, v tsvector NOT NULL) WITH (toast_tuple_target = 8160)"
         )
-        run(f"CREATE INDEX IF NOT EXISTS {index.n(f'_{lang}')} ON {t} USING gin (vector_{lang})")
+        run(f"ALTER TABLE {v} ALTER COLUMN v SET STORAGE MAIN")
+        run(f"CREATE INDEX IF NOT EXISTS {index.n(f'_v_{lang}_gin')} ON {v} USING gin (v)")
+    # an entry deleted or truncated by any path (a cascade, a test's flush) takes its vectors
+    targets = [index.n(f"_v_{lang}") for lang in LANGUAGES]
+    deletes = " ".join(f"DELETE FROM {v} WHERE key = OLD.{_q(index.key)};" for v in targets)
+    for name, body, level, event in (
+        ("_ad", f"{deletes} RETURN OLD;", "ROW", "DELETE"),
+        ("_at", f"TRUNCATE {', '.join(targets)}; RETURN NULL;", "STATEMENT", "TRUNCATE"),
+    ):
+        run(
+            f"CREATE OR REPLACE FUNCTION {index.n(name)}() RETURNS trigger LANGUAGE plpgsql "
+            f"AS $$ BEGIN {body} END $$"
+        )
+        run(f"DROP TRIGGER IF EXISTS {index.n(name)} ON {t}")
+        run(
+            f"CREATE TRIGGER {index.n(name)} AFTER {event} ON {t} FOR EACH {level} "
+            f"EXECUTE FUNCTION {index.n(name)}()"
+        )
     run(f"CREATE TABLE IF NOT EXISTS {index.n('_words')} (word text PRIMARY KEY)")
     run(
         f"CREATE INDEX IF NOT EXISTS {index.n('_words_trgm')} "
@@ -363,8 +384,10 @@ def uninstall(schema_editor: Any, index: Index) -> None:
             run(f"DROP TABLE IF EXISTS {index.n(suffix)}")
         return
     run(f"DROP TABLE IF EXISTS {index.n('_words')}")
+    for name in ("_ad", "_at"):
+        run(f"DROP FUNCTION IF EXISTS {index.n(name)}() CASCADE")
     for lang in LANGUAGES:
-        run(f"ALTER TABLE {index.n()} DROP COLUMN IF EXISTS vector_{lang}")
+        run(f"DROP TABLE IF EXISTS {index.n(f'_v_{lang}')}")
 
 
 def _q(name: str) -> str:
@@ -402,6 +425,7 @@ def put(index: Index, documents: Sequence[Document]) -> None:
             [(r[0], _date(r[1]), *r[2:]) for r in rows],
         )
         if index.postgres:
+            fill_vectors(index, [d.pk for d in documents])
             vocabulary = sorted({w for d in documents for w in _suggestible(d.suggestions)})
             cursor.executemany(
                 f"INSERT INTO {index.n('_words')} (word) VALUES (%s) ON CONFLICT DO NOTHING",
@@ -423,6 +447,27 @@ def put(index: Index, documents: Sequence[Document]) -> None:
             f"INSERT INTO {index.n('_words')} (rowid, words) VALUES (%s, %s)",
             [(d.pk, " ".join(sorted(_suggestible(d.suggestions)))) for d in documents],
         )
+
+
+def fill_vectors(index: Index, keys: Sequence[int] | None = None) -> None:
+    """PostgreSQL: compute these entries' vectors (all entries' when `keys` is None) into the
+    tables of the languages in which they have text."""
+    facets = ", ".join(f"f_{name}" for name in index.facet_names)
+    with connection.cursor() as cursor:
+        for lang, config in PG_CONFIGS.items():
+            vector = " || ".join(
+                f"setweight(to_tsvector('{config}'::regconfig, coalesce(e.{f}_{lang}, '')), "
+                f"'{_PG_WEIGHTS[f]}')"
+                for f in FIELDS
+            )
+            has_text = " OR ".join(f"e.{f}_{lang} <> ''" for f in FIELDS)
+            which = "" if keys is None else f" AND e.{_q(index.key)} = ANY(%s)"
+            cursor.execute(
+                f"INSERT INTO {index.n(f'_v_{lang}')} (key, date, {facets}, v) "
+                f"SELECT e.{_q(index.key)}, e.date, {facets}, {vector} FROM {index.n()} e "
+                f"WHERE ({has_text}){which}",
+                [] if keys is None else [list(keys)],
+            )
 
 
 def _suggestible(text: str) -> set[str]:
@@ -504,21 +549,14 @@ def _fts_query(query: Query, lang: str) -> str:
 
 def _matching(index: Index, query: Query, *, ranked: bool) -> tuple[str, list[Any]]:
     """A statement giving each matching document's key (`id`), score (higher is better;
-    0 when not `ranked`) and the languages in which it matched (`langs`, comma-separated)."""
+    0 when not `ranked`) and the languages in which it matched (`langs`, comma-separated);
+    on PostgreSQL also its date and facet values (from the language tables: no other read)."""
+    if index.postgres:
+        return _pg_matching(index, query, ranked=ranked)
     parts: list[str] = []
     params: list[Any] = []
     for lang in LANGUAGES:
-        # one language at a time: each reads only its own index and the vectors of the
-        # documents that match in that language
-        if index.postgres:
-            sql, p = _pg_query(query, lang)
-            score = f"ts_rank_cd(e.vector_{lang}, {sql})" if ranked else "0"
-            parts.append(
-                f"SELECT e.{_q(index.key)} AS id, {score} AS score, '{lang}' AS lang "
-                f"FROM {index.n()} e WHERE e.vector_{lang} @@ {sql}"
-            )
-            params += [*(p if ranked else []), *p]
-            continue
+        # one language at a time: each reads only its own index
         fts = index.n(f"_fts_{lang}")
         weights = ", ".join(str(BM25_WEIGHTS[f]) for f in FIELDS)
         score = f"-bm25({fts}, {weights})" if ranked else "0"
@@ -527,11 +565,48 @@ def _matching(index: Index, query: Query, *, ranked: bool) -> tuple[str, list[An
             f"FROM {fts} WHERE {fts} MATCH %s"
         )
         params.append(_fts_query(query, lang))
-    langs = "string_agg(lang, ',')" if index.postgres else "group_concat(lang)"
     return (
-        f"SELECT id, MAX(score) AS score, {langs} AS langs FROM ("
+        "SELECT id, MAX(score) AS score, group_concat(lang) AS langs FROM ("
         + " UNION ALL ".join(parts)
         + ") x GROUP BY id",
+        params,
+    )
+
+
+def _pg_matching(index: Index, query: Query, *, ranked: bool) -> tuple[str, list[Any]]:
+    """Each language's table matched and ranked on its own (reading only the vectors of the
+    documents that match in that language), the three joined on the key: a document found
+    in several languages is one row, with its best score."""
+    carried = ["date", *(f"f_{name}" for name in index.facet_names)]
+    parts: list[str] = []
+    params: list[Any] = []
+    for lang in LANGUAGES:
+        sql, p = _pg_query(query, lang)
+        # ts_rank, not ts_rank_cd: the cover density costs three times as much per match
+        # (docs/performance.md); the weights and the length normalisation are the same
+        score = f"ts_rank(v, {sql}, 1)" if ranked else "0"
+        parts.append(
+            f"(SELECT key, {score} AS score, {', '.join(carried)} "
+            f"FROM {index.n(f'_v_{lang}')} WHERE v @@ {sql})"
+        )
+        params += [*(p if ranked else []), *p]
+    aliases = [f"a{i}" for i in range(len(LANGUAGES))]
+
+    def either(column: str) -> str:
+        return f"COALESCE({', '.join(f'{a}.{column}' for a in aliases)})"
+
+    joined = f"{parts[0]} a0"
+    for i in range(1, len(parts)):
+        before = ", ".join(f"{a}.key" for a in aliases[:i])
+        joined += f" FULL JOIN {parts[i]} a{i} ON a{i}.key = COALESCE({before})"
+    langs = ", ".join(
+        f"CASE WHEN {a}.key IS NOT NULL THEN '{lang}' END"
+        for a, lang in zip(aliases, LANGUAGES, strict=True)
+    )
+    columns = ", ".join(f"{either(c)} AS {c}" for c in carried)
+    return (
+        f"SELECT {either('key')} AS id, GREATEST({', '.join(f'{a}.score' for a in aliases)}) "
+        f"AS score, concat_ws(',', {langs}) AS langs, {columns} FROM {joined}",
         params,
     )
 
@@ -588,6 +663,7 @@ def search(
         list(index.ties) if order == RELEVANCE else [*(index.orders.get(order) or ()), *index.ties]
     )
     keys = [(c.replace("e.key", f"e.{_q(index.key)}"), d) for c, d in keys]
+    carried = {"e.date": "m.date", f"e.{_q(index.key)}": "m.id"}  # what a PG match carries
     extra = ", ".join(f"{c} AS o{i}" for i, (c, _d) in enumerate(keys))
     facet_columns = ", ".join(f"e.f_{name}" for name in index.facet_names)
     source = (
@@ -603,6 +679,15 @@ def search(
         head = (
             f"WITH r AS {kept} (SELECT e.{_q(index.key)} AS id, 0 AS score, '' AS langs, "
             f"{extra}, {facet_columns} FROM {index.n()} e{source}) "
+        )
+    elif index.postgres and not source and all(c in carried for c, _d in keys):
+        # the matches carry their date and facets: nothing else to read
+        matching, params = _matching(index, query, ranked=relevance)
+        own = ", ".join(f"{carried[c]} AS o{i}" for i, (c, _d) in enumerate(keys))
+        facets = ", ".join(f"m.f_{name}" for name in index.facet_names)
+        head = (
+            f"WITH r AS MATERIALIZED (SELECT m.id, m.score, m.langs, {own}, {facets} "
+            f"FROM ({matching}) m) "
         )
     else:
         matching, params = _matching(index, query, ranked=relevance)
@@ -630,14 +715,9 @@ def search(
         f"SELECT 'total', '', COUNT(*), 0, '' FROM r{narrowed}",
     ]
     params += [*where_params, limit, offset, *where_params]
-    for name in index.facet_names:
-        where, where_params = _filter(index, filters, codebook, skip=name)
-        parts.append(
-            f"SELECT '{name}', CAST(r.f_{name} AS TEXT), COUNT(*), 0, '' FROM r"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + f" GROUP BY r.f_{name}"
-        )
-        params += where_params
+    counts, count_params = _facet_counts(index, filters, codebook)
+    parts += counts
+    params += count_params
     found = Found(pks=[], scores=[], total=0)
     with connection.cursor() as cursor:
         cursor.execute(head + " UNION ALL ".join(parts), params)
@@ -655,16 +735,59 @@ def search(
         elif value is not None and value != "":
             counted = found.facets.setdefault(kind, {})
             if kind in index.multi:
-                mask, labels = int(value), bits[kind]
-                while mask:
-                    low = mask & -mask
-                    label = labels.get(low.bit_length() - 1)
+                labels = bits[kind]
+                for bit in _bits(int(value)):
+                    label = labels.get(bit)
                     if label is not None:
                         counted[label] = counted.get(label, 0) + count
-                    mask ^= low
             else:
                 counted[value] = count
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The bits set in a facet's mask (the same few thousand masks come back each search)."""
+    return tuple(bit for bit in range(mask.bit_length()) if mask >> bit & 1)
+
+
+def _facet_counts(
+    index: Index,
+    filters: Mapping[str, Sequence[str]],
+    codebook: Mapping[str, Mapping[str, int]],
+) -> tuple[list[str], list[Any]]:
+    """Each facet's values counted over the set `r`, each facet without its own filter."""
+    params: list[Any] = []
+    if not index.postgres:  # SQLite has no grouping sets: one pass per facet
+        parts = []
+        for name in index.facet_names:
+            where, where_params = _filter(index, filters, codebook, skip=name)
+            parts.append(
+                f"SELECT '{name}', CAST(r.f_{name} AS TEXT), COUNT(*), 0, '' FROM r"
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + f" GROUP BY r.f_{name}"
+            )
+            params += where_params
+        return parts, params
+    # one pass: each facet grouped with a flag saying whether the row passes the other
+    # facets' filters; the groups whose flag is false are left out
+    flags = []
+    for name in index.facet_names:
+        where, where_params = _filter(index, filters, codebook, skip=name)
+        flags.append(f"{' AND '.join(where) or 'TRUE'} AS ok_{name}")
+        params += where_params
+    names = index.facet_names
+    sets = ", ".join(f"(f_{name}, ok_{name})" for name in names)
+    kind = " ".join(f"WHEN GROUPING(f_{name}) = 0 THEN '{name}'" for name in names)
+    value = ", ".join(f"CAST(f_{name} AS TEXT)" for name in names)
+    ok = " ".join(f"WHEN GROUPING(f_{name}) = 0 THEN ok_{name}" for name in names)
+    columns = ", ".join(f"r.f_{name}" for name in names)
+    return [
+        "SELECT k, v, n, 0, '' FROM (SELECT CASE "
+        f"{kind} END AS k, COALESCE({value}) AS v, COUNT(*) AS n, CASE {ok} END AS ok "
+        f"FROM (SELECT {columns}, {', '.join(flags)} FROM r) g GROUP BY GROUPING SETS ({sets})"
+        ") c WHERE ok"
+    ], params
 
 
 def count(index: Index, query: Query, filters: Mapping[str, Sequence[str]]) -> int:
@@ -675,9 +798,13 @@ def count(index: Index, query: Query, filters: Mapping[str, Sequence[str]]) -> i
     matching, params = _matching(index, query, ranked=False)
     where, where_params = _filter(index, filters, index.codebook())
     with connection.cursor() as cursor:
+        joined = (
+            f"({matching}) r"  # its matches carry the facets
+            if index.postgres
+            else f"({matching}) m JOIN {index.n()} r ON r.{_q(index.key)} = m.id"
+        )
         cursor.execute(
-            f"SELECT COUNT(*) FROM ({matching}) m JOIN {index.n()} r "
-            f"ON r.{_q(index.key)} = m.id" + (" WHERE " + " AND ".join(where) if where else ""),
+            f"SELECT COUNT(*) FROM {joined}" + (" WHERE " + " AND ".join(where) if where else ""),
             [*params, *where_params],
         )
         return int(cursor.fetchone()[0])

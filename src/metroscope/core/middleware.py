@@ -1,16 +1,22 @@
 """Language choice: for the API, `?lang=` first, then Accept-Language, else English; for an
-unprefixed page, the reader's cookie, then Accept-Language."""
+unprefixed page, the reader's cookie, then Accept-Language. And per-client rate limits on the
+expensive endpoints."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django_ratelimit.core import get_usage
+
+from metroscope.core.params import BadParameter
 
 API_PREFIX = "/api/"
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -93,3 +99,90 @@ class PreferredLanguageMiddleware:
         if unprefixed_page(request.path_info):
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+
+# --- per-client rate limits -----------------------------------------------------------------
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for sign-in lockouts and rate limits. Behind
+    METROSCOPE_PROXY_COUNT reverse proxies, the address the outermost one saw (the entry that
+    many places from the right of X-Forwarded-For: anything further left is what the client
+    claims); otherwise the connection's. Without this, every visitor behind a proxy would
+    share one address, and one person's wrong passwords would lock everyone out."""
+    proxies = int(getattr(settings, "METROSCOPE_PROXY_COUNT", 0))
+    if proxies > 0:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [a for a in chain if a]
+        if len(chain) >= proxies:
+            return chain[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_address(request)
+
+
+def _rate_groups() -> dict[str, tuple[str, str]]:
+    """URL name → (group, rate), from settings.METROSCOPE_RATE_LIMITS."""
+    return {
+        name: (group, rate)
+        for group, (rate, names) in settings.METROSCOPE_RATE_LIMITS.items()
+        for name in names
+    }
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """429 with Retry-After: a JSON error for the API, a page for people."""
+    seconds = max(1, retry_after)
+    message = translation.gettext(
+        "Too many requests from your address. Try again in %(seconds)s seconds."
+    ) % {"seconds": seconds}
+    if request.path_info.startswith(API_PREFIX):
+        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "429.html", {"message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class RateLimitMiddleware:
+    """Counts each client's reads of the expensive endpoints that settings name (downloads,
+    comparisons, search) in fixed windows kept in the cache by django-ratelimit, and answers
+    429 past the limit, before the view does any work."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        found = _rate_groups().get(match.view_name) if match else None
+        if found is None or request.method not in ("GET", "HEAD"):
+            return None
+        group, rate = found
+        usage = get_usage(request, group=group, key=_client_key, rate=rate, increment=True)
+        if usage is None or not usage["should_limit"]:
+            return None
+        return too_many_requests(request, int(usage["time_left"]))
+
+
+class BadParameterMiddleware:
+    """A query parameter out of its bounds (core.params) answers 400 with what is wrong."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, BadParameter):
+            return None
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"detail": str(exception)}, status=400)
+        return render(request, "400.html", {"message": str(exception)}, status=400)

@@ -3,6 +3,7 @@ ones they made or that are theirs); the Secretariat's staff see all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from metroscope.core.roles import is_secretariat
-from metroscope.events.models import Event, Registration
+from metroscope.events.models import Event, Registration, RegistrationStatus
 from metroscope.members.access import can_edit_contact
 from metroscope.members.models import Contact
 
@@ -26,6 +27,33 @@ def can_cancel_registration(user: Any, registration: Registration) -> bool:
     if can_manage_events(user):
         return True
     return user.pk in (registration.user_id, registration.registered_by_id)
+
+
+def meeting_links_visible(user: Any) -> Callable[[Event], bool]:
+    """Who sees a session's online link: the people taking part, that is the staff and whoever
+    holds or made a confirmed place at the event (an officer passes it on to the contact she
+    registered). Anonymous visitors and the public calendar never see it. One query per
+    request, however many events are shown."""
+    if not user.is_authenticated:
+        return lambda event: False
+    if can_manage_events(user):
+        return lambda event: True
+    confirmed = set(
+        Registration.objects.filter(
+            Q(user=user) | Q(registered_by=user), status=RegistrationStatus.CONFIRMED
+        ).values_list("event_id", flat=True)
+    )
+    return lambda event: event.pk in confirmed
+
+
+def can_see_meeting_links(user: Any, event: Event) -> bool:
+    return meeting_links_visible(user)(event)
+
+
+def holds_confirmed_place(own: Iterable[Registration]) -> bool:
+    """Among a person's own registrations for one event (already read by the page), is one a
+    confirmed place? The same rule as meeting_links_visible, without another query."""
+    return any(r.status == RegistrationStatus.CONFIRMED for r in own)
 
 
 def can_give_feedback(user: Any, registration: Registration) -> bool:

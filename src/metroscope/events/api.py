@@ -13,6 +13,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core import exports
+from metroscope.core.api_params import YEAR
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.events import access, selectors, services
@@ -29,7 +31,9 @@ class SessionOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     room: str
-    online_url: str
+    online_url: str = Field(
+        ..., description="the meeting link: only for the staff and holders of a confirmed place"
+    )
     language: str
 
 
@@ -43,14 +47,14 @@ class EventOut(Schema):
     mode: str
     host_city: str
     languages: list[str]
-    capacity: int
+    capacity: int | None
     confirmed: int
     waiting: int
     registration_open: bool
     sessions: list[SessionOut]
 
 
-def _event_out(event: Event) -> dict[str, Any]:
+def _event_out(event: Event, links: bool) -> dict[str, Any]:
     a = event.activity
     return {
         "id": event.pk,
@@ -73,7 +77,7 @@ def _event_out(event: Event) -> dict[str, Any]:
                 "starts_at": s.starts_at,
                 "ends_at": s.ends_at,
                 "room": s.room,
-                "online_url": s.online_url,
+                "online_url": s.online_url if links else "",
                 "language": s.language,
             }
             for s in event.sessions.all()
@@ -83,12 +87,13 @@ def _event_out(event: Event) -> dict[str, Any]:
 
 @router.get("/events", response=list[EventOut], summary="Events and trainings", auth=None)
 def list_events(
-    request: HttpRequest, when: str = "", type: str = "", year: int | None = None
+    request: HttpRequest, when: str = "", type: str = "", year: int | None = YEAR
 ) -> list[dict[str, Any]]:
     if when not in ("", "upcoming", "past"):
         raise HttpError(400, "when is upcoming, past or empty")
     filters = selectors.EventFilters(when=when, type=type, year=year)
-    return [_event_out(e) for e in selectors.event_list(filters=filters)]
+    links = access.meeting_links_visible(request.user)
+    return [_event_out(e, links(e)) for e in selectors.event_list(filters=filters)]
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="One event", auth=None)
@@ -96,7 +101,7 @@ def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event = selectors.event_detail(pk=event_id)
     if event is None:
         raise HttpError(404, "no such event")
-    return _event_out(event)
+    return _event_out(event, access.can_see_meeting_links(request.user, event))
 
 
 class RegistrationOut(Schema):
@@ -255,5 +260,5 @@ def get_certificate(request: HttpRequest, registration_id: int) -> HttpResponse:
     except NoCertificate as exc:
         raise HttpError(400, str(exc)) from exc
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.pk}.pdf"'
+    exports.attachment(response, f"certificate-{found.pk}.pdf")
     return response

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from metroscope.accountability.activities.models import DatePrecision
 from metroscope.events.models import Event, Session
 
 PRODID = "-//Metropolis//Metroscope events//EN"
@@ -16,7 +17,8 @@ PRODID = "-//Metropolis//Metroscope events//EN"
 
 def _location(session: Session | None, event: Event) -> str:
     if session is not None:
-        return ", ".join(p for p in (session.room, session.online_url) if p)
+        # never the online link: calendars are public files (events.access.can_see_meeting_links)
+        return session.room
     return event.activity.host_city
 
 
@@ -29,7 +31,8 @@ def _vevent(event: Event, session: Session | None, url: str, host: str) -> VEven
         item.add("dtend", session.ends_at)
     else:
         start = event.activity.start_date
-        if start is None:
+        # a month or a year is not a day in a calendar: only what the source dates exactly
+        if start is None or event.activity.date_precision != DatePrecision.DAY:
             return None
         end = (event.activity.end_date or start) + dt.timedelta(days=1)
         item.add("uid", f"event-{event.pk}@{host}")

@@ -26,6 +26,7 @@ def certificate_check(registration: Registration) -> None:
 def certificate_pdf(registration: Registration) -> bytes:
     certificate_check(registration)
     from weasyprint import HTML  # slow to import; only when a certificate is made
+    from weasyprint.urls import URLFetcher
 
     with translation.override(registration.language):
         sessions = list(registration.event.sessions.all())
@@ -38,4 +39,7 @@ def certificate_pdf(registration: Registration) -> bytes:
                 "link": absolute_url(reverse("events:event", args=[registration.event_id])),
             },
         )
-    return bytes(HTML(string=html).write_pdf())
+    # data: URLs only, as the Board report: a name or title typed by a person can never make
+    # the server fetch a file or an address while the PDF is drawn.
+    fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
+    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())

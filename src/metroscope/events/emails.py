@@ -13,8 +13,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from metroscope.core.links import absolute_url
+from metroscope.core.notifications import (
+    link_to,
+    notification_send,
+    register_kind,
+    translations_of,
+)
 from metroscope.events.models import Registration
 
 CONFIRMED, WAITING, PROMOTED, CANCELLED, CERTIFICATE = (
@@ -66,7 +73,44 @@ def queue(message: EmailMessage) -> None:
 
 
 def notify(registration: Registration, kind: str, **extra: Any) -> None:
-    """Render now, send when the current transaction commits (at once outside one)."""
+    """Render now, send when the current transaction commits (at once outside one); and the
+    same news in the app."""
     message = render(registration, kind, **extra)
     if message is not None:
         queue(message)
+    notify_in_app(registration, kind, **extra)
+
+
+TEXTS = {
+    CONFIRMED: gettext_lazy("%(name)s has a confirmed place at “%(event)s”."),
+    WAITING: gettext_lazy("%(name)s is number %(position)s on the waiting list for “%(event)s”."),
+    PROMOTED: gettext_lazy("A place came free: %(name)s now has a confirmed place at “%(event)s”."),
+    CANCELLED: gettext_lazy("The registration of %(name)s for “%(event)s” is cancelled."),
+    CERTIFICATE: gettext_lazy(
+        "The certificate of attendance of %(name)s for “%(event)s” is ready."
+    ),
+}
+
+
+def register() -> None:
+    for kind, text in TEXTS.items():
+        register_kind(f"events.{kind}", text)
+
+
+def notify_in_app(registration: Registration, kind: str, **extra: Any) -> None:
+    """To the person registered when she has an account, else to whoever registered her."""
+    person = registration.user if registration.user_id else registration.registered_by
+    if kind == CERTIFICATE:
+        link = link_to("events:certificate", registration.pk)
+    else:
+        link = link_to("events:event", registration.event_id)
+    notification_send(
+        recipients=[person],
+        kind=f"events.{kind}",
+        params={
+            "name": registration.name,
+            "event": translations_of(registration.event.activity, "title"),
+            **{k: v for k, v in extra.items() if isinstance(v, int | str)},
+        },
+        link=link,
+    )

@@ -18,13 +18,22 @@ from simple_history.models import HistoricalRecords
 from metroscope.accountability.activities.models import Activity, ActivityType
 from metroscope.members.models import Contact, Gender, Member, RoleCategory
 
-EVENT_TYPES = (ActivityType.EVENT, ActivityType.TRAINING)
+# The kinds of activity the events calendar lists (the association's congresses, days,
+# trainings, policy debates and statutory meetings); staff may open registrations for any.
+EVENT_TYPES = (
+    ActivityType.EVENT,
+    ActivityType.TRAINING,
+    ActivityType.POLICY_DEBATE,
+    ActivityType.STATUTORY,
+)
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 class Event(models.Model):
-    """What an activity of type event or training needs to take registrations. Title, dates,
-    type, mode and host city stay on the activity."""
+    """An activity of the calendar, and what it needs to take registrations. Title, dates,
+    type, mode and host city stay on the activity. A real event loaded from the open data has
+    no capacity (its sources state none) and takes no registrations until staff give it one
+    and open them."""
 
     activity = models.OneToOneField(
         Activity,
@@ -34,7 +43,11 @@ class Event(models.Model):
         limit_choices_to={"type__in": EVENT_TYPES},
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"), validators=[MinValueValidator(1)], help_text=_("Confirmed places.")
+        _("capacity"),
+        validators=[MinValueValidator(1)],
+        null=True,
+        blank=True,
+        help_text=_("Confirmed places; empty when the event takes no registrations."),
     )
     languages = models.CharField(
         _("languages"),
@@ -51,7 +64,14 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="event_capacity_min")
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(capacity__gte=1),
+                name="event_capacity_min",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration_open=False) | models.Q(capacity__isnull=False),
+                name="event_open_has_capacity",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,6 +80,10 @@ class Event(models.Model):
     @property
     def title(self) -> str:
         return self.activity.title
+
+    @property
+    def takes_registrations(self) -> bool:
+        return bool(self.registration_open and self.capacity is not None)
 
     @property
     def is_training(self) -> bool:
@@ -71,7 +95,16 @@ class Event(models.Model):
 
     def clean(self) -> None:
         if self.activity_id and self.activity.type not in EVENT_TYPES:
-            raise ValidationError({"activity": _("Only events and trainings take registrations.")})
+            raise ValidationError(
+                {
+                    "activity": _(
+                        "Only events, trainings, policy debates and statutory meetings are "
+                        "in the calendar."
+                    )
+                }
+            )
+        if self.registration_open and self.capacity is None:
+            raise ValidationError({"capacity": _("Give a capacity to open registrations.")})
         codes = [c.strip() for c in self.languages.split(",") if c.strip()]
         if any(c not in LANGUAGE_CODES for c in codes):
             raise ValidationError({"languages": _("Languages are codes like en,fr,es.")})

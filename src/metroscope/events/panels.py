@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from metroscope.events import access, selectors
 from metroscope.events.models import EVENT_TYPES
@@ -18,9 +17,10 @@ PLAN_FIGURE = "urban_leaders_engaged_per_year"
 
 
 def urban_leaders(*, request: Any, year: int | None, **_: Any) -> str:
-    """On the plan's people page: the urban leaders engaged in the year chosen (this year
-    when none is), beside the figure the plan quotes (three queries)."""
-    year = year or timezone.localdate().year
+    """On the plan's people page: the urban leaders engaged in the year chosen (the newest
+    year someone attended or spoke at an event when none is), beside the figure the plan
+    quotes (up to five queries); when nobody has, what would fill it."""
+    year = year or selectors.newest_engaged_year()
     quoted = (
         HeadlineFigure.objects.filter(key=PLAN_FIGURE)
         .order_by("plan_id")
@@ -29,7 +29,11 @@ def urban_leaders(*, request: Any, year: int | None, **_: Any) -> str:
     )
     return render_to_string(
         "events/_urban_leaders.html",
-        {"engaged": selectors.engaged_people(year=year), "quoted": quoted},
+        {
+            "engaged": selectors.engaged_people(year=year) if year is not None else None,
+            "quoted": quoted,
+            "staff": access.can_manage_events(request.user),
+        },
         request=request,
     )
 

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from metroscope.core.i18n import translated
+from metroscope.core.queues import Queue, queue_of
 from metroscope.events.analytics import Breakdown, PersonRow, breakdown
 from metroscope.events.models import (
     Event,
@@ -225,6 +226,21 @@ def _name_key(name: str, member: int | None) -> str:
     return f"name:{' '.join(name.casefold().split())}|{member or ''}"
 
 
+def newest_engaged_year() -> int | None:
+    """The newest year in which someone attended or spoke at an event (by the event's start
+    date), None when nobody has yet (two queries): the year the urban leaders open on."""
+    years = [
+        _attended(None, None)
+        .filter(event__activity__start_date__isnull=False)
+        .aggregate(newest=Max("event__activity__start_date"))["newest"],
+        Speaker.objects.filter(event__activity__start_date__isnull=False).aggregate(
+            newest=Max("event__activity__start_date")
+        )["newest"],
+    ]
+    found = [d.year for d in years if d is not None]
+    return max(found) if found else None
+
+
 def engaged_people(*, year: int) -> Engaged:
     """Distinct people who attended or spoke at an event that started in the year (two
     queries). An attendee is one person however many events they attended; a speaker, who
@@ -279,3 +295,14 @@ def plan_speaker_rows(**_: Any) -> list[tuple[int, int, int | None, str, bool]]:
         "event__activity_id", "event__activity__work_plan__year", "gender"
     )
     return [(a, y, None, g, False) for a, y, g in values]
+
+
+def upcoming_events(*, limit: int = 5) -> list[Event]:
+    return list(event_list(filters=EventFilters(when="upcoming"))[:limit])
+
+
+def waiting_list_queue() -> Queue:
+    """People on the waiting lists of events still to come (staff may open more places)."""
+    upcoming = event_list(filters=EventFilters(when="upcoming")).values("pk")
+    waiting = Registration.objects.filter(status=RegistrationStatus.WAITING, event__in=upcoming)
+    return queue_of(waiting, "created_at")

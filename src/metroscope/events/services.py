@@ -64,7 +64,7 @@ def registration_create(
     if contact is not None and not access.can_register_contact(user, contact):
         raise PermissionDenied(_("You may register only your own member's contacts."))
     event = _locked(event)
-    if not event.registration_open:
+    if not event.registration_open or event.capacity is None:
         raise ValueError(_("Registration for this event is closed."))
     if language not in event.offered_languages():
         raise ValueError(
@@ -138,7 +138,7 @@ def registration_cancel(*, user: Any, registration: Registration) -> Registratio
 
 def _promote(event: Event) -> Registration | None:
     confirmed = event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-    if confirmed >= event.capacity:
+    if event.capacity is None or confirmed >= event.capacity:
         return None
     first = (
         event.registrations.select_for_update()
@@ -199,6 +199,7 @@ def certificate_announce(*, user: Any, registration: Registration) -> Certificat
     except IntegrityError:  # logged meanwhile by another request: that one sends
         return None
     emails.queue(message)
+    emails.notify_in_app(registration, emails.CERTIFICATE)
     return logged
 
 

@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from metroscope.core import exports
 from metroscope.events import access, selectors, services
 from metroscope.events.calendar import calendar_for
 from metroscope.events.certificates import NoCertificate, certificate_pdf
@@ -42,7 +44,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/events.html",
-        {"form": form, "upcoming": upcoming, "past": past, "filters": filters},
+        {
+            "form": form,
+            "upcoming": upcoming,
+            "past": past,
+            "filters": filters,
+            "filtered": filters != selectors.EventFilters(when=filters.when),
+            "staff": access.can_manage_events(request.user),
+        },
     )
 
 
@@ -60,6 +69,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if event is None:
         raise Http404
     mine = list(selectors.own_registrations(user=request.user, event=event))
+    staff = access.can_manage_events(request.user)
     positions = {r.pk: selectors.waiting_position(r) for r in mine}
     return render(
         request,
@@ -72,7 +82,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": _register_form(request, event) if request.user.is_authenticated else None,
             "feedback_form": FeedbackForm(),
             "upcoming": selectors.is_upcoming(event),
-            "staff": access.can_manage_events(request.user),
+            "staff": staff,
+            "show_links": staff or access.holds_confirmed_place(mine),
         },
     )
 
@@ -123,7 +134,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (ValueError, PermissionDenied) as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("events:event", args=[found.event_id]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("events:event", args=[found.event_id])  # never to another site
+    return redirect(back)
 
 
 @login_required
@@ -166,16 +182,14 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("events:event", pk=found.event_id)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{found.pk}.pdf"'
-    return response
+    return exports.attachment(response, f"certificate-{found.pk}.pdf")
 
 
 def _ics(request: HttpRequest, events: list[Event], name: str, filename: str) -> HttpResponse:
     urls = {e.pk: request.build_absolute_uri(reverse("events:event", args=[e.pk])) for e in events}
     body = calendar_for(events, urls=urls, host=request.get_host(), name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.attachment(response, filename)
 
 
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:

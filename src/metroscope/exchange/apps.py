@@ -24,3 +24,7 @@ class ExchangeConfig(AppConfig):
         from metroscope.exchange import search
 
         register_loader("exchange-search", search.refresh_index, order=90)
+
+        from metroscope.exchange import needs
+
+        needs.register()

@@ -11,7 +11,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from metroscope.core.notifications import link_to, notification_send, register_kind
 from metroscope.core.roles import SECRETARIAT
 from metroscope.exchange.access import can_act_for_member
 from metroscope.exchange.models import IntroductionRequest, Need, Solution
@@ -53,20 +55,34 @@ def need_save(*, user: Any, data: NeedInput, need: Need | None = None) -> Need:
     return need
 
 
-def _officer_emails(members: list[Member]) -> list[str]:
-    users = (
+INTRODUCTION = "exchange.introduction"
+
+
+def register() -> None:
+    register_kind(
+        INTRODUCTION,
+        gettext_lazy("%(member)s asks for an introduction about the solution “%(title)s”."),
+    )
+
+
+def _officers(members: list[Member]) -> Any:
+    return (
         get_user_model()
         .objects.filter(officer_assignments__member__in=members, is_active=True)
-        .exclude(email="")
+        .distinct()
     )
-    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _staff() -> Any:
+    return get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True).distinct()
+
+
+def _officer_emails(members: list[Member]) -> list[str]:
+    return sorted(set(_officers(members).exclude(email="").values_list("email", flat=True)))
 
 
 def _staff_emails() -> list[str]:
-    users = (
-        get_user_model().objects.filter(groups__name=SECRETARIAT, is_active=True).exclude(email="")
-    )
-    return sorted(set(users.values_list("email", flat=True)))
+    return sorted(set(_staff().exclude(email="").values_list("email", flat=True)))
 
 
 @transaction.atomic
@@ -79,6 +95,12 @@ def introduction_request(
         raise NeedRefused(_("You may ask for introductions only for your own member."))
     if not message.strip():
         raise ValueError(_("Say what you would like to learn from them."))
+    if need is not None and need.member_id != from_member.pk:
+        # Another member's need, however visible, is not the requester's to cite.
+        raise ValueError(
+            _("The need you cite must be one of %(member)s's own needs.")
+            % {"member": from_member.name}
+        )
     targets = [m for m in solution.members.all() if m.pk != from_member.pk]
     if not targets:
         raise ValueError(_("No other member is recorded behind this solution."))
@@ -93,6 +115,12 @@ def introduction_request(
         )
         for target in targets
     ]
+    notification_send(
+        recipients=[*_officers(targets), *_staff()],
+        kind=INTRODUCTION,
+        params={"member": from_member.name, "title": solution.title},
+        link=link_to("exchange:introductions"),
+    )
     recipients = sorted(set(_officer_emails(targets)) | set(_staff_emails()))
     if recipients:
         subject = _("Metroscope: %(member)s asks for an introduction about “%(title)s”") % {

@@ -278,7 +278,7 @@ m2m_changed.connect(_tags_changed, sender=Solution.challenges.through, weak=Fals
 @dataclass(frozen=True)
 class Hit:
     solution: Solution
-    score: float | None  # the engine's own (ts_rank_cd, or bm25 negated): higher is better
+    score: float | None  # the engine's own (ts_rank, or bm25 negated): higher is better
     title: SafeString  # HTML-escaped, matches in <mark>
     summary: SafeString
     language: str  # of the title and summary shown

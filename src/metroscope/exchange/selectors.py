@@ -4,6 +4,7 @@ ones, the home page's lists, collections with their counters, and the points of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -18,9 +19,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat
 
+from metroscope.core.queues import Queue, queue_of
 from metroscope.exchange import countries
 from metroscope.exchange.models import (
     Collection,
+    Need,
     Solution,
     SolutionStatus,
     SolutionTranslation,
@@ -224,3 +227,30 @@ def located(solutions: QuerySet[Solution]) -> tuple[list[Located], int]:
             continue
         placed.append(Located(slug, title, city, iso3, collection_id, *point))
     return placed, len(rows) - len(placed)
+
+
+def solution_queue() -> Queue:
+    """Solutions submitted and waiting for the Secretariat's review."""
+    return queue_of(Solution.objects.filter(status=SolutionStatus.SUBMITTED), "submitted_at")
+
+
+def member_needs(members: QuerySet[Member]) -> QuerySet[Need]:
+    """The needs the given members recorded, whatever their status, latest change first."""
+    return (
+        Need.objects.filter(member__in=members)
+        .select_related("member")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def solutions_sent_back(user: Any) -> QuerySet[Solution]:
+    """Solutions the Secretariat sent back for changes that the user works on: as author or
+    as an officer of one of their members."""
+    if not user.is_authenticated:
+        return Solution.objects.none()
+    return (
+        Solution.objects.filter(status=SolutionStatus.CHANGES_REQUESTED)
+        .filter(Q(author=user) | Q(members__officers__user=user))
+        .distinct()
+        .order_by("-updated_at", "-pk")
+    )

@@ -32,7 +32,12 @@ def median_times_by_month(
         "mark": {"type": "line", "point": True},
         "encoding": {
             "x": {"field": "month", "type": "ordinal", "title": None},
-            "y": {"field": "hours", "type": "quantitative", "title": "h"},
+            "y": {
+                "field": "hours",
+                "type": "quantitative",
+                "title": "h",
+                "axis": {"format": ",.0f", "tickMinStep": 1},
+            },
             "color": {
                 "field": "measure",
                 "type": "nominal",

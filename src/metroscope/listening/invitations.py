@@ -23,8 +23,14 @@ from django.utils.translation import gettext as _
 
 from metroscope.core.i18n import translated
 from metroscope.core.links import absolute_url
+from metroscope.core.notifications import link_to, notification_send, translations_of
 from metroscope.listening import audience
-from metroscope.listening.emails import LANGUAGE_CODES, language_of
+from metroscope.listening.emails import (
+    LANGUAGE_CODES,
+    SURVEY_INVITATION,
+    SURVEY_REMINDER,
+    language_of,
+)
 from metroscope.listening.models import (
     Audience,
     SendingKind,
@@ -115,7 +121,9 @@ def render(invitation: SurveyInvitation, kind: str) -> EmailMessage:
 
 
 def _due(survey: Survey, kind: str, now: datetime) -> Any:
-    invitations = SurveyInvitation.objects.filter(survey=survey).select_related("survey")
+    invitations = SurveyInvitation.objects.filter(survey=survey).select_related(
+        "survey", "member", "user"
+    )
     invited = SurveySending.objects.filter(invitation=OuterRef("pk"), kind=SendingKind.INVITATION)
     if kind == SendingKind.INVITATION:
         return invitations.filter(~Exists(invited))
@@ -143,4 +151,14 @@ def survey_send(*, survey: Survey, remind: bool = False, user: Any = None) -> Se
     for invitation in due:
         render(invitation, kind).send()
         SurveySending.objects.create(invitation=invitation, kind=kind, sent_by=user)
+        if invitation.user_id:  # an officer answers in Metroscope; a contact through her link
+            notification_send(
+                recipients=[invitation.user],
+                kind=SURVEY_REMINDER if remind else SURVEY_INVITATION,
+                params={
+                    "survey": translations_of(invitation.survey, "title"),
+                    "member": invitation.member.name,
+                },
+                link=link_to("listening:survey", invitation.survey_id),
+            )
     return SendReport(kind=kind, sent=len(due), skipped=total - len(due))

@@ -12,12 +12,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from metroscope.core.i18n import translated
+from metroscope.core.queues import Queue, queue_of
 from metroscope.listening import analytics, audience
 from metroscope.listening.models import (
     Answer,
     Audience,
     Question,
     QuestionKind,
+    RequestStatus,
     SendingKind,
     SupportRequest,
     Survey,
@@ -295,3 +297,15 @@ def sending_counts(survey: Survey) -> dict[str, int]:
         "reminded": sum(1 for _i, r in rows if r),
         "pending": sum(1 for i, _r in rows if not i),
     }
+
+
+def request_queue() -> Queue:
+    """Requests waiting for the Secretariat's answer (new, or followed up since)."""
+    return queue_of(SupportRequest.objects.filter(status=RequestStatus.OPEN), "created_at")
+
+
+def surveys_to_answer(members: QuerySet[Member]) -> list[Survey]:
+    """Open surveys that at least one of the members still has to answer."""
+    answered = answered_surveys(members)
+    codes = set(members.values_list("code", flat=True))
+    return [s for s in open_surveys(members) if not codes <= set(answered.get(s.pk, []))]

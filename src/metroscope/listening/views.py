@@ -161,7 +161,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "by_month": by_month,
             "by_region": by_region,
-            "spec": spec,
+            # no chart without a median to draw (requests all still waiting have none)
+            "spec": spec if spec["data"]["values"] else None,
             "total": len(times),
         },
     )

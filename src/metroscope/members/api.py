@@ -7,8 +7,9 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from metroscope.core.api_paging import BoundedLimitOffset
 from metroscope.core.i18n import translated
 from metroscope.members import selectors
 from metroscope.members.models import Country, Member, MemberKind, Region
@@ -98,7 +99,7 @@ class MemberQuery(Schema):
 
 
 @router.get("/members", response=list[MemberOut], summary="List members")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_members(request: HttpRequest, filters: Query[MemberQuery]):  # type: ignore[no-untyped-def]
     return selectors.member_list(
         filters=selectors.MemberFilters(
@@ -117,7 +118,7 @@ def get_member(request: HttpRequest, code: str) -> Member:
 
 
 @router.get("/countries", response=list[CountryOut], summary="Countries with members")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_countries(request: HttpRequest, region: str = ""):  # type: ignore[no-untyped-def]
     return selectors.country_list(region=region).filter(member_count__gt=0)  # type: ignore[misc]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -156,3 +158,19 @@ def body_summaries(*, on: dt.date | None = None) -> list[BodySummary]:
             )
         )
     return summaries
+
+
+def user_language(user: Any, fallback: str = "") -> str:
+    """A user's language for what is sent to them: that of the member contact with their
+    e-mail address, else the fallback (e.g. the language they wrote a request in), else the
+    site's default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if user.email:
+        known = (
+            Contact.objects.filter(email__iexact=user.email)
+            .values_list("language", flat=True)
+            .first()
+        )
+        if known in codes:
+            return str(known)
+    return fallback if fallback in codes else settings.LANGUAGE_CODE

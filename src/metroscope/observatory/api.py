@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import tokens
+from metroscope.core.api_paging import BoundedLimitOffset
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import access, analytics, benchmarks, selectors, services
@@ -253,7 +254,7 @@ class MetroQuery(Schema):
 
 
 @router.get("/metros", response=list[MetroOut], summary="Metropolitan spaces")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_metros(request: HttpRequest, filters: Query[MetroQuery]):  # type: ignore[no-untyped-def]
     return selectors.metro_list(
         query=filters.q,
@@ -363,7 +364,10 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
 
 class ReviewIn(Schema):
     ids: list[int] = Field(..., min_length=1, max_length=10000)
-    status: Status
+    status: Status = Field(
+        ..., description="validated, published, or returned (for correction, with a comment)"
+    )
+    comment: str = Field("", max_length=2000, description="why the values are returned")
 
 
 class ReviewOut(Schema):
@@ -372,17 +376,24 @@ class ReviewOut(Schema):
 
 @router.post(
     "/observations/review",
-    response={200: ReviewOut, 403: Rejected},
+    response={200: ReviewOut, 400: Rejected, 403: Rejected},
     auth=[TokenAuth(), django_auth],
-    summary="Validate or publish values (secretariat staff)",
+    summary="Validate, publish or return values with a comment (secretariat staff)",
 )
 def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
     try:
-        changed = services.observation_review(
-            user=request.user, observation_ids=payload.ids, status=payload.status.value
-        )
+        if payload.status == Status.RETURNED:
+            changed = services.observation_return(
+                user=request.user, observation_ids=payload.ids, comment=payload.comment
+            )
+        else:
+            changed = services.observation_review(
+                user=request.user, observation_ids=payload.ids, status=payload.status.value
+            )
     except services.PermissionDenied:
         return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
+    except ValueError as exc:
+        return Reply(400, {"detail": str(exc), "problems": []})
     return Reply(200, {"changed": changed})
 
 

@@ -19,3 +19,7 @@ class ObservatoryConfig(AppConfig):
         from metroscope.observatory.panels import member_places_panel
 
         register_panel("members.member_page", "observatory.places", member_places_panel)
+
+        from metroscope.observatory import emails
+
+        emails.register()

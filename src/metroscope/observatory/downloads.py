@@ -81,8 +81,11 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
 
 
 def _name(filters: ObservationFilters) -> str:
-    parts = ["metroscope-observations", *filters.indicators[:2], *filters.metros[:2]]
-    return "-".join(p for p in parts if p)[:80]
+    """The file's name from the first two indicators and metros asked for that exist, by their
+    codes as stored: nothing of the query string reaches the header as it was typed."""
+    indicators = selectors.existing_indicator_codes(filters.indicators[:2])
+    metros = selectors.existing_metro_codes(filters.metros[:2])
+    return exports.safe_stem("metroscope-observations", *indicators, *metros)
 
 
 def _rows(filters: ObservationFilters) -> Iterator[tuple[Any, ...]]:
@@ -93,9 +96,8 @@ def _spooled(write: Any, suffix: str, filename: str, content_type: str) -> FileR
     handle = tempfile.TemporaryFile(suffix=suffix)  # noqa: SIM115 - FileResponse closes it
     write(handle)
     handle.seek(0)
-    response = FileResponse(handle, as_attachment=True, filename=filename)
-    response["Content-Type"] = content_type
-    return response
+    response = FileResponse(handle, content_type=content_type)
+    return exports.attachment(response, filename)
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
@@ -148,22 +150,19 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
         response: HttpResponseBase = StreamingHttpResponse(
             csv_chunks(filters), content_type=exports.MEDIA_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return exports.attachment(response, f"{name}.csv")
     if fmt == "csv-excel":
         response = StreamingHttpResponse(
             excel_csv_stream(FIELDS, _rows(filters)), content_type=exports.MEDIA_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}-excel.csv"'
-        return response
+        return exports.attachment(response, f"{name}-excel.csv")
     if fmt == "json":
         meta = dict(_about(filters))
         response = StreamingHttpResponse(
             exports.json_stream(FIELDS, _rows(filters), meta=meta),
             content_type=exports.MEDIA_TYPES["json"],
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return response
+        return exports.attachment(response, f"{name}.json")
     if fmt == "xlsx":
         return _spooled(
             lambda fh: exports.write_xlsx(FIELDS, _rows(filters), fh, about=_about(filters)),

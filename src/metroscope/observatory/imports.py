@@ -21,6 +21,7 @@ from django.db import transaction
 
 from metroscope.core.text import fold
 from metroscope.observatory.models import (
+    WRITABLE_STATUSES,
     BatchKind,
     Flag,
     ImportBatch,
@@ -457,7 +458,7 @@ def observation_records_write(
 
     The transaction is the block below rather than a decorator: a dry run rolls it back and
     still returns the counts it found."""
-    if status not in Status.values:
+    if status not in WRITABLE_STATUSES:
         raise ImportRejected([Problem(None, "status", status, "unknown status")], 1)
     same = None
     if sha256:

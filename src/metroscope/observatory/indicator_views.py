@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -236,6 +237,7 @@ def _shown(context: dict[str, Any], chart: str) -> list[Observation]:
 
 
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # type: ignore[arg-type]  # any site may frame it
 def indicator_embed(request: HttpRequest, code: str, chart: str) -> HttpResponse:
     """One chart (or the table) of the indicator page, without the site's header and footer,
     for other sites to show in an <iframe>."""

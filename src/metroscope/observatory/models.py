@@ -110,6 +110,15 @@ class Status(models.TextChoices):
     PROVISIONAL = "provisional", _("Provisional")
     VALIDATED = "validated", _("Validated")
     PUBLISHED = "published", _("Published")
+    # Sent back by the Secretariat with a comment (on its review batch's note) for the member's
+    # officer to correct; writing it again makes it provisional and puts it back in the queue.
+    RETURNED = "returned", _("Returned for correction")
+
+
+# What a person may write values as (a file, a form, the API); "returned" is a review's answer.
+WRITABLE_STATUSES = (Status.PROVISIONAL, Status.VALIDATED, Status.PUBLISHED)
+# What waits in the Secretariat's review queue.
+WAITING_STATUSES = (Status.PROVISIONAL, Status.VALIDATED)
 
 
 class AreaKind(models.TextChoices):

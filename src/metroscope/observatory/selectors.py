@@ -13,10 +13,13 @@ from typing import Any
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from metroscope.core.queues import Queue, queue_of
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
 from metroscope.observatory import analytics, coverage
 from metroscope.observatory.models import (
+    WAITING_STATUSES,
+    BatchKind,
     Decision,
     Indicator,
     Metro,
@@ -194,6 +197,17 @@ def observation_rows(
         )
 
 
+def existing_indicator_codes(codes: Sequence[str]) -> list[str]:
+    """The codes of these indicators that exist, as stored, in the order asked."""
+    found = set(Indicator.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    return [c for c in codes if c in found]
+
+
+def existing_metro_codes(codes: Sequence[str]) -> list[str]:
+    found = set(Metro.objects.filter(code__in=list(codes)).values_list("code", flat=True))
+    return [c for c in codes if c in found]
+
+
 def indicator_catalogue() -> QuerySet[Indicator]:
     published = Q(observations__status=Status.PUBLISHED)
     return (
@@ -358,10 +372,125 @@ def metros_for_officer(user: Any) -> set[int]:
 
 
 def pending_review() -> QuerySet[Observation]:
+    """Values waiting for the Secretariat (provisional or validated), newest first."""
     return (
-        Observation.objects.exclude(status=Status.PUBLISHED)
+        Observation.objects.filter(status__in=WAITING_STATUSES)
         .select_related("metro", "indicator", "source", "updated_by")
-        .order_by("-updated_at", "metro__name")
+        .order_by("-updated_at", "metro__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A value in the review queue with what the reviewer compares it to: the published
+    value of the same metro, indicator and sex in the latest earlier year, and the change."""
+
+    observation: Observation
+    previous: Observation | None
+
+    @property
+    def change(self) -> float | None:
+        if self.previous is None:
+            return None
+        return self.observation.value - self.previous.value
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.previous is None or not self.previous.value:
+            return None
+        return 100 * (self.observation.value - self.previous.value) / abs(self.previous.value)
+
+
+def with_previous(observations: Sequence[Observation]) -> list[ReviewRow]:
+    """Each value beside its previous published one (one query for a page of values)."""
+    if not observations:
+        return []
+    keys = {(o.metro_id, o.indicator_id, o.sex) for o in observations}
+    latest = max(o.year for o in observations)
+    published = (
+        Observation.objects.filter(
+            metro_id__in={k[0] for k in keys},
+            indicator_id__in={k[1] for k in keys},
+            status=Status.PUBLISHED,
+            year__lt=latest,
+        )
+        .only("metro_id", "indicator_id", "sex", "year", "value")
+        .order_by("-year")
+    )
+    series: dict[tuple[int, int, str], list[Observation]] = {}
+    for obs in published:
+        key = (obs.metro_id, obs.indicator_id, obs.sex)
+        if key in keys:
+            series.setdefault(key, []).append(obs)
+    rows = []
+    for obs in observations:
+        earlier = series.get((obs.metro_id, obs.indicator_id, obs.sex), [])
+        previous = next((p for p in earlier if p.year < obs.year), None)
+        rows.append(ReviewRow(obs, previous))
+    return rows
+
+
+def returned_values(*, metros: set[int] | None = None) -> QuerySet[Observation]:
+    """Values the Secretariat returned for correction, each with its review batch (whose note
+    is the comment); with `metros`, only theirs. Oldest return first."""
+    qs = Observation.objects.filter(status=Status.RETURNED)
+    if metros is not None:
+        qs = qs.filter(metro_id__in=metros)
+    return qs.select_related("metro", "indicator", "source", "batch__user").order_by(
+        "updated_at", "pk"
+    )
+
+
+def review_queue() -> Queue:
+    return queue_of(Observation.objects.filter(status__in=WAITING_STATUSES), "updated_at")
+
+
+def proposal_queue() -> Queue:
+    return queue_of(ProposedValue.objects.filter(decision=Decision.PENDING), "proposed_at")
+
+
+def returned_value(
+    *, metros: QuerySet[Metro], metro: str, indicator: str, year: int | None, sex: str
+) -> Observation | None:
+    """The returned value of that key among `metros` (the ones the user may enter), if any."""
+    if not (metro and indicator and year):
+        return None
+    return (
+        returned_values()
+        .filter(metro__in=metros, metro__code=metro, indicator__code=indicator, year=year, sex=sex)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class OfficerValues:
+    """The values of an officer's members' metros that people entered, by where they stand."""
+
+    returned: list[Observation]
+    waiting: list[Observation]
+    published: list[Observation]
+    proposals: list[ProposedValue]
+
+
+def officer_values(user: Any, *, published_limit: int = 20) -> OfficerValues:
+    """Returned (with the comment), waiting (provisional or validated), recently published
+    after review, and changes proposed to published values, for the metros of the members
+    the user is an officer of."""
+    metros = metros_for_officer(user)
+    if not metros:
+        return OfficerValues([], [], [], [])
+    mine = Observation.objects.filter(metro_id__in=metros).select_related(
+        "metro", "indicator", "source", "batch"
+    )
+    return OfficerValues(
+        returned=list(returned_values(metros=metros)),
+        waiting=list(mine.filter(status__in=WAITING_STATUSES).order_by("-updated_at", "pk")),
+        published=list(
+            mine.filter(status=Status.PUBLISHED, batch__kind=BatchKind.REVIEW).order_by(
+                "-updated_at", "pk"
+            )[:published_limit]
+        ),
+        proposals=list(pending_proposals().filter(observation__metro_id__in=metros)),
     )
 
 

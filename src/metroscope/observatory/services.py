@@ -7,17 +7,19 @@ revision with the old value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from metroscope.observatory import access
+from metroscope.observatory import access, emails
 from metroscope.observatory.imports import ImportResult, observation_records_write
 from metroscope.observatory.models import (
+    WAITING_STATUSES,
     BatchKind,
     Decision,
     Flag,
@@ -89,18 +91,11 @@ def observation_enter(
 
 
 REVIEW_STATUSES = (Status.VALIDATED, Status.PUBLISHED)
+COMMENT_MAX = 2000
 
 
-@transaction.atomic
-def observation_review(*, user: Any, observation_ids: Iterable[int], status: str) -> int:
-    """Validate or publish values (secretariat only). Returns how many changed status."""
-    if not access.can_review_values(user):
-        raise PermissionDenied
-    if status not in REVIEW_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
-    chosen = Observation.objects.filter(pk__in=list(observation_ids)).exclude(status=status)
-    batch = ImportBatch.objects.create(kind=BatchKind.REVIEW, user=user, status=status)
-    rows = (
+def _staged(observations: Iterable[Observation], status: str) -> Iterator[StagedRow]:
+    return (
         StagedRow(
             n,
             o.metro_id,
@@ -114,11 +109,68 @@ def observation_review(*, user: Any, observation_ids: Iterable[int], status: str
             o.note,
             _reviewed_flags(o.flags, status),
         )
-        for n, o in enumerate(chosen.iterator(), start=1)
+        for n, o in enumerate(observations, start=1)
     )
-    counts = write_observations(rows, batch=batch, user_id=user.pk)
+
+
+def _waiting(observation_ids: Iterable[int], status: str) -> list[Observation]:
+    """The chosen values still waiting for review and not already in `status`, with whoever
+    wrote them last (to hear of the review) and what the notices name."""
+    return list(
+        Observation.objects.filter(pk__in=list(observation_ids), status__in=WAITING_STATUSES)
+        .exclude(status=status)
+        .select_related("metro", "indicator", "updated_by")
+        .order_by("metro__name", "indicator__order", "indicator__code", "year", "sex")
+    )
+
+
+@transaction.atomic
+def observation_review(*, user: Any, observation_ids: Iterable[int], status: str) -> int:
+    """Validate or publish values waiting for review (secretariat only). Returns how many
+    changed status. The people who entered the values published hear of it (in the app and
+    by e-mail); the review batch and each value's revision keep who did what, when."""
+    if not access.can_review_values(user):
+        raise PermissionDenied
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"status must be one of {', '.join(REVIEW_STATUSES)}")
+    chosen = _waiting(observation_ids, status)
+    batch = ImportBatch.objects.create(kind=BatchKind.REVIEW, user=user, status=status)
+    counts = write_observations(_staged(chosen, status), batch=batch, user_id=user.pk)
     batch.rows, batch.updated = counts.rows, counts.updated
     batch.save()
+    if status == Status.PUBLISHED:
+        emails.notify_reviewed(emails.PUBLISHED, emails.by_author(chosen, user))
+    return counts.updated
+
+
+@transaction.atomic
+def observation_return(*, user: Any, observation_ids: Iterable[int], comment: str) -> int:
+    """Return values waiting for review to the people who entered them, with the
+    Secretariat's comment (secretariat only); returns how many. The values stay unpublished,
+    marked returned; the comment is the note of the review batch each value now points to,
+    and each value's revision keeps its state before. Writing a value again (form, file or
+    API) makes it provisional and puts it back in the queue. Raises ValueError, changing
+    nothing, without a comment or without a value still waiting."""
+    if not access.can_review_values(user):
+        raise PermissionDenied
+    comment = comment.strip()
+    if not comment:
+        raise ValueError(_("Say what should be corrected: a value is returned with a comment."))
+    if len(comment) > COMMENT_MAX:
+        raise ValueError(
+            _("Keep the comment under %(max)s characters (it has %(length)s).")
+            % {"max": COMMENT_MAX, "length": len(comment)}
+        )
+    chosen = _waiting(observation_ids, Status.RETURNED)
+    if not chosen:
+        raise ValueError(_("None of the chosen values is waiting for review any more."))
+    batch = ImportBatch.objects.create(
+        kind=BatchKind.REVIEW, user=user, status=Status.RETURNED, note=comment
+    )
+    counts = write_observations(_staged(chosen, Status.RETURNED), batch=batch, user_id=user.pk)
+    batch.rows, batch.updated = counts.rows, counts.updated
+    batch.save()
+    emails.notify_reviewed(emails.RETURNED, emails.by_author(chosen, user), comment)
     return counts.updated
 
 

@@ -16,7 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from metroscope.core import attachments, params
 from metroscope.core.countries import country_name
 from metroscope.core.downloads import TABLE_FORMATS, table_download
 from metroscope.core.panels import render_panels
@@ -56,13 +59,6 @@ PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.ObservationFilters:
     get = request.GET
     statuses: tuple[str, ...] = (Status.PUBLISHED,)
@@ -75,8 +71,8 @@ def _filters(request: HttpRequest) -> selectors.ObservationFilters:
         member=get.get("member", ""),
         country=get.get("country", ""),
         region=get.get("region", ""),
-        year_from=_int(get.get("year_from")),
-        year_to=_int(get.get("year_to")),
+        year_from=params.year(get, "year_from"),
+        year_to=params.year(get, "year_to"),
         sex=get.get("sex", ""),
         scale=get.get("scale", ""),
         statuses=statuses,
@@ -240,7 +236,26 @@ def _officer_metros(request: HttpRequest) -> Any:
 @requires(access.can_upload_values)
 def enter_value(request: HttpRequest) -> HttpResponse:
     metros = _officer_metros(request).order_by("name")
-    initial = {"metro": request.GET.get("metro"), "indicator": request.GET.get("indicator")}
+    initial: dict[str, Any] = {
+        "metro": request.GET.get("metro"),
+        "indicator": request.GET.get("indicator"),
+    }
+    returned = selectors.returned_value(
+        metros=metros,
+        metro=request.GET.get("metro", ""),
+        indicator=request.GET.get("indicator", ""),
+        year=params.year(request.GET, "year"),
+        sex=request.GET.get("sex", "total"),
+    )
+    if returned is not None:  # correcting a value the Secretariat returned: start from it
+        initial |= {
+            "year": returned.year,
+            "sex": returned.sex,
+            "value": returned.value,
+            "scale": returned.scale,
+            "source": returned.source.title,
+            "note": returned.note,
+        }
     form = ValueForm(request.POST or None, metros=metros, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -270,7 +285,7 @@ def enter_value(request: HttpRequest) -> HttpResponse:
                 text = _("The value was saved as provisional; the Secretariat will review it.")
             messages.success(request, text)
             return redirect("observatory:metro", code=data["metro"].code)
-    return render(request, "observatory/enter.html", {"form": form})
+    return render(request, "observatory/enter.html", {"form": form, "returned": returned})
 
 
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -292,15 +307,39 @@ def _stored_upload(request: HttpRequest) -> Path | None:
     return path if path.is_file() else None
 
 
+@csrf_exempt
 @requires(access.can_upload_values)
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (a dry run with true counts and every problem) → confirm."""
+    """Upload → preview (a dry run with true counts and every problem) → confirm. A file past
+    the web upload limit is dropped while it is received, never kept whole on disk: the size
+    check comes first among the upload handlers, before the CSRF check reads the body (hence
+    csrf_exempt outside and csrf_protect inside, as for attachments)."""
+    attachments.limit_uploads(request, settings.METROSCOPE_UPLOAD_MAX_BYTES)
+    return csrf_protect(_import_page)(request)  # type: ignore[no-any-return]
+
+
+def _import_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     staff = access.can_review_values(user)
     form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
     context: dict[str, Any] = {"form": form, "outlier_factor": OUTLIER_FACTOR}
     if request.method == "POST" and request.POST.get("confirm"):
         return _confirm_import(request, staff)
+    too_large = attachments.refused_for_size(request)
+    if too_large:
+        form = UploadForm(
+            request.POST, request.FILES, staff=staff
+        )  # bound, even if all else was the file
+        context["form"] = form
+        form.is_valid()
+        form.errors.pop("file", None)
+        limit = settings.METROSCOPE_UPLOAD_MAX_BYTES
+        form.add_error(
+            "file",
+            _("“%(name)s” is larger than %(limit)s MB, the most a web upload may weigh.")
+            % {"name": too_large[0], "limit": limit // 1024**2},
+        )
+        return render(request, "observatory/import.html", context, status=400)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
@@ -388,30 +427,62 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
 PROPOSAL_ACTIONS = {"approve": True, "reject": False}
 
 
+REVIEW_ACTIONS = (*services.REVIEW_STATUSES, Status.RETURNED)
+
+
 @requires(access.can_review_values)
 def review_page(request: HttpRequest) -> HttpResponse:
+    """The queue with context (names, unit, scale, source, previous value and change):
+    validate, publish, or return the chosen values with a comment."""
+    checked: set[int] = set()
+    problem = ""
     if request.method == "POST":
         if request.POST.get("proposal_action"):
             return _decide_proposals(request)
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-        status = request.POST.get("action", "")
-        if ids and status in services.REVIEW_STATUSES:
+        action = request.POST.get("action", "")
+        if not ids or action not in REVIEW_ACTIONS:
+            problem = _("Choose at least one value and an action.")
+        elif action == Status.RETURNED:
+            try:
+                changed = services.observation_return(
+                    user=request.user, observation_ids=ids, comment=request.POST.get("comment", "")
+                )
+            except ValueError as exc:
+                problem = str(exc)
+            else:
+                text = ngettext(
+                    "%(count)s value returned with your comment; whoever entered it is told.",
+                    "%(count)s values returned with your comment; whoever entered them is told.",
+                    changed,
+                )
+                messages.success(request, text % {"count": changed})
+                return redirect("observatory:review")
+        else:
             changed = services.observation_review(
-                user=request.user, observation_ids=ids, status=status
+                user=request.user, observation_ids=ids, status=action
             )
             messages.success(
                 request,
                 _("%(count)s value(s) marked %(status)s.")
-                % {"count": changed, "status": Status(status).label},
+                % {"count": changed, "status": Status(action).label},
             )
-        else:
-            messages.error(request, _("Choose at least one value and an action."))
-        return redirect("observatory:review")
+            return redirect("observatory:review")
+        checked = set(ids)
     page = Paginator(selectors.pending_review(), 100).get_page(request.GET.get("page"))
     proposals = Paginator(selectors.pending_proposals(), 100).get_page(
         request.GET.get("proposals_page")
     )
-    return render(request, "observatory/review.html", {"page": page, "proposals": proposals})
+    context = {
+        "page": page,
+        "rows": selectors.with_previous(list(page.object_list)),
+        "proposals": proposals,
+        "returned": selectors.returned_values()[:100],
+        "checked": checked,
+        "problem": problem,
+        "comment": request.POST.get("comment", "") if problem else "",
+    }
+    return render(request, "observatory/review.html", context, status=400 if problem else 200)
 
 
 def _decide_proposals(request: HttpRequest) -> HttpResponse:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from metroscope.core.api_paging import BoundedLimitOffset
 from metroscope.plan import models as m
 from metroscope.plan import selectors
 
@@ -133,7 +134,7 @@ def list_lines(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/plan/outcomes", response=list[OutcomeOut], summary="Outcomes, filterable")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_outcomes(request: HttpRequest, line: str = "", axis: str = ""):  # type: ignore[no-untyped-def]
     qs = selectors.plan_outcomes(plan=_plan())
     if line:

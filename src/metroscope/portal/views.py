@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -8,6 +9,7 @@ from metroscope.members import selectors as members
 from metroscope.members.charts import member_map
 from metroscope.plan import selectors as plan_selectors
 from metroscope.portal import search
+from metroscope.portal.workspace import workspace_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,6 +36,12 @@ def about(request: HttpRequest) -> HttpResponse:
         "regions": members.region_list(),
     }
     return render(request, "portal/about.html", context)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """My Metroscope: where each person lands after signing in."""
+    return render(request, "portal/me.html", {"space": workspace_for(request.user)})
 
 
 def site_search(request: HttpRequest) -> HttpResponse:

@@ -4,11 +4,13 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
 
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.activities.models import Activity, WorkPlan
+from metroscope.core.api_paging import BoundedLimitOffset
+from metroscope.core.params import FIRST_YEAR, LAST_YEAR
 from metroscope.members.models import Member
 
 router = Router(tags=["accountability"])
@@ -22,7 +24,7 @@ class WorkPlanOut(Schema):
 
 
 class ActivityFilterIn(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)
     type: str = ""
     status: str = ""
     theme: str = ""
@@ -149,7 +151,7 @@ def list_work_plans(request: HttpRequest) -> list[WorkPlan]:
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Activities, filterable")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_activities(request: HttpRequest, filters: Query[ActivityFilterIn]):  # type: ignore[no-untyped-def]
     given = filters.model_dump(exclude_none=True)
     chosen = selectors.ActivityFilters.from_params(given)

@@ -2,7 +2,8 @@
 data/PROVENANCE.md): every row is checked before anything is written; a bad row stops the load
 with its file, row, column and reason; a second load changes nothing. Work plans are created
 (as drafts) for the years the activities span; results are not in the open data, so none are
-loaded."""
+loaded. Themes, challenges and factors come from data/plan/activity_tags.csv (see tags.py),
+each with the words of the source that support it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from metroscope.accountability.activities import tags
 from metroscope.accountability.activities.models import (
     Activity,
     ActivityStatus,
@@ -74,6 +76,7 @@ class _Row:
     values: dict[str, Any]
     year: int
     members: set[int] = field(default_factory=set)
+    record: dict[str, str] = field(default_factory=dict)
 
 
 def load_activities_data(data_dir: Path, report: LoadReport) -> None:
@@ -93,6 +96,8 @@ def load_activities_data(data_dir: Path, report: LoadReport) -> None:
             )
         seen[parsed.code] = raw.line
         rows.append(parsed)
+    records = {(r.record["date"], r.record["title"]): r.record for r in rows}
+    found_tags = tags.read_tags(data_dir, records)
     plans = {year: _work_plan(year, report) for year in sorted({r.year for r in rows})}
     for parsed in rows:
         activity = sync(
@@ -103,6 +108,17 @@ def load_activities_data(data_dir: Path, report: LoadReport) -> None:
         )
         if set(activity.members.values_list("pk", flat=True)) != parsed.members:
             activity.members.set(parsed.members)
+    tags.apply_tags(found_tags, report)
+
+
+def activity_code(date: str, title: str) -> str:
+    """The code a row of the activities file is loaded under (its date and title)."""
+    return slugify(f"{date} {title}")[:120]
+
+
+def open_data_codes(data_dir: Path) -> set[str]:
+    """The codes of the activities the open data holds (for apps above that extend them)."""
+    return {activity_code(row["date"], row["title"]) for row in read_csv(data_dir / FILE, COLUMNS)}
 
 
 def _work_plan(year: int, report: LoadReport) -> WorkPlan:
@@ -150,8 +166,9 @@ def _parse(path: Path, row: CsvRow, index: _MemberIndex) -> _Row:
         "figures": row["participants_or_figures"],
         "source_url": url,
     }
-    code = slugify(f"{row['date']} {title}")[:120]
-    return _Row(code, values, start.year, _members(places, index))
+    code = activity_code(row["date"], title)
+    record = {column: row[column] for column in COLUMNS} | {"code": code}
+    return _Row(code, values, start.year, _members(places, index), record)
 
 
 def _dates(raw: str, fail: Any) -> tuple[dt.date, dt.date | None, str]:

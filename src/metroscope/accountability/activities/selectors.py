@@ -21,6 +21,7 @@ from metroscope.accountability.activities.models import (
     ResultPeriod,
     WorkPlan,
 )
+from metroscope.core import params as query
 from metroscope.members.models import Member
 from metroscope.plan import models as framework
 
@@ -40,16 +41,16 @@ class ActivityFilters:
     program: str = ""
     gender_marker: str = ""  # "0", "1", "2" or "none" (not screened)
     member: str = ""  # a member's code: the activities it is involved in
+    untagged: bool = False  # in no cell of the opportunity matrix: no theme or no challenge
 
     @classmethod
     def from_params(cls, params: Any) -> ActivityFilters:
         """Read filters from a query dict, dropping values that name nothing we know."""
-        year = str(params.get("year", "")).strip()
         kind = str(params.get("type", ""))
         status = str(params.get("status", ""))
         marker = str(params.get("gender_marker", ""))
         return cls(
-            year=int(year) if year.isdigit() else None,
+            year=query.year(params),
             type=kind if kind in ActivityType.values else "",
             status=status if status in ActivityStatus.values else "",
             theme=str(params.get("theme", "")).strip(),
@@ -59,6 +60,7 @@ class ActivityFilters:
             if marker in {NOT_SCREENED, *(str(v) for v in GenderMarker.values)}
             else "",
             member=str(params.get("member", "")).strip(),
+            untagged=str(params.get("untagged", "")) == "1",
         )
 
     def as_q(self) -> Q:
@@ -81,6 +83,10 @@ class ActivityFilters:
             q &= Q(gender_marker=int(self.gender_marker))
         if self.member:
             q &= Q(members__code=self.member)
+        if self.untagged:
+            q &= Q(pk__in=Activity.objects.filter(themes__isnull=True).values("pk")) | Q(
+                pk__in=Activity.objects.filter(challenges__isnull=True).values("pk")
+            )
         return q
 
 

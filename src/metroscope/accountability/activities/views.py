@@ -17,6 +17,7 @@ from metroscope.accountability.activities.models import (
     GenderMarker,
     WorkPlan,
 )
+from metroscope.core import exports, params
 from metroscope.core.paging import Pager, paginate
 from metroscope.core.panels import render_panels
 from metroscope.members.models import Member
@@ -131,9 +132,8 @@ def plan_progress(request: HttpRequest) -> HttpResponse:
 
 
 def iati_download(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year", "")
-    document = iati.export(year=int(year) if year.isdigit() else None)
+    chosen = params.year(request.GET)
+    document = iati.export(year=chosen)
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
-    name = f"metropolis-activities-{year}.xml" if year.isdigit() else "metropolis-activities.xml"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = exports.safe_filename("metropolis-activities", chosen or "", extension="xml")
+    return exports.attachment(response, name)

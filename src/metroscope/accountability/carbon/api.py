@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from metroscope.accountability.carbon import selectors as carbon_selectors
+from metroscope.core.api_params import YEAR
 
 router = Router(tags=["accountability"])
 
@@ -47,7 +48,7 @@ class CarbonOut(Schema):
     response=CarbonOut,
     summary="Travel emissions: per year against the target, per action line, online savings",
 )
-def plan_carbon(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def plan_carbon(request: HttpRequest, year: int | None = YEAR) -> dict[str, Any]:
     overview = carbon_selectors.carbon_overview(year=year)
     return {
         "year": year,

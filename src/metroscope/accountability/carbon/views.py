@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from metroscope.accountability import access
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.carbon import charts
 from metroscope.accountability.carbon import selectors as carbon_selectors
+from metroscope.core import params
 from metroscope.core.paging import paginate
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def carbon_page(request: HttpRequest) -> HttpResponse:
@@ -24,5 +25,6 @@ def carbon_page(request: HttpRequest) -> HttpResponse:
         "savings": paginate(request, overview.savings, per_page=100, anchor="online-savings"),
         "chart_spec": charts.emissions_chart(overview.by_year),
         "illustrative": overview.illustrative or selectors.illustrative_activities(),
+        "can_edit": access.can_edit_activities(request.user),
     }
     return render(request, "accountability/carbon.html", context)

@@ -33,7 +33,8 @@ def matrix_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                 "type": "nominal",
                 "sort": None,
                 "title": _("Orienting theme"),
-                "axis": {"labelAngle": 0, "labelLimit": 120},
+                # slanted: five theme names fit under a phone-wide chart too
+                "axis": {"labelAngle": -30, "labelAlign": "right", "labelLimit": 120},
             },
             "y": {
                 "field": "challenge",
@@ -52,12 +53,24 @@ def matrix_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                         "type": "quantitative",
                         "title": activities,
                         "scale": {"scheme": "blues"},
+                        # counts: whole numbers on the legend, never "0.000000"
+                        "legend": {"format": "d", "tickMinStep": 1},
                     },
                     "tooltip": [
                         {"field": "challenge", "type": "nominal", "title": _("Challenge")},
                         {"field": "theme", "type": "nominal", "title": _("Orienting theme")},
-                        {"field": "activities", "type": "quantitative", "title": activities},
-                        {"field": "solutions", "type": "quantitative", "title": _("Solutions")},
+                        {
+                            "field": "activities",
+                            "type": "quantitative",
+                            "title": activities,
+                            "format": "d",
+                        },
+                        {
+                            "field": "solutions",
+                            "type": "quantitative",
+                            "title": _("Solutions"),
+                            "format": "d",
+                        },
                         {
                             "field": "spending",
                             "type": "quantitative",
@@ -70,7 +83,7 @@ def matrix_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             {
                 "mark": {"type": "text", "fontSize": 13},
                 "encoding": {
-                    "text": {"field": "activities", "type": "quantitative"},
+                    "text": {"field": "activities", "type": "quantitative", "format": "d"},
                     "color": {
                         "condition": {"test": "datum.activities > 3", "value": "#ffffff"},
                         "value": "#1b1f24",

@@ -58,6 +58,7 @@ class MatrixView:
     solutions: int
     spending_eur: Decimal
     illustrative: bool
+    untagged: int = 0  # activities of the chosen years in no cell (no theme or no challenge)
 
 
 def opportunity_matrix(*, plan: framework.StrategicPlan, years: Iterable[int] | None) -> MatrixView:
@@ -83,7 +84,7 @@ def _opportunity_matrix(
 ) -> MatrixView:
     challenges = list(plan_selectors.plan_items(plan=plan, model=framework.Challenge))
     themes = list(plan_selectors.plan_items(plan=plan, model=framework.Theme))
-    activity_rows = (
+    activity_rows = tuple(
         Activity.objects.filter(_years_q(years, "work_plan__year"))
         .order_by()
         .values_list("pk", "themes__code", "challenges__code")
@@ -107,6 +108,7 @@ def _opportunity_matrix(
         solutions=len(with_solutions),
         spending_eur=sum((spending.get(pk, Decimal(0)) for pk in in_cells), Decimal(0)),
         illustrative=illustrative.exists(),
+        untagged=len({row[0] for row in activity_rows} - in_cells),
     )
 
 

@@ -11,12 +11,12 @@ from metroscope.accountability.activities.models import WorkPlan
 from metroscope.accountability.dashboards import analytics as dashboards
 from metroscope.accountability.dashboards import charts
 from metroscope.accountability.dashboards import selectors as dashboard_selectors
+from metroscope.core import params
 from metroscope.plan import selectors as plan_selectors
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def _years() -> list[int]:
@@ -33,7 +33,9 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
         "view": view,
         "year": year,
         "years": _years(),
-        "chart_spec": charts.matrix_chart(charts.matrix_rows(view)),
+        # no chart without data: an all-zero heat map says nothing
+        "chart_spec": charts.matrix_chart(charts.matrix_rows(view)) if view.activities else None,
+        "can_edit": access.can_edit_activities(request.user),
         "rule": dashboards.MATRIX_RULE,
         "illustrative": view.illustrative or selectors.illustrative_activities(),
         "show_report_link": access.can_view_board_report(request.user),

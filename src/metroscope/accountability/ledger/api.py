@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from metroscope.accountability.ledger import analytics as money
 from metroscope.accountability.ledger import selectors as accounts
+from metroscope.core.api_params import YEAR
 
 router = Router(tags=["accountability"])
 
@@ -68,7 +69,7 @@ def _budget_rows(rows: list[money.BudgetRow]) -> list[dict[str, Any]]:
     response=MoneyOut,
     summary="Money of the plan: funding mix, HHI, budget vs actual, fee totals",
 )
-def plan_money(request: HttpRequest, year: int | None = None) -> dict[str, Any]:
+def plan_money(request: HttpRequest, year: int | None = YEAR) -> dict[str, Any]:
     overview = accounts.money_overview(year=year)
     return {
         "year": year,

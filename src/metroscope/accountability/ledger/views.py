@@ -11,12 +11,12 @@ from metroscope.accountability.activities import selectors
 from metroscope.accountability.ledger import charts
 from metroscope.accountability.ledger import selectors as accounts
 from metroscope.accountability.ledger.models import FundingKind
+from metroscope.core import params
 from metroscope.core.paging import paginate
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def money_page(request: HttpRequest) -> HttpResponse:
@@ -44,6 +44,7 @@ def money_page(request: HttpRequest) -> HttpResponse:
         else None,
         "illustrative": overview.illustrative or selectors.illustrative_activities(),
         "kinds": dict(FundingKind.choices),
+        "can_edit": access.can_edit_activities(request.user),
         "show_report_link": show_fees,  # the fees' readers (Board, Secretariat) are the report's
     }
     return render(request, "accountability/money.html", context)

@@ -23,6 +23,8 @@ from metroscope.accountability.risks import selectors as risk_selectors
 from metroscope.accountability.risks import services as risk_services
 from metroscope.accountability.risks.models import Risk
 from metroscope.core import tokens
+from metroscope.core.api_paging import MAX_OFFSET
+from metroscope.core.api_params import YEAR
 from metroscope.core.tokens import TokenAuth
 
 router = Router(tags=["accountability"])
@@ -90,9 +92,9 @@ MAX_LIST_LIMIT = 1000
 @router.get("/plan/people", response=PeopleOut, summary="People of the plan by gender")
 def plan_people(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = YEAR,
     limit: int = Query(LIST_LIMIT, ge=1, le=MAX_LIST_LIMIT),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     overview = people_selectors.people_overview(year=year)
     window = slice(offset, offset + limit)

@@ -27,6 +27,12 @@ def group_labels() -> dict[str, str]:
     }
 
 
+def has_shares(balance: Sequence[people.Balance]) -> bool:
+    """Whether the gender balance chart has a point to draw: a year and group with someone
+    whose gender is stated (without one, no chart is drawn)."""
+    return any(b.split.women_share is not None for b in balance)
+
+
 def gender_balance_chart(balance: Sequence[people.Balance]) -> dict[str, Any]:
     """Women's share (among people whose gender is stated) per year, one line per group,
     with parity marked at 50 %."""

@@ -31,6 +31,7 @@ from metroscope.accountability.people.forms import (
     apply_service,
 )
 from metroscope.accountability.people.models import Participant
+from metroscope.core import params
 from metroscope.core.paging import paginate
 from metroscope.core.panels import render_panels
 from metroscope.members.models import Gender
@@ -146,8 +147,7 @@ def speaker_record(request: HttpRequest) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def people_page(request: HttpRequest) -> HttpResponse:
@@ -171,7 +171,9 @@ def people_page(request: HttpRequest) -> HttpResponse:
             request, overview.by_activity, param="activities", anchor="by-activity"
         ),
         "panel_rows": paginate(request, overview.panels, param="panels", anchor="panels"),
-        "chart_spec": people_charts.gender_balance_chart(overview.balance),
+        "chart_spec": people_charts.gender_balance_chart(overview.balance)
+        if people_charts.has_shares(overview.balance)
+        else None,
         "groups": people_charts.group_labels(),
         "genders": Gender.choices,
         "by_member": people_selectors.member_participation(members=members, year=year)

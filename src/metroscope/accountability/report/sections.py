@@ -222,7 +222,9 @@ def gender(scope: Scope) -> dict[str, Any]:
         "by_role": overview.by_role if single else [],
         "groups": register_charts.group_labels(),
         "illustrative": overview.illustrative,
-        "chart": scope.svg(register_charts.gender_balance_chart(balance)) if balance else "",
+        "chart": scope.svg(register_charts.gender_balance_chart(balance))
+        if register_charts.has_shares(balance)
+        else "",
     }
 
 

@@ -15,7 +15,7 @@ from metroscope.accountability import access
 from metroscope.accountability.activities.models import WorkPlan
 from metroscope.accountability.report import auditors as auditor_export
 from metroscope.accountability.report import render as report
-from metroscope.core import exports
+from metroscope.core import exports, params
 from metroscope.core.downloads import TABLE_FORMATS, excel_csv_stream
 
 
@@ -53,17 +53,16 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
             years = report.parse_mandate(mandate)
             scope = report.scope_for(years=years, language=language, mandate=True)
         else:
-            year = request.GET.get("year", "")
-            if not year.isdigit():
+            year = params.year(request.GET)
+            if year is None:
                 raise report.ReportError("Choose a year or a mandate.")
-            scope = report.scope_for(years=[int(year)], language=language)
+            scope = report.scope_for(years=[year], language=language)
         pdf = report.report_pdf(scope)
     except report.ReportError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"metropolis-board-report-{scope.label.replace('–', '-')}-{language}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = exports.safe_filename("metropolis-board-report", scope.label, language, extension="pdf")
+    return exports.attachment(response, name)
 
 
 def accounts_export(
@@ -74,10 +73,9 @@ def accounts_export(
     chosen = auditor_export.TABLES.get(table)
     if chosen is None or fmt not in auditor_export.FORMATS:
         raise Http404
-    value = request.GET.get("year", "")
-    year = int(value) if value.isdigit() else None
-    suffix = {"csv": ".csv", "csv-excel": "-excel.csv", "xlsx": ".xlsx"}[fmt]
-    name = f"metropolis-{chosen.name}{'-' + str(year) if year else ''}{suffix}"
+    year = params.year(request.GET)
+    stem = exports.safe_stem("metropolis", chosen.name, year or "")
+    name = {"csv": f"{stem}.csv", "csv-excel": f"{stem}-excel.csv", "xlsx": f"{stem}.xlsx"}[fmt]
     response: HttpResponse | StreamingHttpResponse
     if fmt in ("csv", "csv-excel"):
         stream = exports.csv_stream if fmt == "csv" else excel_csv_stream
@@ -95,5 +93,4 @@ def accounts_export(
             about=auditor_export.about(chosen, year),
         )
         response = HttpResponse(buffer.getvalue(), content_type=exports.MEDIA_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.attachment(response, name)

@@ -23,12 +23,12 @@ from metroscope.accountability.people.forms import (
 )
 from metroscope.accountability.risks import selectors as risk_selectors
 from metroscope.accountability.risks import services as risk_services
+from metroscope.core import params
 from metroscope.core.paging import paginate
 
 
 def _year(request: HttpRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return params.year(request.GET)
 
 
 def _staff(request: HttpRequest) -> None:

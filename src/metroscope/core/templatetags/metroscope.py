@@ -49,6 +49,16 @@ def long_date(value: Any) -> str:
     return date_format(value, pgettext("long date format", "j F Y"))
 
 
+@register.filter(expects_localtime=True)
+def month_year(value: Any) -> str:
+    """A month written out in the active language: August 2018, août 2018, agosto de 2018;
+    "" for no date."""
+    if not value:
+        return ""
+    # Translators: a date format of Django's `date` filter (F: month's name, Y: year).
+    return date_format(value, pgettext("month and year format", "F Y"))
+
+
 @register.simple_tag
 def chart_locale() -> SafeString:
     """The reader's number and date conventions for the charts (read by charts.js)."""
@@ -117,3 +127,25 @@ def scrollbox(parser: template.base.Parser, token: template.base.Token) -> Scrol
     nodelist = parser.parse(("endscrollbox",))
     parser.delete_first_token()
     return ScrollBoxNode(nodelist, label)
+
+
+@register.inclusion_tag("components/empty_state.html")
+def empty_state(
+    nothing: Any,
+    who: Any = "",
+    *,
+    can: bool = False,
+    url: str = "",
+    action: Any = "",
+    testid: str = "empty-state",
+) -> dict[str, Any]:
+    """What an empty list or chart says instead: that nothing is recorded (`nothing`), what
+    would fill it and who may (`who`), and, for a user who may (`can`), the link to the form
+    (`url`, labelled `action`). Everyone reads the first two; only those who may see the link."""
+    return {
+        "nothing": nothing,
+        "who": who,
+        "url": url if can else "",
+        "action": action,
+        "testid": testid,
+    }

@@ -9,12 +9,12 @@ from django.db import migrations, models
 from metroscope.core import fulltext
 
 OLD = "exchange_solutionsearchentry"
-ENGINE = fulltext.Index(  # install() reads only the table's name and key
+ENGINE = fulltext.Index(  # install() reads only the table's name, key and facets' names
     table="exchange_solutiontext",
     key="solution_id",
     source_table="exchange_solution",
-    single=(),
-    multi=(),
+    single=("collection", "region", "country", "year"),
+    multi=("theme", "challenge", "sdg"),
     codes=dict,
     orders={},
 )

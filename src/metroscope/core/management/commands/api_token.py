@@ -17,6 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("username", nargs="?")
         parser.add_argument("--name", default="", help="what the token is for")
         parser.add_argument("--revoke", metavar="PREFIX", help="revoke the token with this prefix")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=tokens.DEFAULT_DAYS,
+            choices=tokens.LIFETIMES,
+            help="how long the token lasts",
+        )
+        parser.add_argument("--read-only", action="store_true", help="GET and HEAD only")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["revoke"]:
@@ -29,8 +37,12 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"unknown user {options['username']!r}")
-        token, plain = tokens.issue(user, options["name"])
+        token, plain = tokens.issue(
+            user, options["name"], days=options["days"], read_only=options["read_only"]
+        )
+        scope = "read-only" if token.read_only else "read and write"
         self.stdout.write(
-            f"Token for {user} (prefix {token.prefix}); it is shown only now:\n{plain}\n"
+            f"Token for {user} (prefix {token.prefix}, {scope}, expires "
+            f"{token.expires_at:%Y-%m-%d}); it is shown only now:\n{plain}\n"
             "Use it as: Authorization: Bearer <token>"
         )
