@@ -21,7 +21,7 @@ SAME_WORD = {
     "fr": {
         "Menu", "Code", "Total", "Source", "Type", "Date", "Programme", "Institution",
         "Initiative", "Note", "Projection", "Vision", "Mission", "Solutions", "solutions",
-        "solution", "distribution", "Europe", "Budget (EUR)", "Collections", "Collection",
+        "solution", "distribution", "Europe", "Budget (EUR)", "Collections", "Collection", "Dates",
     } | UNITS,
     "es": {"Total", "no"} | UNITS,
 }  # fmt: skip
