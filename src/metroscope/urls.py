@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", portal_views.home, name="home"),
     path("about/", portal_views.about, name="about"),
+    path("search/", portal_views.site_search, name="search"),
     path("members/", include("metroscope.members.urls")),
     path("bodies/", member_views.statutory_bodies, name="bodies"),
     path("plan/", include("metroscope.plan.urls")),

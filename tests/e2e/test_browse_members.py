@@ -33,7 +33,7 @@ def test_home_to_members_to_member_page(page: Page):
     expect(page.get_by_test_id("result-count")).to_have_text(f"{africa} members found")
     expect(page).to_have_url(re.compile(r"region=africa"))
 
-    page.get_by_label("Search").fill("dakar")
+    page.locator("main").get_by_label("Search").fill("dakar")
     expect(page.get_by_test_id("result-count")).to_have_text("1 member found")
     page.get_by_role("link", name="Dakar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dakar")

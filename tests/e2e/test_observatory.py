@@ -113,14 +113,14 @@ def test_public_reads_catalogue_indicator_and_metro(page: Page):
     assert_accessible(page)
     # A marker on the window survives only if the results are swapped in place by htmx.
     page.evaluate("window.__noReload = true")
-    page.get_by_label("Search").fill("atlantis")
+    page.locator("main").get_by_label("Search").fill("atlantis")
     summary = page.locator("#results > p").first
     expect(summary).to_have_text(re.compile(r"^0 metros"))
     summary.get_by_role("link", name=re.compile("search all metros")).click()
     expect(page.locator("#results").get_by_role("link", name="Atlantis")).to_be_visible()
     page.goto("/observatory/metros/")
     page.evaluate("window.__noReload = true")
-    page.get_by_label("Search").fill("sao paulo")
+    page.locator("main").get_by_label("Search").fill("sao paulo")
     expect(page.locator("#results > p").first).to_have_text(re.compile(r"^1 metro\b"))
     expect(page).to_have_url(re.compile(r"q=sao(\+|%20)paulo"))
     assert page.evaluate("window.__noReload") is True

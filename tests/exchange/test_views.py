@@ -131,7 +131,7 @@ def test_solution_page_shows_the_solution_with_its_links():
     assert 'href="/exchange/search/?challenge=C-DIGIT"' in page
     assert '<a class="badge" href="/exchange/search/?sdg=11">SDG 11: Sustainable cities and' in page
     assert 'href="https://use.metropolis.org/case-studies/the-sharing-city-seoul-project"' in page
-    assert "Republic of Korea (KOR)" in page
+    assert "South Korea (KOR)" in page  # CLDR's name, as on every page
     assert 'type="application/rss+xml"' in page[: page.index("</head>")]
 
 

@@ -9,8 +9,8 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from metroscope.community.panels import member_engagement_link, need_experts
+        from metroscope.community.panels import member_links, need_experts
         from metroscope.core.panels import register_panel
 
         register_panel("exchange.need_suggestions", "community.experts", need_experts)
-        register_panel("members.member_page", "community.engagement", member_engagement_link)
+        register_panel("members.member_links", "community.links", member_links)

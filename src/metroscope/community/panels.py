@@ -26,10 +26,14 @@ def need_experts(*, request: Any, need: Any, **_: Any) -> str:
     )
 
 
-def member_engagement_link(*, request: Any, member: Any, **_: Any) -> str:
-    """On a member's page, for the Secretariat and its officers: a link to its engagement."""
-    if not request.user.is_authenticated or not can_view_member_engagement(request.user, member):
-        return ""
+def member_links(*, request: Any, member: Any, **_: Any) -> str:
+    """On a member's page: its Observatory profile, its solutions, its activities and, for
+    the Secretariat and its officers, its engagement."""
+    engagement = bool(
+        request.user.is_authenticated and can_view_member_engagement(request.user, member)
+    )
     return render_to_string(
-        "community/_member_engagement_link.html", {"member": member}, request=request
+        "community/_member_links.html",
+        {"member": member, "links": selectors.member_links(member), "engagement": engagement},
+        request=request,
     )

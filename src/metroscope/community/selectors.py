@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.safestring import SafeString
 
+from metroscope.accountability.activities.selectors import ActivityFilters
+from metroscope.accountability.activities.selectors import activities as activity_list
 from metroscope.community import access
 from metroscope.community.analytics import Candidate, Match, rank
 from metroscope.community.models import (
@@ -22,6 +24,8 @@ from metroscope.community.models import (
 from metroscope.core import markdown
 from metroscope.events.models import Event
 from metroscope.events.selectors import is_upcoming
+from metroscope.exchange.selectors import published as published_solutions
+from metroscope.observatory.member_places import own_metro
 from metroscope.plan.models import Challenge, Theme
 
 
@@ -194,4 +198,28 @@ def events_to_link(group: Group) -> QuerySet[Event]:
         Event.objects.select_related("activity")
         .exclude(group_meetings__group=group)
         .order_by("-activity__start_date", "activity__title")
+    )
+
+
+@dataclass(frozen=True)
+class MemberLinks:
+    """Where a member appears across Metroscope: its own place in the Observatory, the
+    published solutions it shares and the plan's activities it takes part in."""
+
+    metro: Any  # observatory.Metro or None
+    solutions: list[Any]  # published exchange.Solution
+    activities: int
+
+
+def member_links(member: Any) -> MemberLinks:
+    """In three queries: the member's own metro, its published solutions, its activities."""
+    return MemberLinks(
+        metro=own_metro(member.pk),
+        solutions=list(
+            published_solutions()
+            .filter(members=member)
+            .prefetch_related("translations")
+            .order_by("title")
+        ),
+        activities=activity_list(filters=ActivityFilters(member=member.code)).count(),
     )

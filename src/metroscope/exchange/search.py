@@ -499,8 +499,10 @@ def _labels(wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
             cursor.execute(" UNION ALL ".join(parts), params)
             for row in cursor.fetchall():
                 found[row[0]][row[1]] = row[own] or row[2] or row[1]
-                if row[0] == "country" and not row[own]:  # no registry translation: CLDR's
-                    found["country"][row[1]] = countries.cldr_name(row[1], lang) or row[2] or row[1]
+                if row[0] == "country":  # CLDR's name first: one name per country site-wide
+                    found["country"][row[1]] = (
+                        countries.cldr_name(row[1], lang) or row[own] or row[2] or row[1]
+                    )
     for value, label in found.get("country", {}).items():
         if label == value:  # not in the registry (no member there): CLDR's name
             found["country"][value] = countries.cldr_name(value, lang) or value

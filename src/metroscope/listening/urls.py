@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("surveys/<int:pk>/results/", results_views.survey_results, name="survey_results"),
     path("surveys/<int:pk>/answers.csv", results_views.survey_csv, name="survey_csv"),
+    path(
+        "surveys/<int:pk>/answers-excel.csv",
+        results_views.survey_csv_excel,
+        name="survey_csv_excel",
+    ),
     path("surveys/<int:pk>/answers.xlsx", results_views.survey_xlsx, name="survey_xlsx"),
     path("surveys/<int:pk>/send/", survey_staff_views.survey_send, name="survey_send"),
     path("surveys/<int:pk>/publish/", survey_staff_views.survey_publish, name="survey_publish"),

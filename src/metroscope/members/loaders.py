@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from metroscope.core.loading import (
     CsvRow,
@@ -31,7 +32,8 @@ from metroscope.members.models import (
 )
 
 LANGS = ("en", "fr", "es")
-MEMBERS_SOURCE = (
+# Stored as written; gettext_noop puts it in the catalogues so member pages show it translated.
+MEMBERS_SOURCE = gettext_noop(
     "Strategic Action Plan 2021-2023, Appendix II (members as of November 2020); "
     "coordinates GeoNames (CC BY 4.0)"
 )

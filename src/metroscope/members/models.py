@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metroscope.core.countries import country_name
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
@@ -69,7 +71,8 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        """CLDR's name in the active language, the one the whole site shows."""
+        return country_name(self.iso3, fallback=self.name)
 
 
 class MemberKind(models.TextChoices):

@@ -7,17 +7,22 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from metroscope.core import access as core_access
 from metroscope.core.charts import stacked_share_bar
+from metroscope.core.downloads import TABLE_FORMATS, table_download
 from metroscope.core.panels import render_panels
+from metroscope.core.text import fold
 from metroscope.members import access, selectors, services
 from metroscope.members.charts import member_map
+from metroscope.members.downloads import FIELDS, member_rows
+from metroscope.members.entity_types import kind_detail
 from metroscope.members.forms import ContactForm, MemberProfileForm, MemberRegistryForm
+from metroscope.members.loaders import MEMBERS_SOURCE
 from metroscope.members.models import Gender, MemberKind
 
 PAGE_SIZE = 50
@@ -74,12 +79,25 @@ def member_directory(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "columns": _columns(filters, sort_query.urlencode()),
         "regions": selectors.region_list(),
-        "countries": selectors.country_list(region=filters.region).filter(member_count__gt=0),  # type: ignore[misc]
+        "countries": sorted(
+            selectors.country_list(region=filters.region).filter(member_count__gt=0),  # type: ignore[misc]
+            key=lambda country: fold(str(country)),
+        ),
         "kinds": MemberKind.choices,
+        "formats": TABLE_FORMATS,
     }
     htmx = request.htmx  # type: ignore[attr-defined]
     template = "members/_results.html" if htmx else "members/directory.html"
     return render(request, template, context)
+
+
+def member_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The directory's rows, with its filters, as CSV, CSV for Excel or XLSX."""
+    if fmt not in TABLE_FORMATS:
+        raise Http404
+    filters = _filters(request)
+    about = [("source", str(MEMBERS_SOURCE)), ("filters", request.GET.urlencode() or "none")]
+    return table_download(fmt, FIELDS, member_rows(filters), name="metroscope-members", about=about)
 
 
 def member_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -89,6 +107,7 @@ def member_page(request: HttpRequest, code: str) -> HttpResponse:
     can_see_contacts = access.can_view_member_contacts(request.user, member)
     context = {
         "member": member,
+        "kind_detail": kind_detail(member.kind, member.get_kind_display(), member.entity_type),
         "mandates": selectors.member_mandates(member=member),
         "contacts": selectors.member_contacts(member=member) if can_see_contacts else None,
         "can_edit": access.can_edit_member(request.user, member),
@@ -97,6 +116,8 @@ def member_page(request: HttpRequest, code: str) -> HttpResponse:
         "map_spec": member_map([member], outline_url=static("geo/countries-110m.json"), height=260),
         # Higher floors add sections, e.g. the community's link to the member's engagement.
         "panels": render_panels("members.member_page", request=request, member=member),
+        # Where else the member is: its metro profile, solutions, activities, engagement.
+        "links": render_panels("members.member_links", request=request, member=member),
     }
     return render(request, "members/member.html", context)
 

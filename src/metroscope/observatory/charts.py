@@ -243,3 +243,39 @@ def sparkline(
     coords = [(round(x(year), 1), round(y(value), 1)) for year, value in ordered]
     points = " ".join(f"{cx:g},{cy:g}" for cx, cy in coords)
     return Sparkline(points, coords[-1][0], coords[-1][1], width, height)
+
+
+def gender_chart(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The gender lens of one indicator: each metro's ratio of women's to men's value (1 is
+    parity), in the table's order; None when no metro has both values."""
+    indicator = entry["indicator"]
+    rows = [
+        {
+            "name": row["metro"].name,
+            "value": row["ratio"],
+            "url": reverse("observatory:metro", args=[row["metro"].code]),
+            "highlight": False,
+        }
+        for row in entry["rows"]
+        if row["ratio"] is not None
+    ]
+    if not rows:
+        return None
+    spec = ranking_bars(
+        rows,
+        value_title=_("Ratio (women ÷ men)"),
+        description=_("%(indicator)s: women's value divided by men's, per metro (1 is parity)")
+        % {"indicator": _name(indicator)},
+        value_format=",.2f",
+    )
+    # Dots, not bars: ratios sit close to 1, and a bar from 0 would hide their differences.
+    spec["mark"] = {"type": "point", "filled": True, "size": 40}
+    spec["encoding"]["x"]["scale"] = {"zero": False}
+    spec["height"] = {"step": 12}
+    parity = {
+        "mark": {"type": "rule", "color": "#333", "strokeDash": [4, 3]},
+        "encoding": {"x": {"datum": 1}},
+    }
+    dots = {key: spec.pop(key) for key in ("mark", "encoding")}
+    spec["layer"] = [dots, parity]
+    return spec

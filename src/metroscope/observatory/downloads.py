@@ -14,14 +14,24 @@ from typing import Any
 
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from metroscope.core import exports
+from metroscope.core.downloads import excel_csv_stream
 from metroscope.core.exports import Field
 from metroscope.observatory import selectors
 from metroscope.observatory.models import Source
 from metroscope.observatory.selectors import ObservationFilters, observation_rows, observations
 
-FORMATS = ("csv", "json", "xlsx", "parquet", "datapackage")
+# Each format and its button label; "csv-excel" is the CSV that Excel opens right (core.downloads).
+FORMATS = {
+    "csv": _("CSV"),
+    "csv-excel": _("CSV for Excel"),
+    "json": _("JSON"),
+    "xlsx": _("XLSX (Excel)"),
+    "parquet": _("Parquet"),
+    "datapackage": _("Data package (ZIP)"),
+}
 
 FIELDS = (
     Field("metro", "string", "Metro code"),
@@ -141,6 +151,11 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
             csv_chunks(filters), content_type=exports.MEDIA_TYPES["csv"]
         )
         return exports.attachment(response, f"{name}.csv")
+    if fmt == "csv-excel":
+        response = StreamingHttpResponse(
+            excel_csv_stream(FIELDS, _rows(filters)), content_type=exports.MEDIA_TYPES["csv"]
+        )
+        return exports.attachment(response, f"{name}-excel.csv")
     if fmt == "json":
         meta = dict(_about(filters))
         response = StreamingHttpResponse(

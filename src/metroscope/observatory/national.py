@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from metroscope.core.countries import country_name
 from metroscope.members.models import Country, Member
 from metroscope.observatory.models import Indicator, Scale
 from metroscope.observatory.selectors import OWN_RELATIONS, member_metros, shown_values
@@ -41,7 +42,8 @@ def national_figures(
         entry = found.setdefault(iso3, [row_year, value, 0])
         if entry[0] == row_year:
             entry[2] += 1
-    names = dict(Country.objects.filter(iso3__in=list(found)).values_list("iso3", "name"))
+    registry = dict(Country.objects.filter(iso3__in=list(found)).values_list("iso3", "name"))
+    names = {iso3: country_name(iso3, fallback=registry.get(iso3, "")) for iso3 in found}
     members: dict[str, list[str]] = {}
     own = member_metros().filter(country_iso3__in=list(found))
     for iso3, name in (

@@ -328,7 +328,8 @@ def _reference_year() -> int:
 def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dict[str, Any]]:
     """Per indicator: its series (newest first, total before female and male) and the latest
     value that is not a projection."""
-    qs = metro.observations.select_related("indicator", "source").order_by(
+    # the batch says whether a note was written by the open-data loaders (in English)
+    qs = metro.observations.select_related("indicator", "source", "batch").order_by(
         "indicator__order", "indicator__code", "-year", "sex"
     )
     if not include_unpublished:
@@ -609,9 +610,23 @@ def indicator_series(
     )
 
 
-def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
+GENDER_SORTS = ("metro", "year", "female", "male", "gap", "ratio")
+
+
+def _gender_order(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    """Rows by a column of the lens ("-gap": largest first); missing values always last."""
+    key = sort.lstrip("-")
+    if key not in GENDER_SORTS or key == "metro":
+        return sorted(rows, key=lambda r: r["metro"].name, reverse=sort == "-metro")
+    present = [r for r in rows if r[key] is not None]
+    missing = [r for r in rows if r[key] is None]
+    present.sort(key=lambda r: (r[key], r["metro"].name), reverse=sort.startswith("-"))
+    return present + missing
+
+
+def gender_lens(*, members_only: bool = True, sort: str = "metro") -> list[dict[str, Any]]:
     """For every indicator split by sex: each metro's latest year with both a female and a male
-    value, the gap (male − female) and the ratio (female ÷ male)."""
+    value, the gap (male − female) and the ratio (female ÷ male), ordered by `sort`."""
     now = _reference_year()
     result = []
     for indicator in Indicator.objects.order_by("order", "code"):
@@ -643,7 +658,7 @@ def gender_lens(*, members_only: bool = True) -> list[dict[str, Any]]:
         result.append(
             {
                 "indicator": indicator,
-                "rows": sorted(latest.values(), key=lambda r: r["metro"].name),
+                "rows": _gender_order(list(latest.values()), sort),
                 "sexes_present": sorted(sexes_present),
             }
         )

@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from metroscope.core import attachments, params
+from metroscope.core.countries import country_name
+from metroscope.core.downloads import TABLE_FORMATS, table_download
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
 from metroscope.members.models import Country
@@ -33,6 +35,7 @@ from metroscope.observatory import (
     selectors,
     services,
 )
+from metroscope.observatory.charts import gender_chart
 from metroscope.observatory.forms import UploadForm, ValueForm
 from metroscope.observatory.imports import OUTLIER_FACTOR, ImportRejected, observation_import
 from metroscope.observatory.models import (
@@ -45,6 +48,12 @@ from metroscope.observatory.models import (
     Status,
 )
 from metroscope.observatory.resolve import MetroResolver, Unresolved, is_generic
+from metroscope.observatory.table_downloads import (
+    COMPARE_FIELDS,
+    GENDER_FIELDS,
+    compare_rows,
+    gender_rows,
+)
 
 PAGE_SIZE = 50
 UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
@@ -139,7 +148,12 @@ def _peer_choices(metro: Metro) -> list[tuple[str, str]]:
     region = Country.objects.filter(iso3=metro.country_iso3).select_related("region").first()
     if region is not None:
         choices.append((f"region:{region.region.code}", str(region.region.name)))
-    choices.append((f"country:{metro.country_iso3}", metro.country_name or metro.country_iso3))
+    choices.append(
+        (
+            f"country:{metro.country_iso3}",
+            country_name(metro.country_iso3, fallback=metro.country_name),
+        )
+    )
     sizes = {
         "lt1m": _("Metros under 1 million people"),
         "1m-5m": _("Metros of 1 to 5 million people"),
@@ -533,7 +547,14 @@ def compare_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observatory/compare.html",
-        {"text": text, "metros": metros, "rows": rows, "problems": problems, "picks": picks},
+        {
+            "text": text,
+            "metros": metros,
+            "rows": rows,
+            "problems": problems,
+            "picks": picks,
+            "query": urlencode({"metros": ",".join(m.code for m in metros)}),
+        },
     )
 
 
@@ -580,13 +601,81 @@ def metro_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/_metro_suggestions.html", {"choices": choices})
 
 
+def gender_columns(sort: str, query: str) -> list[dict[str, str]]:
+    """The lens's table headers: each links to its ascending order, or descending if active."""
+    labels = {
+        "metro": _("Metro"),
+        "year": _("Year"),
+        "female": _("Women"),
+        "male": _("Men"),
+        "gap": _("Gap (men − women)"),
+        "ratio": _("Ratio (women ÷ men)"),
+    }
+    columns = []
+    for key, label in labels.items():
+        ascending, descending = sort == key, sort == f"-{key}"
+        columns.append(
+            {
+                "label": label,
+                "href": f"?{query}&sort={'-' + key if ascending else key}",
+                "arrow": " ▲" if ascending else " ▼" if descending else "",
+                "aria_sort": "ascending" if ascending else "descending" if descending else "",
+                "num": "" if key == "metro" else "num",
+            }
+        )
+    return columns
+
+
+def _gender_sort(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", "metro")
+    return sort if sort.lstrip("-") in selectors.GENDER_SORTS else "metro"
+
+
 def gender_page(request: HttpRequest) -> HttpResponse:
     members_only = request.GET.get("all") != "1"
+    sort = _gender_sort(request)
+    lens = selectors.gender_lens(members_only=members_only, sort=sort)
+    query = urlencode({"all": "0" if members_only else "1"})
     return render(
         request,
         "observatory/gender.html",
-        {"lens": selectors.gender_lens(members_only=members_only), "members_only": members_only},
+        {
+            "lens": [{**entry, "chart": gender_chart(entry)} for entry in lens],
+            "members_only": members_only,
+            "columns": gender_columns(sort, query),
+            "query": f"{query}&sort={sort}",
+        },
     )
+
+
+def gender_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The gender lens's tables as CSV, CSV for Excel or XLSX, sorted as on the page."""
+    if fmt not in TABLE_FORMATS:
+        raise Http404
+    members_only = request.GET.get("all") != "1"
+    lens = selectors.gender_lens(members_only=members_only, sort=_gender_sort(request))
+    about = [("metros", "where members operate" if members_only else "all metros")]
+    return table_download(
+        fmt, GENDER_FIELDS, gender_rows(lens), name="metroscope-gender-lens", about=about
+    )
+
+
+def compare_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The compare table as CSV, CSV for Excel or XLSX; metros given as on the page."""
+    if fmt not in TABLE_FORMATS:
+        raise Http404
+    text = request.GET.get("metros", "").strip()[:400]
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not 2 <= len(names) <= MAX_COMPARED:
+        message = _("Give 2 to %(n)s metros, separated by commas.") % {"n": MAX_COMPARED}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    metros, problems = selectors.metros_named(names)
+    if problems or len(metros) < 2:
+        message = "\n".join(problems) or _("Give at least two different metros.")
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    rows = compare_rows(metros, selectors.compare(metros))
+    name = "metroscope-compare-" + "-".join(m.code for m in metros)
+    return table_download(fmt, COMPARE_FIELDS, rows, name=name[:80])
 
 
 def coverage_page(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from metroscope.members import selectors as members
 from metroscope.members.charts import member_map
 from metroscope.plan import selectors as plan_selectors
+from metroscope.portal import search
 from metroscope.portal.workspace import workspace_for
 
 
@@ -41,3 +42,9 @@ def about(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """My Metroscope: where each person lands after signing in."""
     return render(request, "portal/me.html", {"space": workspace_for(request.user)})
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    """The header's search: a few results of each kind, grouped, in the reader's language."""
+    results = search.site_search(request.GET.get("q", ""))
+    return render(request, "portal/search.html", {"results": results, "site_q": results.q})

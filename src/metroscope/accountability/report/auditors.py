@@ -13,7 +13,7 @@ from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.ledger.models import BudgetLine, Expense, FundingSource
 from metroscope.core.exports import Field
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "csv-excel", "xlsx")  # csv-excel: core.downloads.excel_csv_stream
 
 
 @dataclass(frozen=True)

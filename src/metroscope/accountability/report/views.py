@@ -16,6 +16,7 @@ from metroscope.accountability.activities.models import WorkPlan
 from metroscope.accountability.report import auditors as auditor_export
 from metroscope.accountability.report import render as report
 from metroscope.core import exports, params
+from metroscope.core.downloads import TABLE_FORMATS, excel_csv_stream
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -34,7 +35,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "language": (get_language() or "en")[:2],
         "can_export": access.can_export_accounts(request.user),
         "tables": list(auditor_export.TABLES),
-        "formats": auditor_export.FORMATS,
+        "formats": {fmt: TABLE_FORMATS[fmt] for fmt in auditor_export.FORMATS},
         "show_report_link": True,
     }
     return render(request, "accountability/report_page.html", context)
@@ -73,11 +74,13 @@ def accounts_export(
     if chosen is None or fmt not in auditor_export.FORMATS:
         raise Http404
     year = params.year(request.GET)
-    name = exports.safe_filename("metropolis", chosen.name, year or "", extension=fmt)
+    stem = exports.safe_stem("metropolis", chosen.name, year or "")
+    name = {"csv": f"{stem}.csv", "csv-excel": f"{stem}-excel.csv", "xlsx": f"{stem}.xlsx"}[fmt]
     response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
+    if fmt in ("csv", "csv-excel"):
+        stream = exports.csv_stream if fmt == "csv" else excel_csv_stream
         response = StreamingHttpResponse(
-            exports.csv_stream(chosen.fields, chosen.rows(year)),
+            stream(chosen.fields, chosen.rows(year)),
             content_type=exports.MEDIA_TYPES["csv"],
         )
     else:

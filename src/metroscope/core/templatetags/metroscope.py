@@ -8,13 +8,16 @@ import re
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, json_script, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from metroscope.core import access
+from metroscope.core import access, countries
+from metroscope.core.chart_locale import vega_locale
+from metroscope.core.downloads import TABLE_FORMATS
 from metroscope.core.i18n import translated
 
 register = template.Library()
@@ -54,6 +57,31 @@ def month_year(value: Any) -> str:
         return ""
     # Translators: a date format of Django's `date` filter (F: month's name, Y: year).
     return date_format(value, pgettext("month and year format", "F Y"))
+
+
+@register.simple_tag
+def chart_locale() -> SafeString:
+    """The reader's number and date conventions for the charts (read by charts.js)."""
+    language = (get_language() or "en").split("-")[0]
+    return json_script(vega_locale(language), "chart-locale")
+
+
+@register.inclusion_tag("components/downloads.html")
+def download_links(url_name: str, query: str = "", label: str = "") -> dict[str, Any]:
+    """Buttons for a page table's downloads (core.downloads.TABLE_FORMATS), keeping the
+    page's filters (`query`, already URL-encoded)."""
+    suffix = f"?{query}" if query else ""
+    links = [
+        (str(name), reverse(url_name, args=[fmt]) + suffix, fmt)
+        for fmt, name in TABLE_FORMATS.items()
+    ]
+    return {"links": links, "label": label}
+
+
+@register.filter
+def country_name(iso3: str, fallback: str = "") -> str:
+    """The country's name in the active language (CLDR's), else `fallback`, else the code."""
+    return countries.country_name(iso3 or "", fallback=fallback or "")
 
 
 @register.filter

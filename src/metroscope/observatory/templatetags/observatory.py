@@ -4,11 +4,13 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from metroscope.observatory.models import Flag, Indicator, Scale, Sex, split_flags
+from metroscope.core.countries import country_name
+from metroscope.observatory import crosswalk_notes
+from metroscope.observatory.models import BatchKind, Flag, Indicator, Scale, Sex, split_flags
 
 register = template.Library()
 
@@ -109,3 +111,31 @@ WUP_MATCHES = {
 @register.filter
 def wup_match_label(value: str) -> Any:
     return WUP_MATCHES.get(value, value)
+
+
+@register.filter
+def crosswalk_note(note: str) -> str:
+    """A member ↔ metro crosswalk note in the reader's language (crosswalk_notes.py)."""
+    return crosswalk_notes.crosswalk_note(note)
+
+
+_NATIONAL_FIGURE = "national figure: "  # written by loaders/third_drop.py, then the country
+
+
+@register.filter
+def value_note(obs: Any) -> SafeString:
+    """A value's note: the loaders' own phrases in the reader's language; a note the open-data
+    loaders copied from their (English) sources marked as English; anyone else's as written."""
+    note = getattr(obs, "note", "") or ""
+    if not note:
+        return format_html("{}", "")
+    if note == "UN projection":
+        return format_html("{}", _("UN projection"))
+    if note.startswith(_NATIONAL_FIGURE):
+        iso3 = getattr(getattr(obs, "metro", None), "country_iso3", "")
+        name = country_name(iso3, fallback=note.removeprefix(_NATIONAL_FIGURE))
+        return format_html("{}", _("national figure: %(country)s") % {"country": name})
+    batch = getattr(obs, "batch", None)
+    if batch is not None and batch.kind == BatchKind.OPEN_DATA:
+        return format_html('<span lang="en">{}</span>', note)
+    return format_html("{}", note)

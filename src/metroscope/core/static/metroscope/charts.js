@@ -40,6 +40,10 @@
       });
     })(spec);
   }
+  // The page's language's number and date conventions (CLDR's, see core/chart_locale.py):
+  // "20,5" and "janv." on a French page.
+  var localeSource = document.getElementById("chart-locale");
+  var locale = localeSource ? JSON.parse(localeSource.textContent) : null;
   var views = new Map();
   function draw(el) {
     var source = document.getElementById(el.dataset.chart);
@@ -47,6 +51,10 @@
     // ast: Vega interprets expressions instead of compiling them with new Function, so the
     // charts run under the site's Content-Security-Policy (script-src 'self', no eval).
     var options = { actions: false, renderer: "svg", ast: true };
+    if (locale) {
+      options.formatLocale = locale.number;
+      options.timeFormatLocale = locale.time;
+    }
     // Inside an <iframe>, a chart's links open in the page that embeds it.
     if (el.dataset.linkTarget) options.loader = { target: el.dataset.linkTarget };
     if (spec.width === "container") {

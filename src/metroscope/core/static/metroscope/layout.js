@@ -25,6 +25,42 @@
     });
   }
 
+  // The header's search on a wide screen: its button opens the field under it (the row has no
+  // room for a field), then searches; Escape or leaving the form closes it. On a narrow screen
+  // the field is in the menu and the button just searches.
+  function initSearch() {
+    var form = document.querySelector("form.site-search");
+    if (!form) return;
+    var input = form.querySelector("input");
+    var button = form.querySelector("button");
+    function collapsed() { return input.offsetParent === null; }
+    function setSearchOpen(open) {
+      form.classList.toggle("open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    button.setAttribute("aria-controls", input.id);
+    button.setAttribute("aria-expanded", "false");
+    button.addEventListener("click", function (e) {
+      if (collapsed()) {
+        e.preventDefault();
+        setSearchOpen(true);
+        input.focus();
+      } else if (!input.value.trim() && form.classList.contains("open")) {
+        e.preventDefault();
+        setSearchOpen(false);
+      }
+    });
+    form.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && form.classList.contains("open")) {
+        setSearchOpen(false);
+        button.focus();
+      }
+    });
+    form.addEventListener("focusout", function (e) {
+      if (!form.contains(e.relatedTarget)) setSearchOpen(false);
+    });
+  }
+
   // A table's box (the `scrollbox` tag) is a focusable, labelled region only while its table
   // is wider than the box: the keyboard can then scroll it, and a table that fits adds no
   // tab stop and no landmark.
@@ -51,6 +87,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     initMenu();
+    initSearch();
     fitBoxes(document);
   });
   window.addEventListener("resize", refit);
