@@ -490,3 +490,24 @@ def test_a_query_that_finds_nothing_offers_the_themes_it_names(client):
     )
     none = client.get("/exchange/search/", {"q": "zeppelinhangar"}).content.decode()
     assert "Plan themes matching your words" not in none
+
+
+def test_postgres_vectors_follow_entries_written_by_any_path():
+    """A test's flush and reload, or any write that skips put(), keeps the vectors with their
+    entries (the entry table's triggers), as generated columns did."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS tables are written by put() only")
+    found = search.search("vivienda")
+    assert found.total
+    pks = [h.solution.pk for h in found.hits]
+    rows = list(SolutionText.objects.filter(solution_id__in=pks).values())
+    SolutionText.objects.filter(solution_id__in=pks).delete()
+    assert search.search("vivienda").total == found.total - len(pks)
+    SolutionText.objects.bulk_create([SolutionText(**row) for row in rows])
+    assert search.search("vivienda").total == found.total
+    SolutionText.objects.filter(solution_id__in=pks).update(
+        title_es="", vocab_es="", summary_es="", body_es=""
+    )
+    assert search.search("vivienda").total < found.total

@@ -352,20 +352,32 @@ def install(schema_editor: Any, index: Index) -> None:
         )
         run(f"ALTER TABLE {v} ALTER COLUMN v SET STORAGE MAIN")
         run(f"CREATE INDEX IF NOT EXISTS {index.n(f'_v_{lang}_gin')} ON {v} USING gin (v)")
-    # an entry deleted or truncated by any path (a cascade, a test's flush) takes its vectors
+    # the vectors follow the entries by any path (put, a cascade, a test's flush and reload),
+    # as generated columns would: written with an entry, gone with it
     targets = [index.n(f"_v_{lang}") for lang in LANGUAGES]
     deletes = " ".join(f"DELETE FROM {v} WHERE key = OLD.{_q(index.key)};" for v in targets)
-    for name, body, level, event in (
-        ("_ad", f"{deletes} RETURN OLD;", "ROW", "DELETE"),
-        ("_at", f"TRUNCATE {', '.join(targets)}; RETURN NULL;", "STATEMENT", "TRUNCATE"),
+    renewed = " ".join(
+        f"DELETE FROM {v} WHERE key IN (SELECT {_q(index.key)} FROM changed);" for v in targets
+    )
+    for name, body, when in (
+        ("_ai", " ".join(_vector_inserts(index, "inserted")), "INSERT"),
+        ("_au", renewed + " " + " ".join(_vector_inserts(index, "changed")), "UPDATE"),
+        ("_ad", deletes, "DELETE"),
+        ("_at", f"TRUNCATE {', '.join(targets)};", "TRUNCATE"),
     ):
+        level = {
+            "INSERT": "REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT",
+            "UPDATE": "REFERENCING NEW TABLE AS changed FOR EACH STATEMENT",
+            "DELETE": "FOR EACH ROW",
+            "TRUNCATE": "FOR EACH STATEMENT",
+        }[when]
         run(
             f"CREATE OR REPLACE FUNCTION {index.n(name)}() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN {body} END $$"
+            f"AS $$ BEGIN {body} RETURN NULL; END $$"
         )
         run(f"DROP TRIGGER IF EXISTS {index.n(name)} ON {t}")
         run(
-            f"CREATE TRIGGER {index.n(name)} AFTER {event} ON {t} FOR EACH {level} "
+            f"CREATE TRIGGER {index.n(name)} AFTER {when} ON {t} {level} "
             f"EXECUTE FUNCTION {index.n(name)}()"
         )
     run(f"CREATE TABLE IF NOT EXISTS {index.n('_words')} (word text PRIMARY KEY)")
@@ -384,7 +396,7 @@ def uninstall(schema_editor: Any, index: Index) -> None:
             run(f"DROP TABLE IF EXISTS {index.n(suffix)}")
         return
     run(f"DROP TABLE IF EXISTS {index.n('_words')}")
-    for name in ("_ad", "_at"):
+    for name in ("_ai", "_au", "_ad", "_at"):
         run(f"DROP FUNCTION IF EXISTS {index.n(name)}() CASCADE")
     for lang in LANGUAGES:
         run(f"DROP TABLE IF EXISTS {index.n(f'_v_{lang}')}")
@@ -424,8 +436,7 @@ def put(index: Index, documents: Sequence[Document]) -> None:
             f"INSERT INTO {index.n()} ({', '.join(_q(c) for c in columns)}) VALUES ({marks})",
             [(r[0], _date(r[1]), *r[2:]) for r in rows],
         )
-        if index.postgres:
-            fill_vectors(index, [d.pk for d in documents])
+        if index.postgres:  # the entry table's trigger has written the vectors
             vocabulary = sorted({w for d in documents for w in _suggestible(d.suggestions)})
             cursor.executemany(
                 f"INSERT INTO {index.n('_words')} (word) VALUES (%s) ON CONFLICT DO NOTHING",
@@ -449,25 +460,32 @@ def put(index: Index, documents: Sequence[Document]) -> None:
         )
 
 
-def fill_vectors(index: Index, keys: Sequence[int] | None = None) -> None:
-    """PostgreSQL: compute these entries' vectors (all entries' when `keys` is None) into the
-    tables of the languages in which they have text."""
+def _vector_inserts(index: Index, source: str) -> list[str]:
+    """PostgreSQL: statements computing the vectors of the entries in `source` (a table or a
+    trigger's transition table) into the tables of the languages in which they have text."""
     facets = ", ".join(f"f_{name}" for name in index.facet_names)
+    statements = []
+    for lang, config in PG_CONFIGS.items():
+        vector = " || ".join(
+            f"setweight(to_tsvector('{config}'::regconfig, coalesce(e.{f}_{lang}, '')), "
+            f"'{_PG_WEIGHTS[f]}')"
+            for f in FIELDS
+        )
+        has_text = " OR ".join(f"e.{f}_{lang} <> ''" for f in FIELDS)
+        statements.append(
+            f"INSERT INTO {index.n(f'_v_{lang}')} (key, date, {facets}, v) "
+            f"SELECT e.{_q(index.key)}, e.date, {facets}, {vector} FROM {source} e "
+            f"WHERE {has_text};"
+        )
+    return statements
+
+
+def fill_vectors(index: Index) -> None:
+    """PostgreSQL: compute every entry's vectors (a migration moving to this layout; after it,
+    the entry table's triggers keep them)."""
     with connection.cursor() as cursor:
-        for lang, config in PG_CONFIGS.items():
-            vector = " || ".join(
-                f"setweight(to_tsvector('{config}'::regconfig, coalesce(e.{f}_{lang}, '')), "
-                f"'{_PG_WEIGHTS[f]}')"
-                for f in FIELDS
-            )
-            has_text = " OR ".join(f"e.{f}_{lang} <> ''" for f in FIELDS)
-            which = "" if keys is None else f" AND e.{_q(index.key)} = ANY(%s)"
-            cursor.execute(
-                f"INSERT INTO {index.n(f'_v_{lang}')} (key, date, {facets}, v) "
-                f"SELECT e.{_q(index.key)}, e.date, {facets}, {vector} FROM {index.n()} e "
-                f"WHERE ({has_text}){which}",
-                [] if keys is None else [list(keys)],
-            )
+        for statement in _vector_inserts(index, index.n()):
+            cursor.execute(statement)
 
 
 def _suggestible(text: str) -> set[str]:
