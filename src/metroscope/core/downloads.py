@@ -10,11 +10,8 @@ cells with `;` and writes decimal commas. The plain CSV stays RFC 4180 for progr
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
 from typing import Any
 
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
@@ -24,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from metroscope.core import exports
 from metroscope.core.exports import Field
 
-BOM = "\ufeff"
 DECIMAL_COMMA_LANGUAGES = frozenset({"fr", "es"})
 # The formats a page table downloads in, with their button labels.
 TABLE_FORMATS = {
@@ -38,42 +34,15 @@ def decimal_comma(language: str | None = None) -> bool:
     return (language or get_language() or "en").split("-")[0] in DECIMAL_COMMA_LANGUAGES
 
 
-def _excel_text(field_type: str, value: Any, comma: bool) -> str:
-    if value is None:
-        return ""
-    if field_type == "string":
-        return exports.neutralise(value)
-    if field_type == "number":
-        text = repr(value) if isinstance(value, float) else str(value)
-        return text.replace(".", ",") if comma else text
-    if field_type == "year":
-        return f"{value:04d}"
-    if field_type in ("date", "datetime") and isinstance(value, date):
-        return value.isoformat()
-    if field_type == "boolean":
-        return "true" if value else "false"
-    return str(value)
-
-
 def excel_csv_stream(
     fields: Sequence[Field], rows: Iterable[Sequence[Any]], *, language: str | None = None
 ) -> Iterator[bytes]:
     """CSV for Excel: UTF-8 with a BOM; in French and Spanish `;` between cells and a decimal
     comma, elsewhere `,` and a decimal point. Same typed values as exports.csv_stream."""
     comma = decimal_comma(language)
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, delimiter=";" if comma else ",")
-    writer.writerow([field.name for field in fields])
-    for row in exports.typed_rows(fields, rows):
-        writer.writerow(
-            [_excel_text(f.type, value, comma) for f, value in zip(fields, row, strict=True)]
-        )
-        if buffer.tell() >= exports.CHUNK_SIZE:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return exports.csv_stream(
+        fields, rows, delimiter=";" if comma else ",", bom=True, decimal_comma=comma
+    )
 
 
 def table_download(

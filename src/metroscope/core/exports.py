@@ -259,14 +259,33 @@ _CSV_TEXT: dict[str, Callable[[Any], str]] = {
 }
 
 
-def csv_stream(fields: Sequence[Field], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def _comma(text: Callable[[Any], str]) -> Callable[[Any], str]:
+    return lambda value: text(value).replace(".", ",")
+
+
+def csv_stream(
+    fields: Sequence[Field],
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+    decimal_comma: bool = False,
+) -> Iterator[bytes]:
     """RFC 4180 CSV in UTF-8 without a BOM, header = field names, missing values empty.
+    (The "CSV for Excel" variant, core/downloads.py, asks for a BOM, `;` and decimal commas.)
 
     Yields chunks of about CHUNK_SIZE bytes, for StreamingHttpResponse or a zip member.
     """
     formats = [_CSV_TEXT[field.type] for field in fields]
+    if decimal_comma:
+        formats = [
+            _comma(text) if f.type == "number" else text
+            for f, text in zip(fields, formats, strict=True)
+        ]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    if bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([field.name for field in fields])
     for row in typed_rows(fields, rows):
         writer.writerow(
