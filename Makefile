@@ -20,13 +20,13 @@ setup: $(STAMP)
 	$(BIN)/metroscope migrate --noinput -v 0
 	$(BIN)/metroscope load_open_data
 
-## run: set up, then serve http://$(HOST):$(PORT)
+## run: set up, then serve http://$(HOST):$(PORT) with the task queue's worker beside it (Procfile)
 run: setup
 	@$(BIN)/metroscope ensure_admin --url http://$(HOST):$(PORT)
 	@echo "Metroscope is serving at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	@# links in e-mails and PDFs point at the address served, unless METROSCOPE_SITE_URL says otherwise
-	METROSCOPE_SITE_URL="$${METROSCOPE_SITE_URL:-http://$(HOST):$(PORT)}" \
-	  exec $(BIN)/gunicorn metroscope.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	METROSCOPE_SITE_URL="$${METROSCOPE_SITE_URL:-http://$(HOST):$(PORT)}" METROSCOPE_BIND=$(HOST):$(PORT) \
+	  exec $(BIN)/honcho start
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we may)
 browser:

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from metroscope.accountability import version as ledger_version
@@ -63,6 +63,21 @@ def _default_language() -> Iterator[None]:
     worker runs saw French labels (an order-dependent failure seen under pytest-xdist)."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory) -> Iterator[None]:
+    """Files the tests make (jobs' reports and downloads, uploads) go to a folder of the
+    session's, not to the checkout's var/media."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """The task queue runs each task inside the call that enqueues it, so a test sees the job's
+    end; tests/core/test_jobs.py runs the database backend and its worker for real."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

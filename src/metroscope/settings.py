@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the task queue's database backend: its table and its `db_worker`
     "metroscope.core",
     "metroscope.members",
     "metroscope.plan",
@@ -250,6 +252,30 @@ METROSCOPE_RATE_LIMITS = {
         ),
     ),
 }
+
+# The task queue (django-tasks; core.jobs): reports, whole-table downloads and e-mails run off the
+# web request. By default its database backend, whose worker (`metroscope db_worker`) `make run`
+# starts beside the web server; with REDIS_URL, RQ on Redis, with `metroscope rqworker` on any
+# number of hosts; METROSCOPE_TASKS=immediate runs each task inside the request that asks (the
+# tests, a one-process trial).
+REDIS_URL = envstr("REDIS_URL")
+_tasks = envstr("METROSCOPE_TASKS", "rq" if REDIS_URL else "database")
+if _tasks not in ("database", "rq", "immediate"):
+    raise ValueError(f"METROSCOPE_TASKS is database, rq or immediate, not {_tasks!r}")
+if _tasks == "rq" and not REDIS_URL:
+    raise ValueError("METROSCOPE_TASKS=rq needs REDIS_URL")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[_tasks]
+    }
+}
+if _tasks == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
 EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The address people reach the site at: absolute links in e-mails and PDFs start with it.

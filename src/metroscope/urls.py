@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from metroscope.accountability import moved as accountability_moved
 from metroscope.api import api
+from metroscope.core import job_views
 from metroscope.core import views as core_views
 from metroscope.events import moved as events_moved
 from metroscope.members import views as member_views
@@ -93,6 +94,9 @@ urlpatterns += i18n_patterns(
     path(
         "me/notifications/read/", core_views.notifications_read_all, name="notifications_read_all"
     ),
+    path("jobs/<uuid:pk>/", job_views.job_page, name="job"),
+    path("jobs/<uuid:pk>/file/", job_views.job_file, name="job_file"),
+    path("jobs/<uuid:pk>/retry/", job_views.job_retry, name="job_retry"),
     path("accounts/tokens/", core_views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", core_views.api_token_revoke, name="api_token_revoke"),
     prefix_default_language=False,

@@ -21,7 +21,10 @@ QUERY = "?metro=barcelona&indicator=pm25_annual_mean"
 
 
 def fetch(fmt: str, query: str = QUERY, user=None) -> bytes:
-    response = client_for(user).get(f"/observatory/download/{fmt}/{query}", HTTP_HOST="127.0.0.1")
+    # XLSX, Parquet and data packages are jobs of the task queue: the page sends to the file
+    response = client_for(user).get(
+        f"/observatory/download/{fmt}/{query}", HTTP_HOST="127.0.0.1", follow=True
+    )
     assert response.status_code == 200, response.content[:300]
     if response.streaming:
         return b"".join(response.streaming_content)  # type: ignore[attr-defined]

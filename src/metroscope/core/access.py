@@ -23,3 +23,21 @@ def can_use_back_office(user: Any) -> bool:
 # The rule under its permission name, for `user.has_perm` outside Metroscope's code (the admin,
 # a shell); Metroscope itself asks the function above.
 rules.add_perm("core.view_history", is_secretariat)
+
+
+def can_view_job(user: Any, job: Any) -> bool:
+    """A job's page and file: anyone for a public job (an open-data download, shared by all
+    who ask for it), else the person who started it and the Secretariat."""
+    if job.public:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(job.started_by_id == user.pk or is_secretariat(user))
+
+
+def can_retry_job(user: Any, job: Any) -> bool:
+    """Running a failed job again: the person who started it, or the Secretariat (for a public
+    job started by a visitor, the Secretariat only)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(job.started_by_id == user.pk or is_secretariat(user))

@@ -1,18 +1,17 @@
 """Open-data downloads of any filtered selection of values, in five formats.
 
 CSV and JSON stream straight from the database cursor (flat memory, any size); XLSX, Parquet
-and the Frictionless data package are written to a temporary file first (their formats need
-a seekable target) and then streamed from disk.
+and the Frictionless data package need a whole, seekable file: the task queue writes them once
+per selection and data version (observatory.download_jobs).
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +79,7 @@ def _about(filters: ObservationFilters) -> list[tuple[str, str]]:
     ]
 
 
-def _name(filters: ObservationFilters) -> str:
+def file_stem(filters: ObservationFilters) -> str:
     """The file's name from the first two indicators and metros asked for that exist, by their
     codes as stored: nothing of the query string reaches the header as it was typed."""
     indicators = selectors.existing_indicator_codes(filters.indicators[:2])
@@ -88,16 +87,8 @@ def _name(filters: ObservationFilters) -> str:
     return exports.safe_stem("metroscope-observations", *indicators, *metros)
 
 
-def _rows(filters: ObservationFilters) -> Iterator[tuple[Any, ...]]:
+def observation_rows_for(filters: ObservationFilters) -> Iterator[tuple[Any, ...]]:
     return observation_rows(filters)
-
-
-def _spooled(write: Any, suffix: str, filename: str, content_type: str) -> FileResponse:
-    handle = tempfile.TemporaryFile(suffix=suffix)  # noqa: SIM115 - FileResponse closes it
-    write(handle)
-    handle.seek(0)
-    response = FileResponse(handle, content_type=content_type)
-    return exports.attachment(response, filename)
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
@@ -144,8 +135,9 @@ def csv_chunks(filters: ObservationFilters) -> Iterator[bytes]:
 
 
 def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
-    """A response for one format; raises ValueError for an unknown format or too many rows."""
-    name = _name(filters)
+    """A streamed response for CSV, CSV for Excel or JSON (the whole-file formats are jobs:
+    observatory.download_jobs); raises ValueError for any other format."""
+    name = file_stem(filters)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             csv_chunks(filters), content_type=exports.MEDIA_TYPES["csv"]
@@ -153,43 +145,37 @@ def download(filters: ObservationFilters, fmt: str) -> HttpResponseBase:
         return exports.attachment(response, f"{name}.csv")
     if fmt == "csv-excel":
         response = StreamingHttpResponse(
-            excel_csv_stream(FIELDS, _rows(filters)), content_type=exports.MEDIA_TYPES["csv"]
+            excel_csv_stream(FIELDS, observation_rows_for(filters)),
+            content_type=exports.MEDIA_TYPES["csv"],
         )
         return exports.attachment(response, f"{name}-excel.csv")
     if fmt == "json":
         meta = dict(_about(filters))
         response = StreamingHttpResponse(
-            exports.json_stream(FIELDS, _rows(filters), meta=meta),
+            exports.json_stream(FIELDS, observation_rows_for(filters), meta=meta),
             content_type=exports.MEDIA_TYPES["json"],
         )
         return exports.attachment(response, f"{name}.json")
+    raise ValueError(f"{fmt!r} is not streamed; choose one of csv, csv-excel, json")
+
+
+def write_file(
+    filters: ObservationFilters, fmt: str, rows: Iterator[tuple[Any, ...]], name: str, handle: Any
+) -> None:
+    """Write the selection's `rows` as an XLSX, Parquet or data package to `handle`."""
     if fmt == "xlsx":
-        return _spooled(
-            lambda fh: exports.write_xlsx(FIELDS, _rows(filters), fh, about=_about(filters)),
-            ".xlsx",
-            f"{name}.xlsx",
-            exports.MEDIA_TYPES["xlsx"],
-        )
-    if fmt == "parquet":
-        return _spooled(
-            lambda fh: exports.write_parquet(
-                FIELDS, _rows(filters), fh, metadata=dict(_about(filters))
-            ),
-            ".parquet",
-            f"{name}.parquet",
-            exports.MEDIA_TYPES["parquet"],
-        )
-    if fmt == "datapackage":
-        return _spooled(
-            lambda fh: _write_package(filters, name, fh),
-            ".zip",
-            f"{name}.zip",
-            exports.MEDIA_TYPES["zip"],
-        )
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        exports.write_xlsx(FIELDS, rows, handle, about=_about(filters))
+    elif fmt == "parquet":
+        exports.write_parquet(FIELDS, rows, handle, metadata=dict(_about(filters)))
+    elif fmt == "datapackage":
+        _write_package(filters, name, handle, rows)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def _write_package(filters: ObservationFilters, name: str, handle: Any) -> None:
+def _write_package(
+    filters: ObservationFilters, name: str, handle: Any, rows: Iterator[tuple[Any, ...]]
+) -> None:
     sources = [
         {"title": f"{s.title}. {s.citation}" if s.citation else s.title}
         | ({"path": s.url} if s.url else {})
@@ -216,7 +202,7 @@ def _write_package(filters: ObservationFilters, name: str, handle: Any) -> None:
                 name="observations",
                 title="Observations",
                 fields=FIELDS,
-                rows=_rows(filters),
+                rows=rows,
                 primary_key=PRIMARY_KEY,
             )
         ],

@@ -22,12 +22,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from metroscope.core import attachments, params
 from metroscope.core.countries import country_name
 from metroscope.core.downloads import TABLE_FORMATS, table_download
+from metroscope.core.models import Job
 from metroscope.core.panels import render_panels
 from metroscope.core.roles import requires
 from metroscope.members.models import Country
 from metroscope.observatory import (
     access,
     benchmarks,
+    download_jobs,
     downloads,
     groups,
     indicator_views,
@@ -93,6 +95,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "headlines": selectors.headline_rows(),
             "count": len(indicators),
             "formats": downloads.FORMATS,
+            "job_formats": download_jobs.FORMATS,
             "metro_count": Metro.objects.filter(synthetic=False).count(),
             "member_metro_count": Metro.objects.filter(memberships__relation="own")
             .distinct()
@@ -113,6 +116,7 @@ def indicator_page(request: HttpRequest, code: str) -> HttpResponse:
     context["embeds"] = indicator_views.embeds(request, context)
     context["coverage"] = selectors.indicator_coverage(indicator)
     context["formats"] = downloads.FORMATS
+    context["job_formats"] = download_jobs.FORMATS
     return render(request, "observatory/indicator.html", context)
 
 
@@ -211,6 +215,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
             ),
             "staff": staff,
             "formats": downloads.FORMATS,
+            "job_formats": download_jobs.FORMATS,
         },
     )
 
@@ -219,6 +224,10 @@ def download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in downloads.FORMATS:
         raise Http404
     try:
+        if fmt in download_jobs.FORMATS:
+            # a whole file first: the task queue writes it once per selection and data version
+            job = download_jobs.start(_filters(request), fmt, request.user)
+            return redirect("job_file" if job.state == Job.State.DONE else "job", pk=job.pk)
         return downloads.download(_filters(request), fmt)
     except ValueError as exc:  # e.g. more rows than a spreadsheet holds
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -53,14 +54,18 @@ def scope_for(*, years: list[int], language: str, mandate: bool = False) -> Scop
     )
 
 
-def report_html(scope: Scope) -> str:
+Progress = Callable[[int, int], None]  # (sections written, sections in all)
+
+
+def report_html(scope: Scope, progress: Progress | None = None) -> str:
     """Every section in order (mandate-only ones in a mandate report), in scope.language."""
     with translation.override(scope.language):
         parts = []
         illustrative = False  # a section's own sample rows (people, risks) flag it too
-        for section in SECTIONS:
-            if section.mandate_only and not scope.mandate:
-                continue
+        chosen = [s for s in SECTIONS if scope.mandate or not s.mandate_only]
+        for done, section in enumerate(chosen):
+            if progress is not None:
+                progress(done, len(chosen) + 1)  # the last step writes the PDF's pages
             context: dict[str, Any] = {"section": section, "scope": scope, **section.build(scope)}
             illustrative = illustrative or bool(context.get("illustrative"))
             parts.append({"section": section, "html": render_to_string(section.template, context)})
@@ -79,10 +84,15 @@ def report_html(scope: Scope) -> str:
         )
 
 
-def report_pdf(scope: Scope) -> bytes:
-    """The PDF; the HTML embeds its charts, so the fetcher allows data: URLs only."""
+def report_pdf(scope: Scope, progress: Progress | None = None) -> bytes:
+    """The PDF; the HTML embeds its charts, so the fetcher allows data: URLs only.
+    `progress` hears of each section drawn, then of the pages being written."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
-    return bytes(HTML(string=report_html(scope), url_fetcher=fetcher).write_pdf())
+    html = report_html(scope, progress)
+    if progress is not None:
+        steps = sum(1 for s in SECTIONS if scope.mandate or not s.mandate_only) + 1
+        progress(steps - 1, steps)
+    return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())
