@@ -277,7 +277,11 @@ if _tasks == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 
-EMAIL_BACKEND = envstr("METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every e-mail goes through the task queue (core.mail); its worker sends with this backend.
+METROSCOPE_EMAIL_DELIVERY_BACKEND = envstr(
+    "METROSCOPE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_BACKEND = "metroscope.core.mail.QueuedEmailBackend"
 # The address people reach the site at: absolute links in e-mails and PDFs start with it.
 METROSCOPE_SITE_URL = envstr("METROSCOPE_SITE_URL", "http://127.0.0.1:8000")
 

@@ -94,6 +94,7 @@ urlpatterns += i18n_patterns(
     path(
         "me/notifications/read/", core_views.notifications_read_all, name="notifications_read_all"
     ),
+    path("jobs/", job_views.job_list, name="jobs"),
     path("jobs/<uuid:pk>/", job_views.job_page, name="job"),
     path("jobs/<uuid:pk>/file/", job_views.job_file, name="job_file"),
     path("jobs/<uuid:pk>/retry/", job_views.job_retry, name="job_retry"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,6 +35,22 @@ def _guarded(request: HttpRequest, pk: uuid.UUID) -> Job | HttpResponse:
         return _job(request, pk)
     except PermissionDenied:
         return redirect_to_login(request.get_full_path())
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """Jobs one may follow, newest first; `?state=failed` for those to run again."""
+    found = jobs.visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in Job.State.values:
+        found = found.filter(state=state)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    rows = [{"job": job, "title": jobs.title_of(job)} for job in page]
+    return render(
+        request,
+        "core/jobs.html",
+        {"page": page, "rows": rows, "state": state, "states": Job.State.choices},
+    )
 
 
 @never_cache

@@ -227,3 +227,18 @@ def _keep(job: Job, outcome: Outcome) -> None:
     if job.total is not None:  # the last progress write may have been skipped (PROGRESS_EVERY)
         job.done = job.total
     job.save()
+
+
+def visible_to(user: Any) -> Any:
+    """The jobs a person may follow on /jobs/: her own; the Secretariat sees every job."""
+    from metroscope.core.roles import is_secretariat
+
+    found = Job.objects.select_related("started_by")
+    return found if is_secretariat(user) else found.filter(started_by=user)
+
+
+def failed_queue() -> Any:
+    """Jobs that failed and wait for someone to run them again (the Secretariat's workspace)."""
+    from metroscope.core.queues import queue_of
+
+    return queue_of(Job.objects.filter(state=Job.State.FAILED), "created_at")

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from metroscope.core import notifications
+from metroscope.core import jobs, notifications
 from metroscope.core.queues import Queue
 from metroscope.core.roles import is_secretariat
 from metroscope.events import selectors as events
@@ -83,6 +83,11 @@ def staff_queues() -> list[StaffQueue]:
             _("People on the waiting lists of upcoming events"),
             events.waiting_list_queue(),
             reverse("events:events") + "?when=upcoming",
+        ),
+        StaffQueue(
+            _("Jobs that failed (reports, downloads, e-mails)"),
+            jobs.failed_queue(),
+            reverse("jobs") + "?state=failed",
         ),
     ]
 
