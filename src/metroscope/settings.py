@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "metroscope.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -273,6 +274,12 @@ TASKS = {
         }[_tasks]
     }
 }
+# With REDIS_URL, Django's cache is Redis, shared by every process and host (rate limits…);
+# without it, each process keeps its own (Django's local-memory cache).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 if _tasks == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
@@ -301,12 +308,37 @@ METROSCOPE_SECRETARIAT_APPS = [
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+# Logs: one JSON object per line on standard error (METROSCOPE_LOG_FORMAT=text for plain
+# lines), each with the request's id, path and user (core.logs). Metroscope's own lines (imports,
+# jobs, e-mail batches, reindexing) from INFO; Django's from WARNING, which includes a line for
+# every refused (403) or missing (404) page.
+LOG_FORMAT = envstr("METROSCOPE_LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "metroscope.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("METROSCOPE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "metroscope": {"level": envstr("METROSCOPE_APP_LOG_LEVEL", "INFO")},
+        "django_tasks": {"level": envstr("METROSCOPE_APP_LOG_LEVEL", "INFO")},
+    },
 }
+
+# Opt-in error reporting: with SENTRY_DSN, unhandled errors go to Sentry (sentry-sdk).
+SENTRY_DSN = envstr("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, traces_sample_rate=0.0)  # errors only; no personal data
 
 # Observatory imports: files above this size are refused before being read (default 1 GiB),
 # and an .xlsx may not unpack to more than this many bytes (zip bombs).

@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 
 from metroscope.accountability import moved as accountability_moved
 from metroscope.api import api
-from metroscope.core import job_views
+from metroscope.core import health, job_views
 from metroscope.core import views as core_views
 from metroscope.events import moved as events_moved
 from metroscope.members import views as member_views
@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/choose/<str:language>/", core_views.choose_language, name="choose_language"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("health/", health.health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("", portal_views.home, name="home"),

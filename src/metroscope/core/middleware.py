@@ -53,7 +53,7 @@ class ApiLanguageMiddleware:
 
 # Paths that are never pages in a language: the API answers in the language it is asked
 # for, the back office and the files have no prefixed twin.
-NOT_PAGES = ("/api/", "/admin/", "/i18n/", "/favicon.ico", settings.STATIC_URL)
+NOT_PAGES = ("/api/", "/admin/", "/i18n/", "/favicon.ico", "/health/", settings.STATIC_URL)
 
 
 def unprefixed_page(path: str) -> bool:

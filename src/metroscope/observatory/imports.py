@@ -10,6 +10,7 @@ which gives the preview its true counts.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ UNIT_SPELLINGS: dict[str, set[str]] = {
     Unit.USD_PPP: {"usd_ppp", "current intl $ ppp", "international $ (ppp)"},
     Unit.USD_PPP_MONTH: {"usd_ppp_month", "2021 ppp $ per month"},
 }
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,7 @@ def observation_import(
         )
     except ImportFileError as exc:
         raise ImportRejected([Problem(exc.row, exc.column, "", exc.reason)], 1) from exc
-    return observation_records_write(
+    result = observation_records_write(
         user=user,
         records=parsed.records,
         status=status,
@@ -381,6 +384,16 @@ def observation_import(
         file_kind=parsed.kind,
         encoding=parsed.encoding,
     )
+    log.info(
+        "import %s: %s rows, %s created, %s updated%s",
+        filename or path.name,
+        result.rows,
+        result.created,
+        result.updated,
+        " (dry run)" if dry_run else "",
+        extra={"batch": result.batch.pk if result.batch else None, "sha256": result.sha256},
+    )
+    return result
 
 
 def unchanged_batch(

@@ -3,6 +3,7 @@ solutions (signals keep it in step; this is for after bulk writes or a restore).
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -36,6 +37,9 @@ class Command(BaseCommand):
                 progress.update(task, completed=done, total=total)
 
             count = search.reindex(progress=advance)
+        seconds = time.perf_counter() - started
+        logging.getLogger("metroscope.exchange").info(
+            "reindex: %s published solutions in %.1f s", count, seconds
+        )
         if options["verbosity"] >= 1:
-            seconds = time.perf_counter() - started
             self.stdout.write(f"Indexed {count} published solutions in {seconds:.1f} s.")
