@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.core.env import envbool, envint, envlist, envstr
@@ -17,6 +18,26 @@ BASE_DIR = Path(envstr("METROSCOPE_HOME", str(PACKAGE_DIR.parent.parent)))
 VAR_DIR = Path(envstr("METROSCOPE_VAR", str(BASE_DIR / "var")))
 DATA_DIR = Path(envstr("METROSCOPE_DATA", str(BASE_DIR / "data")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+# A production deployment (several hosts behind a proxy) sets METROSCOPE_PRODUCTION=1: it then
+# refuses to start without what every host must share (the secret key, the host names, one
+# PostgreSQL database), instead of making a key of its own in one host's var/.
+PRODUCTION = envbool("METROSCOPE_PRODUCTION", False)
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("METROSCOPE_SECRET_KEY", "METROSCOPE_ALLOWED_HOSTS", "DATABASE_URL")
+        if not envstr(name)
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "METROSCOPE_PRODUCTION=1 needs " + ", ".join(_missing) + " (see docs/deploy.md)."
+        )
+    if not envstr("DATABASE_URL").startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured(
+            "METROSCOPE_PRODUCTION=1 needs a PostgreSQL DATABASE_URL: SQLite is one host's file."
+        )
 
 
 def _secret_key() -> str:
