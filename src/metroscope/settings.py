@@ -186,7 +186,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 STATIC_ROOT.mkdir(exist_ok=True)
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(envstr("METROSCOPE_MEDIA_ROOT", str(VAR_DIR / "media")))
 
 SESSION_COOKIE_HTTPONLY = True
 # A deployment served over HTTPS sets METROSCOPE_HTTPS=1: plain HTTP is redirected, browsers are
