@@ -105,21 +105,20 @@ def test_each_empty_list_says_who_fills_it_and_links_the_form_for_who_may(
 
 
 @pytest.mark.django_db
-def test_a_new_groups_empty_sections_link_the_forms_below_them(staff, officer_barcelona):
+def test_a_new_groups_empty_sections_say_who_fills_them_above_the_forms(staff, officer_barcelona):
     group = make_group(staff)
     page = client_for(staff).get(f"/community/groups/{group.pk}/").content.decode()
-    for testid, anchor in (
-        ("meetings-empty", "meeting-form"),
-        ("group-members-empty", "member-form"),
-        ("documents-empty", "document-form"),
-        ("posts-empty", "post-form"),
-    ):
-        assert f'href="#{anchor}"' in _empty_state(page, testid)
-        assert f'id="{anchor}"' in page
+    for testid in ("meetings-empty", "group-members-empty", "documents-empty", "posts-empty"):
+        shown = _empty_state(page, testid)
+        assert "</strong> Any member" in shown or "</strong> The group's coordinators" in shown
+        assert "href" not in shown  # the form follows the words: no link to jump to it
+    assert page.index('data-testid="meetings-empty"') < page.index("/meetings/")
     add(staff, group, officer_barcelona)
     member = client_for(officer_barcelona).get(f"/community/groups/{group.pk}/").content.decode()
-    assert "#meeting-form" not in _empty_state(member, "meetings-empty")  # coordinators only
-    assert 'href="#post-form"' in _empty_state(member, "posts-empty")  # every member posts
+    assert 'data-testid="meetings-empty"' in member
+    assert f"/community/groups/{group.pk}/meetings/" not in member  # coordinators add them
+    assert 'data-testid="posts-empty"' in member
+    assert f"/community/groups/{group.pk}/posts/" in member  # every member posts
 
 
 @pytest.mark.django_db
