@@ -90,4 +90,3 @@ def test_a_visitor_goes_from_the_home_page_to_a_download(
     )
     assert ("," in row["value"]) is (comma and not shown.value.is_integer())
     assert float(row["value"].replace(",", ".")) == shown.value
-    check(page, language)  # the page stays as it was
