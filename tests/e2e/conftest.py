@@ -13,6 +13,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import TransactionTestCase
+from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from metroscope.accountability.version import LedgerVersion
@@ -248,3 +250,77 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+# --- the journeys' shared steps (issue 19): widths, languages, the checks after each page ------
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+LANGUAGES = ("en", "fr", "es")
+# Each journey in each language at each width: the cases of issue 19's "Done when".
+JOURNEY_CASES = [
+    pytest.param(language, size, id=f"{language}-{size['width']}")
+    for language in LANGUAGES
+    for size in (LAPTOP, PHONE)
+]
+
+# Every chart drawn (or failed): only then has the page its final width.
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')]
+    .every(e => e.dataset.ready || e.dataset.error)"""
+WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def prefix(language: str) -> str:
+    """The path prefix of a language: none for English, the default."""
+    return "" if language == "en" else f"/{language}"
+
+
+def tr(language: str, text: str) -> str:
+    """The interface's `text` in `language`. For French and Spanish it must differ from the
+    English: a page that fell back to English would otherwise pass an assertion on it."""
+    with translation.override(language):
+        translated = gettext(text)
+    assert language == "en" or translated != text, f"{text!r} has no {language} translation"
+    return translated
+
+
+def assert_fits(page: Page) -> None:
+    scroll_width, window_width = page.evaluate(WIDTHS)
+    assert scroll_width <= window_width, (
+        f"{page.url} is {scroll_width} px wide in a {window_width} px window"
+    )
+
+
+def check(page: Page, language: str | None = None) -> None:
+    """After each page of a journey: in the language asked for, its charts drawn, no wider
+    than the window, and no serious or critical axe violation."""
+    if language is not None:
+        expect(page.locator("html")).to_have_attribute("lang", language)
+    page.wait_for_function(CHARTS_DRAWN)
+    assert_fits(page)
+    assert_accessible(page)
+
+
+def open_menu(page: Page) -> None:
+    """On a phone the menu (links, languages, account) is collapsed: open it, once the
+    page's script is ready to."""
+    page.wait_for_load_state()
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+def sign_in_as(page: Page, username: str, language: str = "en") -> None:
+    """Sign in from the login page in `language`; everyone lands on My Metroscope."""
+    page.goto(f"{prefix(language)}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{prefix(language)}/me/")
+
+
+def sign_out(page: Page) -> None:
+    open_menu(page)
+    page.locator("nav.account form button").click()
+    expect(page.locator("nav.account form button")).to_have_count(0)

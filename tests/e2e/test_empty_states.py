@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import make_user
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import CHARTS_DRAWN, WIDTHS, assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,9 +23,6 @@ PAGES = (
     "/plan/matrix/",
     "/plan/risks/",  # the Board's and the Secretariat's: signed in below
 )
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')]
-    .every(e => e.dataset.ready || e.dataset.error)"""
-WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 # Each chart on the page: its id, whether every data block of its spec (each layer's) holds a
 # row, and whether it drew.
 CHARTS = """() => [...document.querySelectorAll('[data-chart]')].map(e => {

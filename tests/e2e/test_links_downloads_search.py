@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_responsive import CHARTS_DRAWN, LAPTOP, PHONE, assert_fits
+from tests.e2e.conftest import CHARTS_DRAWN, LAPTOP, PHONE, assert_accessible, assert_fits
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,7 @@
 """Journey: Seoul's officer proposes a change to a published value; the public keeps the
-published one; the Secretariat sees both side by side, rejects one change and approves
-another."""
+published one; the Secretariat sees both side by side, rejects one change, returns another
+with a comment (refused first without one); the officer sees it returned in My Metroscope,
+corrects it and proposes it again; the Secretariat approves it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.e2e
 PM25 = "pm25_annual_mean"
 PM25_NAME = "Annual mean PM2.5 concentration"
 SOURCE = "Seoul Metropolitan Government, Air Quality Report 2019"
+COMMENT = "265 is ten times the report's figure: check the decimal point."
 
 
 def sign_out(page: Page) -> None:
@@ -81,9 +83,40 @@ def test_a_proposed_change_waits_beside_the_published_value(page: Page):
     assert seoul_2019().value == 25.0
     assert ProposedValue.objects.get().decision == Decision.REJECTED
 
+    # A second change is returned with a comment; the officer corrects it and proposes again.
     sign_out(page)
     sign_in(page, "officer_seoul")
-    propose(page, "26.5")
+    propose(page, "265")
+    sign_out(page)
+    sign_in(page, "staff")
+    page.goto("/observatory/review/")
+    page.get_by_role("checkbox", name="Choose the change to Seoul pm25_annual_mean 2019").check()
+    page.locator('button[name="proposal_action"][value="return"]').click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Say what should be corrected: a value is returned with a comment."
+    )
+    assert_accessible(page)
+    page.get_by_label("Comment for whoever proposed the changes").fill(COMMENT)
+    page.locator('button[name="proposal_action"][value="return"]').click()
+    expect(page.get_by_role("status")).to_have_text(
+        "1 proposed change returned with your comment; whoever proposed it is told."
+    )
+    expect(page.locator("#returned-changes + .table-box")).to_contain_text(COMMENT)
+    assert seoul_2019().value == 25.0
+    sign_out(page)
+    sign_in(page, "officer_seoul")
+    page.goto("/me/")
+    returned = page.locator("ul.values li.returned")
+    expect(returned.locator("blockquote")).to_contain_text(COMMENT)
+    expect(page.locator("ul.notifications")).to_contain_text(COMMENT)
+    assert_accessible(page)
+    returned.get_by_role("link", name="Correct and propose again").click()
+    expect(page.get_by_role("note")).to_contain_text(COMMENT)
+    expect(page.get_by_label("Value", exact=True)).to_have_value("265.0")
+    assert_accessible(page)
+    page.get_by_label("Value", exact=True).fill("26.5")
+    page.get_by_role("button", name="Save as provisional").click()
+    expect(page.get_by_role("status")).to_contain_text("saved for review")
     sign_out(page)
     sign_in(page, "staff")
     page.goto("/observatory/review/")
@@ -94,3 +127,5 @@ def test_a_proposed_change_waits_beside_the_published_value(page: Page):
     approved = seoul_2019()
     assert (approved.value, approved.status) == (26.5, Status.PUBLISHED)
     assert approved.revisions.get().value == 25.0
+    decisions = list(ProposedValue.objects.order_by("pk").values_list("decision", flat=True))
+    assert decisions == [Decision.REJECTED, Decision.RETURNED, Decision.APPROVED]

@@ -9,12 +9,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import make_user
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import (
+    CHARTS_DRAWN,
+    LAPTOP,
+    PHONE,
+    assert_accessible,
+    assert_fits,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1366, "height": 900}
 LANGUAGES = ("", "/fr", "/es")  # English has no prefix
 
 # The pages that were wider than a phone (issue 19): 454 px to 958 px at 390.
@@ -30,22 +35,10 @@ PAGES = (
     "/events/",
 )
 
-# Every chart drawn (or failed): only then has the page its final width.
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')]
-    .every(e => e.dataset.ready || e.dataset.error)"""
-WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
-
 
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_function(CHARTS_DRAWN)
-
-
-def assert_fits(page: Page) -> None:
-    scroll_width, window_width = page.evaluate(WIDTHS)
-    assert scroll_width <= window_width, (
-        f"{page.url} is {scroll_width} px wide in a {window_width} px window"
-    )
 
 
 def test_on_a_phone_every_page_fits_and_the_menu_opens_from_its_button(page: Page):

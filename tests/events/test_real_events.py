@@ -97,7 +97,11 @@ def test_a_real_events_page_has_its_source_and_an_opening_link_for_staff_only(st
     assert f"/admin/events/event/{event.pk}/change/" in staff_page
 
 
-def test_only_exact_days_go_to_the_icalendar_file():
+def test_exact_days_and_months_go_to_the_icalendar_file():
     body = Client().get("/events/calendar.ics?when=past").content.decode()
     assert "Greening Cities" in body
-    assert "Strategic Meeting opening" not in body  # dated to a month only
+    # dated to a month only: the whole of November 2019, all day, with the note
+    assert "Strategic Meeting opening" in body
+    assert "DTSTART;VALUE=DATE:20191101" in body
+    assert "DTEND;VALUE=DATE:20191201" in body
+    assert "The source gives the month only" in body

@@ -145,5 +145,8 @@ def introductions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exchange/introductions.html",
-        {"requests": access.visible_introductions(request.user)[:500]},
+        {
+            "requests": access.visible_introductions(request.user)[:500],
+            "can_ask": access.members_acted_for(request.user).exists(),
+        },
     )

@@ -99,7 +99,12 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 def published_list(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "listening/published_list.html", {"surveys": selectors.published_surveys()}
+        request,
+        "listening/published_list.html",
+        {
+            "surveys": selectors.published_surveys(),
+            "staff": access.can_manage_surveys(request.user),
+        },
     )
 
 

@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "staff": staff,
             "involved": staff or members.exists(),
+            "can_ask": members.exists(),
             "requests": access.visible_requests(request.user)[:10],
             "surveys": selectors.open_surveys(None if staff else members),
         },

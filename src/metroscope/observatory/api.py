@@ -454,7 +454,10 @@ def list_proposals(request: HttpRequest, metro: str = "") -> Any:
 
 class DecideIn(Schema):
     ids: list[int] = Field(..., min_length=1, max_length=10000)
-    decision: Literal["approve", "reject"]
+    decision: Literal["approve", "reject", "return"]
+    comment: str = Field(
+        "", max_length=2000, description="why the changes are returned (required to return)"
+    )
 
 
 class DecideOut(Schema):
@@ -463,19 +466,26 @@ class DecideOut(Schema):
 
 @router.post(
     "/observations/proposals/decide",
-    response={200: DecideOut, 403: Rejected},
+    response={200: DecideOut, 400: Rejected, 403: Rejected},
     auth=[TokenAuth(), django_auth],
-    summary="Approve or reject proposed changes (secretariat staff)",
+    summary="Approve, reject or return with a comment proposed changes (secretariat staff)",
 )
 def decide_proposals(request: HttpRequest, payload: DecideIn) -> Any:
     try:
-        decided = services.proposal_decide(
-            user=request.user, proposal_ids=payload.ids, approve=payload.decision == "approve"
-        )
+        if payload.decision == "return":
+            decided = services.proposal_return(
+                user=request.user, proposal_ids=payload.ids, comment=payload.comment
+            )
+        else:
+            decided = services.proposal_decide(
+                user=request.user, proposal_ids=payload.ids, approve=payload.decision == "approve"
+            )
     except services.PermissionDenied:
         return Reply(
             403, {"detail": "only secretariat staff decide proposed changes", "problems": []}
         )
+    except ValueError as exc:
+        return Reply(400, {"detail": str(exc), "problems": []})
     return Reply(200, {"decided": decided})
 
 

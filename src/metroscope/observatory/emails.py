@@ -1,7 +1,8 @@
 """What the people who entered values hear of their review: a value published, or returned
-with the Secretariat's comment. Each person gets one in-app notification and one e-mail per
-review action, however many of their values it touched, each in that person's language; the
-e-mail is sent once the review's transaction commits."""
+with the Secretariat's comment, or a change they proposed to a published value returned so.
+Each person gets one in-app notification and one e-mail per review action, however many of
+their values it touched, each in that person's language; the e-mail is sent once the review's
+transaction commits."""
 
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from metroscope.core.links import absolute_url
 from metroscope.core.notifications import link_to, notification_send, register_kind
 from metroscope.members.selectors import user_language
-from metroscope.observatory.models import Observation
+from metroscope.observatory.models import Observation, ProposedValue
 
 RETURNED = "observatory.returned"
 PUBLISHED = "observatory.published"
+CHANGE_RETURNED = "observatory.change_returned"
 SHOWN = 3  # values named in a notification; the count says how many more
 
 TEXTS = {
@@ -31,6 +33,13 @@ TEXTS = {
         "The Secretariat returned your value %(values)s for correction: “%(comment)s”",
         "The Secretariat returned %(count)s of your values (%(values)s) for correction: "
         "“%(comment)s”",
+        "count",
+    ),
+    CHANGE_RETURNED: ngettext_lazy(
+        "The Secretariat returned your change to the published value %(values)s for "
+        "correction: “%(comment)s”",
+        "The Secretariat returned %(count)s of your changes to published values (%(values)s) "
+        "for correction: “%(comment)s”",
         "count",
     ),
     PUBLISHED: ngettext_lazy(
@@ -71,10 +80,22 @@ def by_author(values: Iterable[Observation], reviewer: Any) -> dict[Any, list[Ob
     return found
 
 
+def proposals_by_author(
+    proposals: Iterable[ProposedValue], reviewer: Any
+) -> dict[Any, list[Observation]]:
+    """The published values each person proposed a change to (the reviewer's own left out)."""
+    found: dict[Any, list[Observation]] = defaultdict(list)
+    for proposal in proposals:
+        author = proposal.proposed_by
+        if author is not None and author.pk != reviewer.pk:
+            found[author].append(proposal.observation)
+    return found
+
+
 def notify_reviewed(kind: str, authors: dict[Any, list[Observation]], comment: str = "") -> None:
     """In the app and by e-mail, to each author, about their values."""
     messages: list[EmailMessage] = []
-    link = link_to("me") + ("#returned" if kind == RETURNED else "#published")
+    link = link_to("me") + ("#published" if kind == PUBLISHED else "#returned")
     for author, values in authors.items():
         params: dict[str, Any] = {
             "count": len(values),

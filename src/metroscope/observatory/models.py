@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from metroscope.members.models import Member
@@ -518,14 +519,18 @@ class Decision(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # sent back to whoever proposed it, with the Secretariat's comment (the note of the
+    # decision's review batch); proposing again for the key makes a new pending proposal
+    RETURNED = "returned", pgettext_lazy("a proposed change", "Returned for correction")
 
 
 class ProposedValue(models.Model):
     """A change proposed to a published value: a provisional value written for a key that
     already has a published one. The published observation stays as it is — on every public
     page, download and benchmark — until the Secretariat approves the change (the writer then
-    replaces it and keeps the old state as a revision) or rejects it (nothing changes). Decided
-    proposals stay, so who proposed what, and who decided, remains on record.
+    replaces it and keeps the old state as a revision), rejects it (nothing changes) or returns
+    it with a comment for its author to correct and propose again. Decided proposals stay, so
+    who proposed what, and who decided what and why, remains on record.
 
     Written by `writing.write_observations` in the same set-based statements as observations,
     hence the foreign keys without database constraints, like `Observation`'s.

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from metroscope.core.queues import Queue, queue_of
@@ -462,6 +462,43 @@ def returned_value(
     )
 
 
+def returned_proposals(*, metros: Any = None) -> QuerySet[ProposedValue]:
+    """Changes to published values the Secretariat returned for correction and nobody has
+    proposed again since (a newer proposal for the value answers the return), each with its
+    decision's batch (whose note is the comment); with `metros` (ids or a queryset), only
+    theirs. Oldest return first."""
+    newer = ProposedValue.objects.filter(
+        observation=OuterRef("observation"), proposed_at__gt=OuterRef("proposed_at")
+    )
+    qs = ProposedValue.objects.filter(decision=Decision.RETURNED).exclude(Exists(newer))
+    if metros is not None:
+        qs = qs.filter(observation__metro__in=metros)
+    return qs.select_related(
+        "observation__metro",
+        "observation__indicator",
+        "source",
+        "decided_batch__user",
+    ).order_by("decided_at", "pk")
+
+
+def returned_proposal(
+    *, metros: QuerySet[Metro], metro: str, indicator: str, year: int | None, sex: str
+) -> ProposedValue | None:
+    """The returned change to that key among `metros` (the ones the user may enter), if any."""
+    if not (metro and indicator and year):
+        return None
+    return (
+        returned_proposals(metros=metros)
+        .filter(
+            observation__metro__code=metro,
+            observation__indicator__code=indicator,
+            observation__year=year,
+            observation__sex=sex,
+        )
+        .last()
+    )
+
+
 @dataclass(frozen=True)
 class OfficerValues:
     """The values of an officer's members' metros that people entered, by where they stand."""
@@ -470,12 +507,13 @@ class OfficerValues:
     waiting: list[Observation]
     published: list[Observation]
     proposals: list[ProposedValue]
+    returned_proposals: list[ProposedValue] = field(default_factory=list)
 
 
 def officer_values(user: Any, *, published_limit: int = 20) -> OfficerValues:
     """Returned (with the comment), waiting (provisional or validated), recently published
-    after review, and changes proposed to published values, for the metros of the members
-    the user is an officer of."""
+    after review, and changes proposed to published values, waiting or returned, for the
+    metros of the members the user is an officer of."""
     metros = metros_for_officer(user)
     if not metros:
         return OfficerValues([], [], [], [])
@@ -491,6 +529,7 @@ def officer_values(user: Any, *, published_limit: int = 20) -> OfficerValues:
             )[:published_limit]
         ),
         proposals=list(pending_proposals().filter(observation__metro_id__in=metros)),
+        returned_proposals=list(returned_proposals(metros=metros)),
     )
 
 
@@ -510,7 +549,7 @@ def pending_proposals(*, metro: Metro | None = None) -> QuerySet[ProposedValue]:
 
 
 def proposal_history(obs: Observation) -> QuerySet[ProposedValue]:
-    return obs.proposals.select_related("source", "proposed_by", "decided_by")
+    return obs.proposals.select_related("source", "proposed_by", "decided_by", "decided_batch")
 
 
 def observation_history(obs: Observation) -> QuerySet[ObservationRevision]:

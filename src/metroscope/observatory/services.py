@@ -153,14 +153,7 @@ def observation_return(*, user: Any, observation_ids: Iterable[int], comment: st
     nothing, without a comment or without a value still waiting."""
     if not access.can_review_values(user):
         raise PermissionDenied
-    comment = comment.strip()
-    if not comment:
-        raise ValueError(_("Say what should be corrected: a value is returned with a comment."))
-    if len(comment) > COMMENT_MAX:
-        raise ValueError(
-            _("Keep the comment under %(max)s characters (it has %(length)s).")
-            % {"max": COMMENT_MAX, "length": len(comment)}
-        )
+    comment = _review_comment(comment)
     chosen = _waiting(observation_ids, Status.RETURNED)
     if not chosen:
         raise ValueError(_("None of the chosen values is waiting for review any more."))
@@ -172,6 +165,20 @@ def observation_return(*, user: Any, observation_ids: Iterable[int], comment: st
     batch.save()
     emails.notify_reviewed(emails.RETURNED, emails.by_author(chosen, user), comment)
     return counts.updated
+
+
+def _review_comment(comment: str) -> str:
+    """The comment a value or a change is returned with, stripped; ValueError if missing or
+    too long."""
+    comment = comment.strip()
+    if not comment:
+        raise ValueError(_("Say what should be corrected: a value is returned with a comment."))
+    if len(comment) > COMMENT_MAX:
+        raise ValueError(
+            _("Keep the comment under %(max)s characters (it has %(length)s).")
+            % {"max": COMMENT_MAX, "length": len(comment)}
+        )
+    return comment
 
 
 def _reviewed_flags(flags: str, status: str) -> str:
@@ -228,5 +235,43 @@ def proposal_decide(*, user: Any, proposal_ids: Iterable[int], approve: bool) ->
         decided_at=timezone.now(),
         decided_by=user,
         decided_batch=batch,
+    )
+    return len(chosen)
+
+
+@transaction.atomic
+def proposal_return(*, user: Any, proposal_ids: Iterable[int], comment: str) -> int:
+    """Return changes proposed to published values to whoever proposed them, with the
+    Secretariat's comment (secretariat only); returns how many. The published values stay as
+    they are; each proposal stays on record, decided "returned", with who, when and the
+    comment (the note of the decision's review batch). Its author hears of it (in the app
+    and by e-mail) and proposes again from the entry form: a new pending proposal, which the
+    queue shows like any other. Raises ValueError, changing nothing, without a comment or
+    without a change still waiting."""
+    if not access.can_review_values(user):
+        raise PermissionDenied
+    comment = _review_comment(comment)
+    chosen = list(
+        ProposedValue.objects.filter(pk__in=list(proposal_ids), decision=Decision.PENDING)
+        .select_related("observation__metro", "observation__indicator", "proposed_by")
+        .order_by("observation__metro__name", "observation__indicator__order", "pk")
+    )
+    if not chosen:
+        raise ValueError(_("None of the chosen changes is waiting for review any more."))
+    batch = ImportBatch.objects.create(
+        kind=BatchKind.REVIEW,
+        user=user,
+        status=Status.RETURNED,
+        note=comment,
+        rows=len(chosen),
+    )
+    ProposedValue.objects.filter(pk__in=[p.pk for p in chosen]).update(
+        decision=Decision.RETURNED,
+        decided_at=timezone.now(),
+        decided_by=user,
+        decided_batch=batch,
+    )
+    emails.notify_reviewed(
+        emails.CHANGE_RETURNED, emails.proposals_by_author(chosen, user), comment
     )
     return len(chosen)

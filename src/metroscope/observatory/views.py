@@ -249,22 +249,25 @@ def enter_value(request: HttpRequest) -> HttpResponse:
         "metro": request.GET.get("metro"),
         "indicator": request.GET.get("indicator"),
     }
-    returned = selectors.returned_value(
-        metros=metros,
-        metro=request.GET.get("metro", ""),
-        indicator=request.GET.get("indicator", ""),
-        year=params.year(request.GET, "year"),
-        sex=request.GET.get("sex", "total"),
-    )
-    if returned is not None:  # correcting a value the Secretariat returned: start from it
-        initial |= {
-            "year": returned.year,
-            "sex": returned.sex,
-            "value": returned.value,
-            "scale": returned.scale,
-            "source": returned.source.title,
-            "note": returned.note,
-        }
+    key = {
+        "metros": metros,
+        "metro": request.GET.get("metro", ""),
+        "indicator": request.GET.get("indicator", ""),
+        "year": params.year(request.GET, "year"),
+        "sex": request.GET.get("sex", "total"),
+    }
+    returned = selectors.returned_value(**key)
+    returned_change = None if returned is not None else selectors.returned_proposal(**key)
+    # correcting a value or a change the Secretariat returned: start from it
+    if returned is not None:
+        initial |= {"year": returned.year, "sex": returned.sex, "value": returned.value}
+        initial |= {"scale": returned.scale, "source": returned.source.title}
+        initial["note"] = returned.note
+    elif returned_change is not None:
+        obs = returned_change.observation
+        initial |= {"year": obs.year, "sex": obs.sex, "value": returned_change.value}
+        initial |= {"scale": returned_change.scale, "source": returned_change.source.title}
+        initial["note"] = returned_change.note
     form = ValueForm(request.POST or None, metros=metros, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -294,7 +297,11 @@ def enter_value(request: HttpRequest) -> HttpResponse:
                 text = _("The value was saved as provisional; the Secretariat will review it.")
             messages.success(request, text)
             return redirect("observatory:metro", code=data["metro"].code)
-    return render(request, "observatory/enter.html", {"form": form, "returned": returned})
+    return render(
+        request,
+        "observatory/enter.html",
+        {"form": form, "returned": returned, "returned_change": returned_change},
+    )
 
 
 UPLOAD_TTL_SECONDS = 24 * 3600
@@ -433,7 +440,8 @@ def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
     return redirect("observatory:import")
 
 
-PROPOSAL_ACTIONS = {"approve": True, "reject": False}
+# True approves, False rejects, None returns with a comment
+PROPOSAL_ACTIONS: dict[str, bool | None] = {"approve": True, "reject": False, "return": None}
 
 
 REVIEW_ACTIONS = (*services.REVIEW_STATUSES, Status.RETURNED)
@@ -442,12 +450,16 @@ REVIEW_ACTIONS = (*services.REVIEW_STATUSES, Status.RETURNED)
 @requires(access.can_review_values)
 def review_page(request: HttpRequest) -> HttpResponse:
     """The queue with context (names, unit, scale, source, previous value and change):
-    validate, publish, or return the chosen values with a comment."""
+    validate, publish, or return the chosen values with a comment; approve, reject or return
+    the changes proposed to published values."""
     checked: set[int] = set()
-    problem = ""
-    if request.method == "POST":
-        if request.POST.get("proposal_action"):
-            return _decide_proposals(request)
+    problem = proposal_problem = ""
+    if request.method == "POST" and request.POST.get("proposal_action"):
+        done, proposal_problem = _decide_proposals(request)
+        if done is not None:
+            return done
+        checked = {int(i) for i in request.POST.getlist("proposals") if i.isdigit()}
+    elif request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         action = request.POST.get("action", "")
         if not ids or action not in REVIEW_ACTIONS:
@@ -487,27 +499,47 @@ def review_page(request: HttpRequest) -> HttpResponse:
         "rows": selectors.with_previous(list(page.object_list)),
         "proposals": proposals,
         "returned": selectors.returned_values()[:100],
+        "returned_changes": selectors.returned_proposals()[:100],
         "checked": checked,
         "problem": problem,
         "comment": request.POST.get("comment", "") if problem else "",
+        "proposal_problem": proposal_problem,
+        "proposal_comment": request.POST.get("proposal_comment", "") if proposal_problem else "",
     }
-    return render(request, "observatory/review.html", context, status=400 if problem else 200)
+    failed = problem or proposal_problem
+    return render(request, "observatory/review.html", context, status=400 if failed else 200)
 
 
-def _decide_proposals(request: HttpRequest) -> HttpResponse:
+def _decide_proposals(request: HttpRequest) -> tuple[HttpResponse | None, str]:
+    """Approve, reject or return the chosen proposals: the redirect once done, or the
+    problem to show beside the form (the choices and the comment kept)."""
     ids = [int(i) for i in request.POST.getlist("proposals") if i.isdigit()]
     action = request.POST.get("proposal_action", "")
     if not ids or action not in PROPOSAL_ACTIONS:
-        messages.error(request, _("Choose at least one proposed change and an action."))
-        return redirect("observatory:review")
+        return None, _("Choose at least one proposed change and an action.")
     approve = PROPOSAL_ACTIONS[action]
-    count = services.proposal_decide(user=request.user, proposal_ids=ids, approve=approve)
-    if approve:
-        text = _("%(count)s proposed change(s) approved and published.")
+    if approve is None:
+        try:
+            count = services.proposal_return(
+                user=request.user,
+                proposal_ids=ids,
+                comment=request.POST.get("proposal_comment", ""),
+            )
+        except ValueError as exc:
+            return None, str(exc)
+        text = ngettext(
+            "%(count)s proposed change returned with your comment; whoever proposed it is told.",
+            "%(count)s proposed changes returned with your comment; whoever proposed them is told.",
+            count,
+        )
     else:
-        text = _("%(count)s proposed change(s) rejected; the published values stay.")
+        count = services.proposal_decide(user=request.user, proposal_ids=ids, approve=approve)
+        if approve:
+            text = _("%(count)s proposed change(s) approved and published.")
+        else:
+            text = _("%(count)s proposed change(s) rejected; the published values stay.")
     messages.success(request, text % {"count": count})
-    return redirect("observatory:review")
+    return redirect("observatory:review"), ""
 
 
 @requires(access.can_view_unpublished)
