@@ -2,10 +2,16 @@
 objects, made by the test suite on top of the session's open data (every name says so).
 
 Member A is Barcelona, member B is Seoul. Each private object of A carries MARKERS["a"] in a
-title or a name, B's carry MARKERS["b"], the coordinator's private group MARKERS["group"], the
-Secretariat-only expense supplier MARKERS["staff"] and officer A's private peer group
-MARKERS["owner"]: the matrix fails when a page or an API answer shows one of them to a persona
-outside its circle (tests/core/permission_matrix.py, LEAKS)."""
+title, a name or a note (its contact, draft, need, request, registration, submission, survey
+answer, a participant's name, a change proposed to its metro's values), B's carry MARKERS["b"];
+the coordinator's private group MARKERS["group"]; what only the Secretariat sees (an expense's
+supplier, an unpublished value's note) MARKERS["staff"]; what only officer A sees (her private
+peer group, her API token) MARKERS["owner"]; what the officers and the Secretariat see but
+not the Board nor a user without a role (an expert's e-mail, the meeting link of an event both
+officers registered for, B's introduction request to A) MARKERS["network"]; what the Board and
+the Secretariat see (the name of an activity's responsible staff) MARKERS["board"]. The matrix fails
+when a page or an API answer shows a marker to a persona outside its circle
+(tests/core/permission_matrix.py, LEAKS)."""
 
 from __future__ import annotations
 
@@ -24,8 +30,10 @@ from metroscope.accountability.carbon.models import Trip
 from metroscope.accountability.ledger.models import BudgetLine, Expense
 from metroscope.awards import services as award_services
 from metroscope.awards.models import Edition
+from metroscope.accountability.people.models import Participant
 from metroscope.community import services as community_services
-from metroscope.community.models import GroupRole, GroupVisibility
+from metroscope.community.models import ExpertKind, GroupRole, GroupVisibility
+from metroscope.community.services import expert_opt_in
 from metroscope.core import tokens
 from metroscope.core.models import Notification
 from metroscope.events import services as event_services
@@ -36,6 +44,7 @@ from metroscope.listening.models import SurveyInvitation
 from metroscope.members.models import Member
 from metroscope.observatory import groups as peer_groups
 from metroscope.observatory.models import Indicator, Metro, Observation, Source
+from metroscope.observatory.services import ValueInput, observation_enter
 from metroscope.plan.models import Theme
 from tests.awards.conftest import make_edition
 from tests.community.groups_fixtures import add, make_group
@@ -63,6 +72,8 @@ MARKERS = {
     "group": "zq-private-group",
     "staff": "zq-staff-only",
     "owner": "zq-owner-only",
+    "network": "zq-network-only",
+    "board": "zq-board-and-staff",
 }
 
 
@@ -125,6 +136,19 @@ def _member_objects(who: str, officer: Any, member: Member, event: Any) -> dict[
     }
 
 
+def _value(observation: Any, value: float, note: str, year: int | None = None) -> ValueInput:
+    return ValueInput(
+        metro=observation.metro.code,
+        indicator=observation.indicator.code,
+        year=year or observation.year,
+        value=value,
+        sex=observation.sex,
+        scale=observation.scale,
+        source=observation.source.code,
+        note=note,
+    )
+
+
 def build_world() -> World:
     users = {
         "anonymous": None,
@@ -139,6 +163,8 @@ def build_world() -> World:
     member_a, member_b = Member.objects.get(code=BARCELONA), Member.objects.get(code=SEOUL)
     event = make_event(capacity=20, title="Matrix training (made by the test suite)")
     other_event = make_event(capacity=20, title="Matrix second training (made by the test suite)")
+    # Only those with a confirmed place (both officers register a contact) and the staff.
+    event.sessions.update(online_url=f"https://meet.example.org/{MARKERS['network']}")
     own = {
         "a": _member_objects("a", users["officer_a"], member_a, event),
         "b": _member_objects("b", users["officer_b"], member_b, event),
@@ -148,7 +174,7 @@ def build_world() -> World:
         from_member=member_b,
         to_member=member_a,
         solution=make_solution(slug="matrix-published", title="Matrix published solution"),
-        message="An introduction asked by the test suite.",
+        message=_private("network", "An introduction asked"),
         requested_by=users["officer_b"],
     )
 
@@ -170,14 +196,13 @@ def build_world() -> World:
     )
 
     # Surveys: one open to members (A answered, B not yet), one per contact with A's
-    # contact's invitation, one closed with its results published.
+    # contact's invitation.
     survey = make_survey(title_en="Matrix survey (made by the test suite)")
+    raw = good_answers(survey)
+    text_question = survey.questions.get(kind="text").pk
+    raw[text_question] = _private("a", "A free answer")
     answered = listening_services.survey_answer(
-        user=users["officer_a"],
-        survey=survey,
-        member=member_a,
-        raw=good_answers(survey),
-        language="en",
+        user=users["officer_a"], survey=survey, member=member_a, raw=raw, language="en"
     )
     text_answer = answered.answers.get(question__kind="text")
     per_contact = make_survey(title_en="Matrix per-contact survey (made by the test suite)")
@@ -191,9 +216,9 @@ def build_world() -> World:
         language="en",
         token="matrix-invitation-token-made-by-the-test-suite",
     )
-    published = make_survey(open_now=False, title_en="Matrix published survey (test suite)")
-    published.results_published_at = timezone.now()
-    published.save()
+    # Its results published: the aggregates are public, A's free text is not.
+    published = survey
+    listening_services.survey_publish(user=staff, survey=survey)
 
     # The award: an edition open for submissions, with A's and B's submissions and files.
     edition: Edition = make_edition(year=2031)
@@ -220,13 +245,44 @@ def build_world() -> World:
         ),
     )
     observation = Observation.objects.filter(metro__code="barcelona").order_by("pk").first()
-    token, _plain = tokens.issue(users["officer_a"], "matrix token")
+    token, _plain = tokens.issue(users["officer_a"], f"Token {MARKERS['owner']}")
     notification = Notification.objects.filter(recipient=users["officer_a"]).first()
     assert notification is not None, "the registration of A's contact notifies officer A"
+
+    # Values: a change A's officer proposes to a published value of Barcelona (for A's officers
+    # and the Secretariat), and a provisional value the Secretariat entered (for it alone).
+    published_value = (
+        Observation.objects.filter(metro__code="barcelona", status="published")
+        .select_related("indicator", "source")
+        .order_by("pk")
+        .first()
+    )
+    assert published_value is not None
+    proposed = observation_enter(
+        user=users["officer_a"],
+        values=[_value(published_value, published_value.value + 1, _private("a", "Why"))],
+    )
+    assert proposed.proposed == 1
+    observation_enter(
+        user=staff,
+        values=[_value(published_value, 1.0, _private("staff", "Unpublished"), year=2099)],
+    )
+    expert_opt_in(
+        name="Expert (made by the test suite)",
+        kind=ExpertKind.PARTNER,
+        consent=True,
+        languages=["en"],
+        email=f"{MARKERS['network']}@example.org",
+    )
 
     # An activity of the plan with one row of each kind of its accounts.
     activity = Activity.objects.order_by("pk").first()
     assert activity is not None
+    responsible = make_user("matrix_responsible")
+    responsible.last_name = MARKERS["board"]
+    responsible.save(update_fields=["last_name"])
+    activity.responsible_staff = responsible
+    activity.save(update_fields=["responsible_staff"])
     year = activity.start_date.year if activity.start_date else 2023
     budget = BudgetLine.objects.create(
         activity=activity, year=year, category="venue", amount_eur=Decimal("1000")
@@ -240,6 +296,13 @@ def build_world() -> World:
         amount_eur=Decimal("100"),
         category="venue",
         supplier=f"Supplier {MARKERS['staff']}",
+    )
+    Participant.objects.create(
+        activity=Activity.objects.order_by("pk")[1],  # one with no participant counts
+        name=_private("a", "Participant"),
+        gender="female",
+        role_category="technical",
+        member=member_a,
     )
     trip = Trip.objects.create(
         activity=activity,

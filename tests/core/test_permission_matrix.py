@@ -303,12 +303,22 @@ def _text(response: Any) -> str:
     return body.decode("utf-8", "replace").lower()
 
 
-def _leaks(persona: str, text: str, shown: tuple[str, ...]) -> list[str]:
-    return [
-        who
-        for who, allowed in matrix.LEAKS.items()
-        if persona not in allowed and who not in shown and MARKERS[who] in text
-    ]
+# Where each marker was shown to someone in its circle: a marker nobody is ever shown would
+# prove nothing by not leaking (test_every_marker_is_shown_to_its_circle).
+SIGHTINGS: dict[str, set[str]] = defaultdict(set)
+CHECKED: set[str] = set()
+
+
+def _leaks(persona: str, text: str, shown: tuple[str, ...], key: str) -> list[str]:
+    found = []
+    for who, allowed in matrix.LEAKS.items():
+        if MARKERS[who] not in text:
+            continue
+        if persona in allowed:
+            SIGHTINGS[who].add(key)
+        elif who not in shown:
+            found.append(who)
+    return found
 
 
 # --- the database must not change on a refusal -----------------------------------------------------
@@ -378,7 +388,7 @@ def _check_row(world: World, key: str, row: matrix.Row) -> list[str]:
             if got != _wanted(expect):
                 problems.append(f"GET {path} as {persona}: expected {expect}, got {got}")
             if got == "200":
-                for who in _leaks(persona, text, row.shows):
+                for who in _leaks(persona, text, row.shows, key):
                     problems.append(f"GET {path} as {persona}: shows {who}'s private data")
     write = row.write
     if write is not None:
@@ -414,5 +424,15 @@ def _check_row(world: World, key: str, row: matrix.Row) -> list[str]:
 @pytest.mark.parametrize("key", list(ALL_ROWS))
 def test_each_persona_gets_what_the_matrix_says(world, key):
     problems = _check_row(world, key, ALL_ROWS[key])
+    CHECKED.add(key)
     reason = f" ({ALL_ROWS[key].why})" if ALL_ROWS[key].why else ""
     assert not problems, f"{key}{reason}:\n  " + "\n  ".join(problems)
+
+
+def test_every_marker_is_shown_to_its_circle():
+    """Runs after the rows (pytest keeps the module's order): each marker was seen by someone
+    allowed to see it, so its absence elsewhere means something."""
+    if CHECKED != set(ALL_ROWS):
+        pytest.skip("only part of the matrix ran")
+    unseen = sorted(set(matrix.LEAKS) - set(SIGHTINGS))
+    assert not unseen, f"markers no page or answer showed even to their circle: {unseen}"
