@@ -170,12 +170,13 @@ PAGES: dict[str, Row] = {
     "accountability:people": Row("/plan/people/", PUBLIC),
     "accountability:participant_count_record": Row(
         "/plan/people/record/", STAFF,
-        post(STAFF_SAVED, {"activity": "{activity}", "gender": "female", "role_category": "technical",
-                     "count": 3}),
+        post(STAFF_SAVED, {"activity": "{activity}", "gender": "female",
+                           "role_category": "technical", "count": 3}),
     ),
     "accountability:participant_record": Row(
         "/plan/people/participant/", STAFF,
-        post(STAFF_SAVED, {"activity": "{activity}", "gender": "female", "role_category": "technical"}),
+        post(STAFF_SAVED, {"activity": "{activity}", "gender": "female",
+                           "role_category": "technical"}),
     ),
     "accountability:speaker_record": Row(
         "/plan/people/speaker/", STAFF,
@@ -183,7 +184,8 @@ PAGES: dict[str, Row] = {
                      "role_category": "technical"}),
     ),
     "accountability:panel_record": Row(
-        "/plan/people/panel/", STAFF, post(STAFF_SAVED, {"activity": "{activity}", "title": "Panel"}),
+        "/plan/people/panel/", STAFF,
+        post(STAFF_SAVED, {"activity": "{activity}", "title": "Panel"}),
     ),
     "accountability:risks": Row(
         "/plan/risks/", (403, 403, 403, 403, 200, 200, 200),
@@ -216,7 +218,8 @@ PAGES: dict[str, Row] = {
     ),
     "accountability:expense_add": Row(
         "/plan/activities/{activity}/expense/", STAFF,
-        post(STAFF_SAVED, {"date": "{today}", "amount": "5", "currency": "EUR", "category": "travel"}),
+        post(STAFF_SAVED, {"date": "{today}", "amount": "5", "currency": "EUR",
+                           "category": "travel"}),
     ),
     "accountability:trip_add": Row(
         "/plan/activities/{activity}/trip/", STAFF,
@@ -330,7 +333,8 @@ PAGES: dict[str, Row] = {
     "exchange:need_new": Row(
         "/exchange/needs/new/", OFFICERS_STAFF,
         post((LOGIN, 302, 200, 403, 403, 302, 302),
-             {"member": "{member_a}", "title": "A new need", "status": "open", "themes": "{theme}"}),
+             {"member": "{member_a}", "title": "A new need", "status": "open",
+              "themes": "{theme}"}),
         why="an officer records needs for their own member: B's form refuses A",
     ),
     "exchange:need": Row("/exchange/needs/{need_a}/", A_HIDDEN,
@@ -338,7 +342,8 @@ PAGES: dict[str, Row] = {
     "exchange:need_edit": Row(
         "/exchange/needs/{need_a}/edit/", (LOGIN, 200, 404, 403, 403, 200, 200),
         post((LOGIN, 302, 404, 403, 403, 302, 302),
-             {"member": "{member_a}", "title": "Changed need", "status": "open", "themes": "{theme}"}),
+             {"member": "{member_a}", "title": "Changed need", "status": "open",
+              "themes": "{theme}"}),
         why="403 for those who record no need at all; B's officer is not told A's exists",
     ),
     "exchange:introduce": Row(

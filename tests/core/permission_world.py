@@ -28,9 +28,9 @@ from django.utils.http import urlsafe_base64_encode
 from metroscope.accountability.activities.models import Activity
 from metroscope.accountability.carbon.models import Trip
 from metroscope.accountability.ledger.models import BudgetLine, Expense
+from metroscope.accountability.people.models import Participant
 from metroscope.awards import services as award_services
 from metroscope.awards.models import Edition
-from metroscope.accountability.people.models import Participant
 from metroscope.community import services as community_services
 from metroscope.community.models import ExpertKind, GroupRole, GroupVisibility
 from metroscope.community.services import expert_opt_in
@@ -369,10 +369,31 @@ def build_world() -> World:
     watched = [
         *(obj for mine in own.values() for obj in mine.values()),
         *(user for user in users.values() if user is not None),
-        member_a, member_b, group, membership, document, meeting, introduction, survey,
-        answered, text_answer, per_contact, invitation, published, edition,
-        *submissions.values(), peer_group, observation, token, notification, activity,
-        budget, expense, trip, event, other_event,
+        member_a,
+        member_b,
+        group,
+        membership,
+        document,
+        meeting,
+        introduction,
+        survey,
+        answered,
+        text_answer,
+        per_contact,
+        invitation,
+        published,
+        edition,
+        *submissions.values(),
+        peer_group,
+        observation,
+        token,
+        notification,
+        activity,
+        budget,
+        expense,
+        trip,
+        event,
+        other_event,
     ]
     objects = {
         "watched": [obj for obj in watched if obj is not None],

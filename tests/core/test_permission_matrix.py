@@ -33,7 +33,7 @@ from tests.core import permission_matrix as matrix
 from tests.core.files import PDF
 from tests.core.permission_world import MARKERS, PERSONAS, World, build_world
 
-# --- what the site serves ----------------------------------------------------------------------
+# --- what the site serves ------------------------------------------------------------------------
 
 
 def _walk(
@@ -48,7 +48,11 @@ def _walk(
         elif isinstance(pattern, URLPattern):
             full = route + str(pattern.pattern)
             if pattern.name:
-                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), full, namespace
+                yield (
+                    (f"{namespace}:{pattern.name}" if namespace else pattern.name),
+                    full,
+                    namespace,
+                )
             else:
                 yield full, full, namespace  # an unnamed pattern is known by its route
 
@@ -174,7 +178,7 @@ def test_the_matrix_is_written_for_seven_personas_with_reasons_where_needed():
             assert row.why, f"{key}: a second case of a pattern says why it is there"
 
 
-# --- the world, made once for this module ----------------------------------------------------------
+# --- the world, made once for this module --------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +231,7 @@ def client_as(world: World, persona: str) -> Client:
     return client
 
 
-# --- requesting ------------------------------------------------------------------------------------
+# --- requesting ----------------------------------------------------------------------------------
 
 _WHOLE = re.compile(r"^\{(\w+)\}$")
 
@@ -321,7 +325,7 @@ def _leaks(persona: str, text: str, shown: tuple[str, ...], key: str) -> list[st
     return found
 
 
-# --- the database must not change on a refusal -----------------------------------------------------
+# --- the database must not change on a refusal ---------------------------------------------------
 
 _IGNORED_TABLES = ("django_session", "axes_")
 
@@ -350,15 +354,18 @@ def _fingerprint(world: World) -> dict[str, Any]:
     made without history, a delete). Raw SQL: it runs hundreds of times."""
     quote = connection.ops.quote_name
     union = " UNION ALL ".join(
-        f"SELECT '{table}', MAX({quote(pk)}) FROM {quote(table)}" for table, pk in _tables()
+        # Table and column names come from Django's model registry, never from a request.
+        f"SELECT '{table}', MAX({quote(pk)}) FROM {quote(table)}"  # noqa: S608
+        for table, pk in _tables()
     )
     with connection.cursor() as cursor:
         cursor.execute(union)
-        found: dict[str, Any] = {table: top for table, top in cursor.fetchall()}
+        found: dict[str, Any] = dict(cursor.fetchall())
         for table, pk, keys in world.objects["watched_tables"]:
             marks = ", ".join(["%s"] * len(keys))
             cursor.execute(
-                f"SELECT * FROM {quote(table)} WHERE {quote(pk)} IN ({marks}) ORDER BY {quote(pk)}",
+                f"SELECT * FROM {quote(table)} WHERE {quote(pk)} IN ({marks})"  # noqa: S608
+                f" ORDER BY {quote(pk)}",
                 keys,
             )
             found[f"{table} rows"] = cursor.fetchall()
@@ -369,7 +376,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
-# --- the test -------------------------------------------------------------------------------------
+# --- the test ------------------------------------------------------------------------------------
 
 
 def _check_row(world: World, key: str, row: matrix.Row) -> list[str]:
@@ -406,8 +413,7 @@ def _check_row(world: World, key: str, row: matrix.Row) -> list[str]:
                     got = f"500 ({type(exc).__name__}: {exc})"
                 if got != _wanted(expect):
                     problems.append(
-                        f"{write.method.upper()} {path} as {persona}: expected {expect}, "
-                        f"got {got}"
+                        f"{write.method.upper()} {path} as {persona}: expected {expect}, got {got}"
                     )
                 if before is not None and not got.startswith("500"):
                     changed = _changes(before, _fingerprint(world))
@@ -432,7 +438,7 @@ def test_each_persona_gets_what_the_matrix_says(world, key):
 def test_every_marker_is_shown_to_its_circle():
     """Runs after the rows (pytest keeps the module's order): each marker was seen by someone
     allowed to see it, so its absence elsewhere means something."""
-    if CHECKED != set(ALL_ROWS):
+    if set(ALL_ROWS) != CHECKED:
         pytest.skip("only part of the matrix ran")
     unseen = sorted(set(matrix.LEAKS) - set(SIGHTINGS))
     assert not unseen, f"markers no page or answer showed even to their circle: {unseen}"

@@ -47,4 +47,6 @@ class AnswerTagForm(forms.Form):
     """The plan themes a free-text answer is tagged with (none clears them): ids of themes,
     anything else refused with the field's message rather than reaching the database."""
 
-    themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.all(), required=False)
+    themes: forms.ModelMultipleChoiceField[Theme] = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(), required=False
+    )

@@ -93,7 +93,9 @@ def answer_tag(request: HttpRequest, pk: int, answer_id: int) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("listening:survey_texts", pk=pk)
     try:
-        services.answer_tag(user=request.user, answer=answer, themes=list(form.cleaned_data["themes"]))
+        services.answer_tag(
+            user=request.user, answer=answer, themes=list(form.cleaned_data["themes"])
+        )
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
