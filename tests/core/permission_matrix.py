@@ -11,7 +11,8 @@ The columns are the personas, always in this order:
 A row's path is filled from the world: A's and B's own objects (`{draft_a}` is A's draft
 solution, `{group}` the coordinator's private group…). A row named `name#variant` is a second
 case of the same pattern. `write` is a state-changing request (POST, PUT, PATCH, DELETE) made
-by every persona; for each one it expects refused, nothing in the database may change.
+by every persona; whenever the answer expected is a refusal (or bad input), nothing in the
+database may change.
 
 Outcomes: a status code, or LOGIN (a redirect to a sign-in page). A reason is given wherever
 the outcome is not what the rule's name suggests.
@@ -40,8 +41,8 @@ A_ONLY: Expect = (LOGIN, 200, 403, 403, 403, 200, 200)  # A's officers and the S
 A_HIDDEN: Expect = (LOGIN, 200, 404, 404, 404, 200, 200)  # …and others are told nothing
 POST_ONLY: Expect = (LOGIN, 405, 405, 405, 405, 405, 405)  # login_required, then require_POST
 POST_ONLY_ALL: Expect = (405, 405, 405, 405, 405, 405, 405)  # require_POST first
-STAFF_POST: Expect = (LOGIN, 403, 403, 403, 403, 302, 302)
-STAFF_SAVED: Expect = (LOGIN, 403, 403, 403, 403, 302, 302)  # a form posted and saved
+STAFF_SAVED: Expect = (LOGIN, 403, 403, 403, 403, 302, 302)  # the Secretariat's write done
+A_SAVED: Expect = (LOGIN, 302, 403, 403, 403, 302, 302)  # A's officers' or the Secretariat's
 MOVED: Expect = (301, 301, 301, 301, 301, 301, 301)
 
 API_PUBLIC = PUBLIC
@@ -80,8 +81,11 @@ def api(method: str, expect: Expect, json: Any = None, **kwargs: Any) -> Write:
     return Write(method, expect, json=json, **kwargs)
 
 
-# What a page POST answers when it is allowed: a redirect, or the form again with errors.
 PDF_FILE = ("evidence.pdf", b"", "application/pdf")  # filled with a real PDF by the test
+
+
+CONTACT = {"given_name": "New", "family_name": "Contact", "role_category": "technical",
+           "gender": "female", "language": "es"}
 
 
 def _answers(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,7 +145,11 @@ PAGES: dict[str, Row] = {
     "login": Row("/accounts/login/", PUBLIC),
     "logout": Row("/accounts/logout/", POST_ONLY_ALL, post((302,) * 7),
                   why="Django's LogoutView signs out on POST only"),
-    "password_change": Row("/accounts/password/change/", SIGNED_IN),
+    "password_change": Row(
+        "/accounts/password/change/", SIGNED_IN,
+        post(SIGNED_IN, {"old_password": "wrong", "new_password1": "x", "new_password2": "x"}),
+        why="one's own password, the old one given (wrong here: the form says so)",
+    ),
     "password_change_done": Row("/accounts/password/change/done/", SIGNED_IN),
     "password_reset": Row("/accounts/password/reset/", PUBLIC),
     "password_reset_done": Row("/accounts/password/reset/sent/", PUBLIC),
@@ -161,9 +169,9 @@ PAGES: dict[str, Row] = {
         why="the Secretariat's form is the whole registry: this body leaves its fields empty",
     ),
     "members:contact_add": Row("/members/{member_a}/contacts/add/", A_ONLY,
-                               post(A_ONLY, {"given_name": "New", "family_name": "Contact"})),
+                               post(A_SAVED, CONTACT)),
     "members:contact_edit": Row("/members/{member_a}/contacts/{contact_a}/edit/", A_ONLY,
-                                post(A_ONLY, {"given_name": "Changed"})),
+                                post(A_SAVED, CONTACT)),
     "bodies": Row("/bodies/", PUBLIC),
     # The plan and its accountability.
     "plan:tree": Row("/plan/", PUBLIC),
@@ -181,7 +189,7 @@ PAGES: dict[str, Row] = {
     "accountability:speaker_record": Row(
         "/plan/people/speaker/", STAFF,
         post(STAFF_SAVED, {"activity": "{activity}", "name": "S", "gender": "female",
-                     "role_category": "technical"}),
+                           "role_category": "technical"}),
     ),
     "accountability:panel_record": Row(
         "/plan/people/panel/", STAFF,
@@ -193,8 +201,8 @@ PAGES: dict[str, Row] = {
     ),
     "accountability:risk_record": Row(
         "/plan/risks/record/", STAFF,
-        post(STAFF_SAVED, {"title": "R", "category": "financial", "likelihood": 2, "impact": 3,
-                     "owner": "O", "status": "open"}),
+        post(STAFF_SAVED, {"title": "R", "category": "financial", "likelihood": 2,
+                           "impact": 3, "owner": "O", "status": "open"}),
     ),
     "accountability:policy_acknowledge": Row(
         "/plan/risks/acknowledge/", POST_ONLY_ALL,
@@ -418,10 +426,10 @@ PAGES: dict[str, Row] = {
     "listening:survey_csv_excel": Row("/listening/surveys/{survey}/answers-excel.csv", STAFF),
     "listening:survey_xlsx": Row("/listening/surveys/{survey}/answers.xlsx", STAFF),
     "listening:survey_send": Row("/listening/surveys/{per_contact_survey}/send/", POST_ONLY,
-                                 post(STAFF_POST,
+                                 post(STAFF_SAVED,
                                       {"kind": "invitation"})),
     "listening:survey_publish": Row("/listening/surveys/{survey}/publish/", POST_ONLY,
-                                    post(STAFF_POST)),
+                                    post(STAFF_SAVED)),
     "listening:survey_texts": Row("/listening/surveys/{survey}/texts/", STAFF),
     "listening:answer_tag#bad-input": Row(
         "/listening/surveys/{survey}/texts/{text_answer}/tag/", POST_ONLY,
@@ -429,9 +437,9 @@ PAGES: dict[str, Row] = {
         why="a theme is named by its id: anything else is refused with a message (was a 500)",
     ),
     "listening:answer_tag": Row("/listening/surveys/{survey}/texts/{text_answer}/tag/",
-                                POST_ONLY, post(STAFF_POST, {"themes": "{theme}"})),
+                                POST_ONLY, post(STAFF_SAVED, {"themes": "{theme}"})),
     "listening:answer_need": Row("/listening/surveys/{survey}/texts/{text_answer}/need/",
-                                 POST_ONLY, post(STAFF_POST, {"title": "A need from an answer"})),
+                                 POST_ONLY, post(STAFF_SAVED, {"title": "A need from an answer"})),
     "listening:published": Row("/listening/results/", PUBLIC),
     "listening:published_results": Row("/listening/results/{published_survey}/", PUBLIC),
     # Events.
@@ -447,7 +455,9 @@ PAGES: dict[str, Row] = {
         why="a member's contact is registered by its officers: anyone else is sent back to the "
             "event with the form's message (the Secretariat registers in the back office)",
     ),
-    "events:registrations": Row("/events/{event}/registrations/", STAFF),
+    "events:registrations": Row("/events/{event}/registrations/", STAFF,
+                                post(STAFF_SAVED, {"attended": "{registration_a}"}),
+                                why="the Secretariat marks attendance"),
     "events:my_registrations": Row("/events/registrations/", SIGNED_IN),
     "events:cancel": Row("/events/registrations/{registration_a}/cancel/", POST_ONLY,
                          post((LOGIN, 302, 404, 404, 404, 302, 302))),
@@ -505,7 +515,12 @@ PAGES: dict[str, Row] = {
     "community:meeting_remove": Row("/community/groups/{group}/meetings/{meeting}/remove/",
                                     POST_ONLY, post((LOGIN, 404, 404, 302, 404, 302, 302))),
     "community:experts": Row("/community/experts/", SIGNED_IN),
-    "community:my_expert": Row("/community/experts/me/", SIGNED_IN),
+    "community:my_expert": Row(
+        "/community/experts/me/", SIGNED_IN,
+        post((LOGIN, 302, 302, 302, 302, 302, 302),
+             {"name": "Me", "languages": "en", "consent": "on"}),
+        why="anyone signed in keeps their own expert profile",
+    ),
     "community:withdraw_expert": Row("/community/experts/me/withdraw/", POST_ONLY,
                                      post((LOGIN, 404, 404, 404, 404, 404, 404)),
                                      why="one's own profile; no persona has one"),
@@ -521,9 +536,15 @@ PAGES: dict[str, Row] = {
     ),
     "awards:conflicts": Row("/awards/{edition}/jury/conflicts/",
                             (LOGIN, 404, 404, 404, 404, 404, 404),
+                            post((LOGIN, 404, 404, 404, 404, 404, 404),
+                                 {"submission": "{submission_a}", "reason": "x"}),
                             why="the edition's jurors only; no persona sits on its jury"),
-    "awards:ranking": Row("/awards/{edition}/ranking/", STAFF),
-    "awards:rubric": Row("/awards/{edition}/rubric/", STAFF),
+    "awards:ranking": Row("/awards/{edition}/ranking/", STAFF,
+                          post(STAFF_SAVED, {"finalists": "{submission_a}"})),
+    "awards:rubric": Row("/awards/{edition}/rubric/", STAFF,
+                         post((LOGIN, 403, 403, 403, 403, 200, 200), {"criteria-TOTAL_FORMS": 0}),
+                         why="the Secretariat; this body is not a whole formset: the form "
+                             "comes back"),
     "awards:assignments": Row("/awards/jury/", SIGNED_IN, why="one's own seats (none)"),
     "awards:score": Row("/awards/submissions/{submission_a}/score/",
                         (LOGIN, 404, 404, 404, 404, 404, 404),
