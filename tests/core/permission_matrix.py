@@ -84,8 +84,13 @@ def api(method: str, expect: Expect, json: Any = None, **kwargs: Any) -> Write:
 PDF_FILE = ("evidence.pdf", b"", "application/pdf")  # filled with a real PDF by the test
 
 
-CONTACT = {"given_name": "New", "family_name": "Contact", "role_category": "technical",
-           "gender": "female", "language": "es"}
+CONTACT = {
+    "given_name": "New",
+    "family_name": "Contact",
+    "role_category": "technical",
+    "gender": "female",
+    "language": "es",
+}
 
 
 def _answers(values: Mapping[str, Any]) -> dict[str, Any]:
