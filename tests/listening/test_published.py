@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from metroscope.exchange.models import Need
 from metroscope.listening import analytics, services
-from metroscope.listening.models import Answer
+from metroscope.listening.models import Answer, AnswerTagging
 from metroscope.members.models import Member
 from metroscope.plan.models import Theme
 from tests.conftest import client_for, make_user
@@ -103,6 +103,18 @@ def test_tagging_a_text_answer_and_turning_it_into_a_need(survey, staff):
     with pytest.raises(ValueError, match="already a need"):
         services.answer_to_need(user=staff, answer=answer, title="Again")
     assert "Heat waves" in client.get(f"/listening/surveys/{survey.pk}/texts/").content.decode()
+
+
+def test_a_theme_named_by_anything_but_its_id_is_refused_and_tags_nothing(survey, staff):
+    """Was a 500 (the value went straight into the query)."""
+    q = questions(survey)
+    answer_as(survey, "barcelona-city", {q["text"].pk: "Heat waves."})
+    answer = Answer.objects.get(question=q["text"])
+    url = f"/listening/surveys/{survey.pk}/texts/{answer.pk}/tag/"
+    refused = client_for(staff).post(url, {"themes": ["T-SUS"]}, follow=True)
+    assert refused.status_code == 200
+    assert "“T-SUS” is not a valid value." in refused.content.decode()
+    assert not AnswerTagging.objects.filter(answer=answer).exists()
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.listening.models import RequestCategory
+from metroscope.plan.models import Theme
 
 
 class RequestForm(forms.Form):
@@ -40,3 +41,12 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff  # type: ignore[attr-defined]
+
+
+class AnswerTagForm(forms.Form):
+    """The plan themes a free-text answer is tagged with (none clears them): ids of themes,
+    anything else refused with the field's message rather than reaching the database."""
+
+    themes: forms.ModelMultipleChoiceField[Theme] = forms.ModelMultipleChoiceField(
+        queryset=Theme.objects.all(), required=False
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from metroscope.listening import access, invitations, selectors, services
+from metroscope.listening.forms import AnswerTagForm
 from metroscope.listening.models import Answer
 from metroscope.plan.models import Theme
 
@@ -86,9 +87,15 @@ def _text_answer(request: HttpRequest, pk: int, answer_id: int) -> Answer:
 @require_POST
 def answer_tag(request: HttpRequest, pk: int, answer_id: int) -> HttpResponse:
     answer = _text_answer(request, pk, answer_id)
-    themes = list(Theme.objects.filter(pk__in=request.POST.getlist("themes")))
+    form = AnswerTagForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["themes"]:
+            messages.error(request, str(error))
+        return redirect("listening:survey_texts", pk=pk)
     try:
-        services.answer_tag(user=request.user, answer=answer, themes=themes)
+        services.answer_tag(
+            user=request.user, answer=answer, themes=list(form.cleaned_data["themes"])
+        )
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
