@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "metroscope.core.middleware.PreferredLanguageMiddleware",
     "metroscope.core.middleware.ApiLanguageMiddleware",
+    # Inside the language middleware (its messages are translated), outside everything that
+    # may answer an API request with a page instead of the API's error shape.
+    "metroscope.core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

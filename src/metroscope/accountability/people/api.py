@@ -23,6 +23,7 @@ from metroscope.accountability.risks import selectors as risk_selectors
 from metroscope.accountability.risks import services as risk_services
 from metroscope.accountability.risks.models import Risk
 from metroscope.core import tokens
+from metroscope.core.api_errors import ApiError, refusal
 from metroscope.core.api_paging import MAX_OFFSET
 from metroscope.core.api_params import YEAR
 from metroscope.core.tokens import TokenAuth
@@ -124,19 +125,12 @@ def plan_people(
     }
 
 
-class WriteError(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 def _written(write: Callable[[], Any], out: Callable[[Any], Any]) -> Reply:
     """Run a service; its refusals become 400/403 answers that say what was wrong."""
     try:
         done = write()
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        detail = "; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in fields.items())
-        return Reply(400, {"detail": detail, "errors": fields})
+        return Reply(400, refusal(exc))
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc) or "permission denied", "errors": {}})
     return Reply(201, out(done))
@@ -161,7 +155,7 @@ class CountOut(Schema):
 
 @router.post(
     "/plan/participant-counts",
-    response={201: CountOut, 400: WriteError, 403: WriteError},
+    response={201: CountOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record how many people of a gender, role and member took part (staff)",
 )
@@ -235,7 +229,7 @@ def _person(payload: PersonIn) -> dict[str, Any]:
 
 @router.post(
     "/plan/participants",
-    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    response={201: PersonOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record one participant of an activity, person by person (staff)",
 )
@@ -248,7 +242,7 @@ def record_participant(request: HttpRequest, payload: PersonIn) -> Reply:
 
 @router.post(
     "/plan/speakers",
-    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    response={201: PersonOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record a speaker of an activity, on one of its panels or alone (staff)",
 )
@@ -274,7 +268,7 @@ class PanelOut(Schema):
 
 @router.post(
     "/plan/panels",
-    response={201: PanelOut, 400: WriteError, 403: WriteError},
+    response={201: PanelOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Add a panel to an activity (staff)",
 )
@@ -373,7 +367,7 @@ def list_risks(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/plan/risks",
-    response={201: RiskOut, 400: WriteError, 403: WriteError},
+    response={201: RiskOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Add a risk to the register (staff)",
 )
