@@ -237,8 +237,8 @@ class SolutionSearchQuery(Schema):
         description="`relevance` (the default with words), `newest` (the default without), "
         "`oldest`, `views` or `title`",
     )
-    page: int = 1
-    per_page: int = Field(20, description="1 to 100")
+    page: int = Field(1, ge=1, le=search.MAX_PAGE)
+    per_page: int = Field(search.PER_PAGE, ge=1, le=search.MAX_PER_PAGE)
 
 
 class FacetValueOut(Schema):
