@@ -175,6 +175,21 @@ def test_400_a_body_that_cannot_be_read(schema, officer_barcelona):
     assert body["errors"] == {}
 
 
+def test_400_a_multipart_body_without_its_boundary(schema, officer_barcelona):
+    """Found by the fuzzer: the upload's parser error reached Django (a logged traceback and
+    a generic answer) instead of saying what is wrong."""
+    _token, plain = tokens.issue(officer_barcelona)
+    path = "/api/v1/solutions/{slug}/attachments"
+    got = Client().post(
+        path.format(slug="estidama-program"),
+        b"--x\r\n",
+        content_type="multipart/form-data",
+        HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )
+    body = assert_answers_as_documented(schema, got, "POST", path, 400)
+    assert "multipart/form-data body cannot be read" in body["detail"]
+
+
 def test_401_signed_out(schema, client):
     got = client.get("/api/v1/needs")
     body = assert_answers_as_documented(schema, got, "GET", "/api/v1/needs", 401)

@@ -16,12 +16,14 @@ from typing import Any
 import pydantic
 from django.conf import settings
 from django.core.exceptions import (
+    BadRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -159,6 +161,8 @@ class ErrorShapedAPI(NinjaAPI):
         self.add_exception_handler(ValueError, self._bad_request)
         self.add_exception_handler(RequestDataTooBig, self._too_large)
         self.add_exception_handler(SuspiciousOperation, self._bad_request)
+        self.add_exception_handler(BadRequest, self._bad_request)
+        self.add_exception_handler(MultiPartParserError, self._unreadable_upload)
         # pydantic's errors are ValueErrors too, but one raised in a view (an answer that
         # does not follow its own schema) is a bug: the server error it is, not a 400
         self.add_exception_handler(pydantic.ValidationError, self._exception_handlers[Exception])
@@ -202,6 +206,13 @@ class ErrorShapedAPI(NinjaAPI):
 
     def _bad_request(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         return self.error(request, 400, str(exc) or _("The request was refused."))
+
+    def _unreadable_upload(self, request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return self.error(
+            request,
+            400,
+            _("The multipart/form-data body cannot be read: %(problem)s") % {"problem": str(exc)},
+        )
 
     def _too_large(self, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return self.error(
