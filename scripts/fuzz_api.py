@@ -47,11 +47,19 @@ OFFICER_OF = "barcelona-city"  # a member of the open data
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
 PHASES = "coverage,fuzzing,stateful"
 
-MAKE_PERSONAS = """
+# Run in `metroscope shell`: the personas with their tokens, and real identifiers for the
+# fuzzer's dictionaries (so that a share of its requests name records that exist).
+PREPARE = """
 import json
 from django.contrib.auth import get_user_model
+from metroscope.accountability.models import Activity
 from metroscope.core import tokens
+from metroscope.events.models import Event
+from metroscope.exchange.models import Solution
+from metroscope.members.models import Member
 from metroscope.members.services import role_grant
+from metroscope.observatory.models import Indicator, Metro, Observation
+from metroscope.plan.models import Challenge, Theme
 
 made = {}
 for name, role, member in (("fuzz-secretariat", "secretariat", ""),
@@ -61,8 +69,65 @@ for name, role, member in (("fuzz-secretariat", "secretariat", ""),
     user.save()
     role_grant(username=name, role=role, member_code=member)
     made[name.removeprefix("fuzz-")] = tokens.issue(user, "fuzzing", days=30)[1]
-print(json.dumps(made))
+
+def codes(queryset, field="code", limit=300):
+    return list(queryset.order_by(field).values_list(field, flat=True)[:limit])
+
+metros = Metro.objects.filter(memberships__isnull=False).distinct()
+years = Observation.objects.values_list("year", flat=True).distinct()
+found = {
+    "members": codes(Member.objects.all()),
+    "metros": codes(metros),
+    "indicators": codes(Indicator.objects.all()),
+    "solutions": codes(Solution.objects.filter(status="published"), "slug"),
+    "events": codes(Event.objects.all(), "pk"),
+    "activities": codes(Activity.objects.all(), "pk"),
+    "themes": codes(Theme.objects.all()),
+    "challenges": codes(Challenge.objects.all()),
+    "countries": sorted({m.country.iso3 for m in Member.objects.select_related("country")}),
+    "years": sorted(set(years)),
+}
+print(json.dumps({"tokens": made, "dictionaries": {k: v for k, v in found.items() if v}}))
 """
+
+# Parameters that name records (any operation with the parameter; `code` differs by path),
+# filled from the dictionaries half the time: the other half stays the fuzzer's own.
+BINDINGS = {
+    "path.event_id": "events",
+    "path.activity_id": "activities",
+    "path.slug": "solutions",
+    "query.indicator": "indicators",
+    "query.metro": "metros",
+    "query.member": "members",
+    "query.country": "countries",
+    "query.theme": "themes",
+    "query.challenge": "challenges",
+    "query.year": "years",
+    "body.member": "members",
+    "body.activity_id": "activities",
+    "body.indicator": "indicators",
+    "body.metro": "metros",
+}
+CODE_BY_PATH = {"^/api/v1/members/": "members", "^/api/v1/metros/": "metros"}
+CODE_BY_PATH["^/api/v1/indicators/"] = "indicators"
+
+
+def schemathesis_config(dictionaries: dict[str, list[str]]) -> str:
+    """schemathesis.toml: the dictionaries and which parameters draw from them."""
+
+    def binding(name: str) -> str:
+        return f'{{ dictionary = "{name}", probability = 0.5 }}'
+
+    lines = []
+    for name, values in dictionaries.items():
+        lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
+    lines.append("[parameters]")
+    lines += [f'"{key}" = {binding(d)}' for key, d in BINDINGS.items() if d in dictionaries]
+    for regex, name in CODE_BY_PATH.items():
+        if name in dictionaries:
+            lines += ["", "[[operations]]", f'include-path-regex = "{regex}"']
+            lines += ["[operations.parameters]", f'"path.code" = {binding(name)}']
+    return "\n".join(lines) + "\n"
 
 
 def say(message: str) -> None:
@@ -139,7 +204,8 @@ def server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5):
+                # our own server's address: no other scheme can reach it
+                with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=5):  # noqa: S310
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -154,11 +220,11 @@ def server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
             process.kill()
 
 
-def fuzz(
-    base: str, persona: str, token: str | None, reports: Path, args: argparse.Namespace
-) -> int:
+def fuzz(base: str, persona: str, token: str | None, folder: Path, args: argparse.Namespace) -> int:
     command = [
         str(BIN / "schemathesis"),
+        "--config-file",
+        str(folder / "schemathesis.toml"),
         "run",
         f"{base}/api/v1/openapi.json",
         "--phases",
@@ -176,7 +242,7 @@ def fuzz(
         "--report",
         "junit,pytest",
         "--report-dir",
-        str(reports / persona),
+        str(folder / "reports" / persona),
         "--no-color",
     ]
     if args.seed is not None:
@@ -223,20 +289,20 @@ def main() -> int:
             step = time.monotonic()
             metroscope(env, "load_open_data", "-v", "0")
             timings["load_open_data"] = time.monotonic() - step
-            made = metroscope(
-                env, "shell", "-c", MAKE_PERSONAS % {"member": OFFICER_OF}, capture=True
-            )
-            tokens: dict[str, str | None] = {"anonymous": None, **json.loads(made.splitlines()[-1])}
+            made = metroscope(env, "shell", "-c", PREPARE % {"member": OFFICER_OF}, capture=True)
+            prepared = json.loads(made.splitlines()[-1])
+            tokens: dict[str, str | None] = {"anonymous": None, **prepared["tokens"]}
+            config = schemathesis_config(prepared["dictionaries"])
+            (folder / "schemathesis.toml").write_text(config, encoding="utf-8")
             say(
-                f"migrated in {timings['migrate']:.0f} s, open data in {timings['load_open_data']:.0f} s"
+                f"migrated in {timings['migrate']:.0f} s, "
+                f"open data in {timings['load_open_data']:.0f} s"
             )
             with server(env, free_port(), folder / "server.log") as base:
                 for persona in personas:
                     say(f"schemathesis as {persona}")
                     step = time.monotonic()
-                    results[persona] = fuzz(
-                        base, persona, tokens[persona], folder / "reports", args
-                    )
+                    results[persona] = fuzz(base, persona, tokens[persona], folder, args)
                     timings[persona] = time.monotonic() - step
     finally:
         failed = any(results.values()) or len(results) < len(personas)

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -22,7 +22,7 @@ from metroscope.awards import access, selectors, services
 from metroscope.awards.models import Document, Edition, EditionStatus, Juror, Submission
 from metroscope.core import attachments
 from metroscope.core.api_errors import ApiError, refusal
-from metroscope.core.api_params import YEAR, RecordId
+from metroscope.core.api_params import YEAR, BodyId, BodyYear, RecordId
 from metroscope.core.tokens import TokenAuth
 from metroscope.members.models import Member
 
@@ -102,8 +102,8 @@ def list_assignments(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class ScoresIn(Schema):
-    submission: int
-    scores: dict[int, int]
+    submission: BodyId
+    scores: dict[BodyId, int] = Field(..., description="criterion id → score, 0 to 10")
 
 
 class ScoresOut(Schema):
@@ -171,7 +171,7 @@ def list_submissions(request: HttpRequest, edition: int | None = YEAR) -> list[d
 
 
 class SubmissionIn(Schema):
-    edition: int
+    edition: BodyYear
     member: str
     title: str = ""
     description: str = ""

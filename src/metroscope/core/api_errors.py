@@ -33,6 +33,8 @@ API_ROOT = "/api/v1/"
 # ninja's cookie authentication raises HttpError(403, this) when the CSRF check fails
 # (ninja.security.apikey.APIKeyCookie); it has no class of its own to catch.
 NINJA_CSRF_FAILED = "CSRF check Failed"
+# …and HttpError(400, this) when a body is not JSON (ninja.params.models.BodyModel)
+NINJA_UNPARSABLE = "Cannot parse request body"
 
 # Where a validation error was found → the status it answers: a parameter the request cannot
 # mean is a bad request; a body that does not follow its schema cannot be processed.
@@ -183,6 +185,8 @@ class ErrorShapedAPI(NinjaAPI):
                 "CSRF check failed: with a session, send the csrftoken cookie's value in the "
                 "X-CSRFToken header (or use an API token)."
             )
+        elif exc.status_code == 400 and detail.startswith(NINJA_UNPARSABLE):
+            detail = _("The body cannot be read: send JSON, with Content-Type: application/json.")
         return self.error(request, exc.status_code, detail)
 
     def _not_signed_in(self, request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

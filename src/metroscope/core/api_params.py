@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from ninja import Path, Query
+from ninja import Field, Path, Query
 
 from metroscope.core.params import FIRST_YEAR, LAST_YEAR
 
@@ -25,3 +25,9 @@ MAX_ID = 2**63 - 1
 
 RecordId = Annotated[int, Path(..., ge=1, le=MAX_ID, description="a record's id")]
 """A path parameter naming a record by its id, with its bounds in the schema."""
+
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID, description="a record's id")]
+"""A body field naming a record by its id, with the same bounds."""
+
+BodyYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+"""A body field holding a year the platform can describe."""

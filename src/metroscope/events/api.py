@@ -15,7 +15,7 @@ from ninja.security import django_auth
 
 from metroscope.core import exports
 from metroscope.core.api_errors import ApiError
-from metroscope.core.api_params import YEAR, RecordId
+from metroscope.core.api_params import YEAR, BodyId, RecordId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.events import access, selectors, services
@@ -122,7 +122,7 @@ class RegistrationOut(Schema):
 
 class RegistrationIn(Schema):
     language: str = Field("en", description="en, fr or es: one the event offers")
-    contact: int | None = Field(None, description="a contact of your member; empty: yourself")
+    contact: BodyId | None = Field(None, description="a contact of your member; empty: yourself")
     gender: str = Field("not_stated", description="yours, when registering yourself")
 
 

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 from metroscope.core import tokens
 from metroscope.core.api_errors import ApiError, error_body
 from metroscope.core.api_paging import BoundedLimitOffset
+from metroscope.core.api_params import BodyId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import access, analytics, benchmarks, selectors, services
@@ -368,7 +369,7 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
 
 
 class ReviewIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    ids: list[BodyId] = Field(..., min_length=1, max_length=10000)
     status: Status = Field(
         ..., description="validated, published, or returned (for correction, with a comment)"
     )
@@ -458,7 +459,7 @@ def list_proposals(request: HttpRequest, metro: str = "") -> Any:
 
 
 class DecideIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    ids: list[BodyId] = Field(..., min_length=1, max_length=10000)
     decision: Literal["approve", "reject"]
 
 

@@ -25,7 +25,7 @@ from metroscope.accountability.risks.models import Risk
 from metroscope.core import tokens
 from metroscope.core.api_errors import ApiError, refusal
 from metroscope.core.api_paging import MAX_OFFSET
-from metroscope.core.api_params import YEAR
+from metroscope.core.api_params import YEAR, BodyId
 from metroscope.core.tokens import TokenAuth
 
 router = Router(tags=["accountability"])
@@ -136,12 +136,16 @@ def _written(write: Callable[[], Any], out: Callable[[Any], Any]) -> Reply:
     return Reply(201, out(done))
 
 
+# More people than any one activity gathers, well inside the column's integers.
+MAX_COUNT = 1_000_000
+
+
 class CountIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     gender: str = Field(..., description="female, male, another or not_stated")
     role_category: str
     member: str = Field("", description="the member's code, or empty")
-    count: int
+    count: int = Field(..., le=MAX_COUNT, description=f"0 to {MAX_COUNT:,} people")
 
 
 class CountOut(Schema):
@@ -184,7 +188,7 @@ def record_count(request: HttpRequest, payload: CountIn) -> Reply:
 
 
 class PersonIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     name: str = Field("", description="may be left out; personal data")
     gender: str = Field(..., description="female, male, another or not_stated")
     role_category: str
@@ -192,7 +196,7 @@ class PersonIn(Schema):
 
 
 class SpeakerIn(PersonIn):
-    panel_id: int | None = Field(None, description="one of the activity's panels, or none")
+    panel_id: BodyId | None = Field(None, description="one of the activity's panels, or none")
 
 
 class PersonOut(Schema):
@@ -256,7 +260,7 @@ def record_speaker(request: HttpRequest, payload: SpeakerIn) -> Reply:
 
 
 class PanelIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     title: str
 
 
@@ -290,7 +294,7 @@ class RiskIn(Schema):
     mitigation: str = ""
     status: str = "open"
     review_on: dt.date | None = None
-    activity_ids: list[int] = []
+    activity_ids: list[BodyId] = []
     outcomes: list[str] = Field([], description="plan outcome codes, e.g. L1.2.1")
 
 
