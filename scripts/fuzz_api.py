@@ -47,16 +47,21 @@ OFFICER_OF = "barcelona-city"  # a member of the open data
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance"
 PHASES = "coverage,fuzzing,stateful"
 
-# Run in `metroscope shell`: the personas with their tokens, and real identifiers for the
-# fuzzer's dictionaries (so that a share of its requests name records that exist).
+# Run in `metroscope shell`: the personas with their tokens, and real identifiers and values
+# for the fuzzer's dictionaries (so that a share of its requests name records that exist and
+# pass the rules a schema cannot say, and reach deeper than the first refusal).
 PREPARE = """
 import json
 from django.contrib.auth import get_user_model
 from metroscope.accountability.models import Activity
+from metroscope.accountability.people.models import ParticipantRole
+from metroscope.accountability.risks.models import RiskCategory, RiskStatus
+from metroscope.awards.models import Edition
 from metroscope.core import tokens
 from metroscope.events.models import Event
-from metroscope.exchange.models import Solution
-from metroscope.members.models import Member
+from metroscope.exchange.models import Collection, Solution
+from metroscope.listening.models import RequestCategory
+from metroscope.members.models import Gender, Member
 from metroscope.members.services import role_grant
 from metroscope.observatory.models import Indicator, Metro, Observation
 from metroscope.plan.models import Challenge, Theme
@@ -80,18 +85,26 @@ found = {
     "metros": codes(metros),
     "indicators": codes(Indicator.objects.all()),
     "solutions": codes(Solution.objects.filter(status="published"), "slug"),
+    "collections": codes(Collection.objects.all()),
     "events": codes(Event.objects.all(), "pk"),
     "activities": codes(Activity.objects.all(), "pk"),
+    "editions": codes(Edition.objects.all(), "year"),
     "themes": codes(Theme.objects.all()),
     "challenges": codes(Challenge.objects.all()),
     "countries": sorted({m.country.iso3 for m in Member.objects.select_related("country")}),
     "years": sorted(set(years)),
+    "languages": ["en", "fr", "es"],
+    "genders": list(Gender.values),
+    "roles": list(ParticipantRole.values),
+    "risk_categories": list(RiskCategory.values),
+    "risk_statuses": list(RiskStatus.values),
+    "request_categories": list(RequestCategory.values),
 }
 print(json.dumps({"tokens": made, "dictionaries": {k: v for k, v in found.items() if v}}))
 """
 
-# Parameters that name records (any operation with the parameter; `code` differs by path),
-# filled from the dictionaries half the time: the other half stays the fuzzer's own.
+# Parameters and body fields the dictionaries fill half the time (the other half stays the
+# fuzzer's own): in any operation that has them…
 BINDINGS = {
     "path.event_id": "events",
     "path.activity_id": "activities",
@@ -104,29 +117,49 @@ BINDINGS = {
     "query.challenge": "challenges",
     "query.year": "years",
     "body.member": "members",
+    "body.members[*]": "members",
     "body.activity_id": "activities",
     "body.indicator": "indicators",
+    "body.indicators[*]": "indicators",
     "body.metro": "metros",
+    "body.themes[*]": "themes",
+    "body.challenges[*]": "challenges",
+    "body.collection": "collections",
+    "body.country_iso3": "countries",
+    "body.edition": "editions",
+    "body.language": "languages",
+    "body.languages[*]": "languages",
+    "body.gender": "genders",
+    "body.role_category": "roles",
 }
-CODE_BY_PATH = {"^/api/v1/members/": "members", "^/api/v1/metros/": "metros"}
-CODE_BY_PATH["^/api/v1/indicators/"] = "indicators"
+# …and where one name means different things on different paths.
+BINDINGS_BY_PATH = {
+    "^/api/v1/members/": {"path.code": "members"},
+    "^/api/v1/metros/": {"path.code": "metros"},
+    "^/api/v1/indicators/": {"path.code": "indicators"},
+    "^/api/v1/plan/risks$": {"body.category": "risk_categories", "body.status": "risk_statuses"},
+    "^/api/v1/requests$": {"body.category": "request_categories"},
+}
 
 
 def schemathesis_config(dictionaries: dict[str, list[str]]) -> str:
     """schemathesis.toml: the dictionaries and which parameters draw from them."""
 
-    def binding(name: str) -> str:
-        return f'{{ dictionary = "{name}", probability = 0.5 }}'
+    def bindings(named: dict[str, str]) -> list[str]:
+        return [
+            f'"{key}" = {{ dictionary = "{name}", probability = 0.5 }}'
+            for key, name in named.items()
+            if name in dictionaries
+        ]
 
-    lines = []
+    # the failures of the last runs, replayed first by the next (var/ is not in git)
+    lines = ["[cache]", f"directory = {json.dumps(str(ROOT / 'var' / 'schemathesis'))}", ""]
     for name, values in dictionaries.items():
         lines += [f"[dictionaries.{name}]", f"values = {json.dumps(values)}", ""]
-    lines.append("[parameters]")
-    lines += [f'"{key}" = {binding(d)}' for key, d in BINDINGS.items() if d in dictionaries]
-    for regex, name in CODE_BY_PATH.items():
-        if name in dictionaries:
-            lines += ["", "[[operations]]", f'include-path-regex = "{regex}"']
-            lines += ["[operations.parameters]", f'"path.code" = {binding(name)}']
+    lines += ["[parameters]", *bindings(BINDINGS)]
+    for regex, named in BINDINGS_BY_PATH.items():
+        lines += ["", "[[operations]]", f'include-path-regex = "{regex}"']
+        lines += ["[operations.parameters]", *bindings(named)]
     return "\n".join(lines) + "\n"
 
 
@@ -255,7 +288,7 @@ def fuzz(base: str, persona: str, token: str | None, folder: Path, args: argpars
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--personas", default=",".join(PERSONAS), help="comma-separated")
-    parser.add_argument("--max-examples", type=int, default=30, help="per operation and phase")
+    parser.add_argument("--max-examples", type=int, default=25, help="per operation and phase")
     parser.add_argument("--workers", type=int, default=2, help="schemathesis's concurrent requests")
     parser.add_argument("--seed", type=int, help="to repeat a run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")

@@ -329,7 +329,7 @@ def test_the_api_docs_show_the_shape_with_one_example_per_status():
 HUGE = 2**64  # past any database's integer: an id no record can have
 
 RISK = {"title": "t", "category": "financial", "likelihood": 2, "impact": 2, "owner": "o"}
-PERSON = {"gender": "female", "role_category": "participant"}
+PERSON = {"gender": "female", "role_category": "political"}
 
 
 @pytest.mark.parametrize(

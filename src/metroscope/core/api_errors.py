@@ -10,8 +10,8 @@ a per-client rate limit (429)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import pydantic
 from django.conf import settings
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-API_ROOT = "/api/v1/"
+E = TypeVar("E", bound=Exception)
 
 # ninja's cookie authentication raises HttpError(403, this) when the CSRF check fails
 # (ninja.security.apikey.APIKeyCookie); it has no class of its own to catch.
@@ -155,19 +155,23 @@ class ErrorShapedAPI(NinjaAPI):
 
     def set_default_exception_handlers(self) -> None:
         super().set_default_exception_handlers()
-        self.add_exception_handler(HttpError, self._http_error)
-        self.add_exception_handler(AuthenticationError, self._not_signed_in)
-        self.add_exception_handler(Http404, self._not_found)
-        self.add_exception_handler(PermissionDenied, self._forbidden)
-        self.add_exception_handler(ValidationError, self._invalid)
-        self.add_exception_handler(ValueError, self._bad_request)
-        self.add_exception_handler(RequestDataTooBig, self._too_large)
-        self.add_exception_handler(SuspiciousOperation, self._bad_request)
-        self.add_exception_handler(BadRequest, self._bad_request)
-        self.add_exception_handler(MultiPartParserError, self._unreadable_upload)
+        self._on(HttpError, self._http_error)
+        self._on(AuthenticationError, self._not_signed_in)
+        self._on(Http404, self._not_found)
+        self._on(PermissionDenied, self._forbidden)
+        self._on(ValidationError, self._invalid)
+        self._on(ValueError, self._bad_request)
+        self._on(RequestDataTooBig, self._too_large)
+        self._on(SuspiciousOperation, self._bad_request)
+        self._on(BadRequest, self._bad_request)
+        self._on(MultiPartParserError, self._unreadable_upload)
         # pydantic's errors are ValueErrors too, but one raised in a view (an answer that
         # does not follow its own schema) is a bug: the server error it is, not a 400
-        self.add_exception_handler(pydantic.ValidationError, self._exception_handlers[Exception])
+        self._on(pydantic.ValidationError, self._exception_handlers[Exception])
+
+    def _on(self, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+        # ninja types a handler as taking the exception or its class; it is given the exception
+        self.add_exception_handler(exc_class, cast(Any, handler))
 
     def error(
         self,
