@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup test lint format typecheck bench bench-observatory messages browser clean
+.PHONY: run setup test fuzz lint format typecheck bench bench-observatory messages browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ browser:
 WORKERS ?= auto
 test: setup browser lint
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(WORKERS) --dist load
+
+## fuzz: schemathesis against the live API (anonymous, a Secretariat token, an officer's token)
+## on a throwaway database with the open data; fails on any 5xx or schema violation
+## (scripts/fuzz_api.py; DATABASE_URL=postgres://… fuzzes a new database on that server)
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

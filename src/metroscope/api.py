@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import ValidationError
-
 from metroscope.accountability.api import router as accountability_router
 from metroscope.awards.api import router as awards_router
 from metroscope.community.api import router as community_router
+from metroscope.core.api_errors import ErrorShapedAPI
 from metroscope.events.api import router as events_router
 from metroscope.exchange.api import router as exchange_router
 from metroscope.exchange.attachment_api import router as attachment_router
@@ -18,13 +15,18 @@ from metroscope.members.api import router as members_router
 from metroscope.observatory.api import router as observatory_router
 from metroscope.plan.api import router as plan_router
 
-api = NinjaAPI(
+api = ErrorShapedAPI(
     title="Metroscope API",
     version="1",
     description=(
         "Open data of the Metropolis network: members, countries, regions, the Strategic "
         "Action Plan and the Observatory's indicators, metros and values. "
-        "Choose the language with `?lang=en|fr|es` or `Accept-Language`."
+        "Choose the language with `?lang=en|fr|es` or `Accept-Language`. "
+        'Every error answers one JSON shape, `ApiError`: `{"detail": "what is wrong", '
+        '"errors": {"field": ["what is wrong with it"]}}` (a few operations add fields '
+        "to it, e.g. `problems`); each operation lists the errors it may answer. A method an "
+        "address does not take answers 405 and an unknown address under /api/v1/ 404, in "
+        "the same shape."
     ),
     urls_namespace="api-v1",
 )
@@ -39,20 +41,3 @@ api.add_router("", listening_router)
 api.add_router("", events_router)
 api.add_router("", awards_router)
 api.add_router("", community_router)
-
-
-@api.exception_handler(ValueError)
-def value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(ValidationError)
-def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """A query parameter out of its bounds or of the wrong type is a bad request (400) with
-    what is wrong; a body that fails its schema stays 422 with the details."""
-    if exc.errors and all(e.get("loc", ("",))[0] in ("query", "path") for e in exc.errors):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e.get('msg', '')}" for e in exc.errors
-        )
-        return api.create_response(request, {"detail": problems, "errors": exc.errors}, status=400)
-    return api.create_response(request, {"detail": exc.errors}, status=422)

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "metroscope.core.middleware.PreferredLanguageMiddleware",
     "metroscope.core.middleware.ApiLanguageMiddleware",
+    # Inside the language middleware (its messages are translated), outside everything that
+    # may answer an API request with a page instead of the API's error shape.
+    "metroscope.core.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,10 +139,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and the one writer work at the same time.
+    # WAL lets readers and the one writer work at the same time; a writer waits up to 20 s
+    # for the lock (Python's default, 5 s, made a request fail with "database is locked" while
+    # another process's import was writing on a busy machine: found by `make fuzz`).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

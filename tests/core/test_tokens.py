@@ -46,6 +46,39 @@ def test_a_token_writes_as_its_officer_until_revoked(officer_barcelona):
     assert post(plain).status_code == 401
 
 
+def test_a_token_records_its_last_use_at_most_once_a_minute(
+    officer_barcelona, django_assert_num_queries
+):
+    """Found by `make fuzz`: writing "last used" on every request made every API read a write,
+    one more writer waiting for SQLite's lock."""
+    from datetime import timedelta
+
+    token, plain = tokens.issue(officer_barcelona)
+    assert tokens.token_for(plain) is not None
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    with django_assert_num_queries(1):  # the look-up only
+        assert tokens.token_for(plain) is not None
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    with django_assert_num_queries(2):
+        tokens.token_for(plain)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first - timedelta(minutes=2)
+
+
+def test_sqlite_writers_wait_for_the_lock_instead_of_failing():
+    """Found by `make fuzz`: with Python's 5 s, a request failed with "database is locked"
+    while another process wrote for longer."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's lock")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (waits_ms,) = cursor.fetchone()
+    assert waits_ms >= 20_000
+
+
 def test_an_unknown_token_is_refused():
     assert post("mts_not-a-token").status_code == 401
 

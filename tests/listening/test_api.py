@@ -94,8 +94,8 @@ def test_answer_through_the_api_with_the_pages_rules(survey, officer_barcelona, 
     refused = post(client, url, {"answers": bad})
     assert refused.status_code == 422
     assert refused.json()["errors"] == {
-        str(q["scale"].pk): "Choose a whole number from 1 to 5.",
-        str(q["ranking"].pk): "Rank every option exactly once.",
+        str(q["scale"].pk): ["Choose a whole number from 1 to 5."],
+        str(q["ranking"].pk): ["Rank every option exactly once."],
     }
     good = {str(k): v for k, v in good_answers(survey).items()}
     assert post(client, url, {"answers": good}).status_code == 201

@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -21,7 +21,8 @@ from ninja.security import django_auth
 from metroscope.awards import access, selectors, services
 from metroscope.awards.models import Document, Edition, EditionStatus, Juror, Submission
 from metroscope.core import attachments
-from metroscope.core.api_params import YEAR
+from metroscope.core.api_errors import ApiError, refusal
+from metroscope.core.api_params import YEAR, BodyId, BodyYear, RecordId
 from metroscope.core.tokens import TokenAuth
 from metroscope.members.models import Member
 
@@ -101,8 +102,8 @@ def list_assignments(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class ScoresIn(Schema):
-    submission: int
-    scores: dict[int, int]
+    submission: BodyId
+    scores: dict[BodyId, int] = Field(..., description="criterion id → score, 0 to 10")
 
 
 class ScoresOut(Schema):
@@ -112,7 +113,7 @@ class ScoresOut(Schema):
 
 @router.post(
     "/awards/scores",
-    response={201: ScoresOut},
+    response={201: ScoresOut, 404: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Score a submission (juror, not conflicted)",
 )
@@ -170,21 +171,16 @@ def list_submissions(request: HttpRequest, edition: int | None = YEAR) -> list[d
 
 
 class SubmissionIn(Schema):
-    edition: int
+    edition: BodyYear
     member: str
     title: str = ""
     description: str = ""
     impact: str = ""
 
 
-class WriteError(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 @router.post(
     "/awards/submissions",
-    response={201: SubmissionOut, 400: WriteError, 403: WriteError, 404: WriteError},
+    response={201: SubmissionOut, 400: ApiError, 403: ApiError, 404: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Submit my member's initiative to an open edition (officer)",
 )
@@ -210,9 +206,7 @@ def create_submission(request: HttpRequest, payload: SubmissionIn) -> Any:
 
 def _refused(exc: ValidationError) -> Reply:
     """A service's refusal as a 400 with every problem under its field."""
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
-    return Reply(400, {"detail": detail, "errors": fields})
+    return Reply(400, refusal(exc))
 
 
 # --- a submission's documents ------------------------------------------------------------------
@@ -249,25 +243,25 @@ def _readable_submission(request: HttpRequest, submission_id: int) -> Submission
 
 @router.get(
     "/awards/submissions/{submission_id}/documents",
-    response={200: list[DocumentOut], 404: WriteError},
+    response={200: list[DocumentOut], 404: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="A submission's documents",
 )
-def list_documents(request: HttpRequest, submission_id: int) -> list[dict[str, Any]]:
+def list_documents(request: HttpRequest, submission_id: RecordId) -> list[dict[str, Any]]:
     submission = _readable_submission(request, submission_id)
     return [_document_out(request, d) for d in submission.documents.order_by("pk")]
 
 
 @router.post(
     "/awards/submissions/{submission_id}/documents",
-    response={201: list[DocumentOut], 400: WriteError, 403: WriteError, 404: WriteError},
+    response={201: list[DocumentOut], 400: ApiError, 403: ApiError, 404: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Add images or PDF documents to your member's submission (multipart upload)",
 )
 @decorate_view(attachments.size_limited)
 def add_documents(
     request: HttpRequest,
-    submission_id: int,
+    submission_id: RecordId,
     documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     submission = _readable_submission(request, submission_id)
@@ -291,7 +285,7 @@ def add_documents(
     url_name="award_document",
     summary="Download one document of a submission",
 )
-def download_document(request: HttpRequest, document_id: int) -> FileResponse:
+def download_document(request: HttpRequest, document_id: RecordId) -> FileResponse:
     try:
         found = access.document_to_read(request.user, document_id)
     except Http404:

@@ -20,6 +20,8 @@ from metroscope.community.access import can_see_expert_contacts
 from metroscope.community.expert_forms import ExpertProfileForm
 from metroscope.community.models import Expert
 from metroscope.community.selectors import expert_directory
+from metroscope.core.api_errors import ApiError, error_body, summary
+from metroscope.core.api_params import RecordId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.exchange.access import visible_needs
@@ -107,11 +109,6 @@ class ExpertProfileIn(Schema):
     consent: bool = Field(False, description="true: you agree to be listed (required)")
 
 
-class ProfileErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 def _profile_out(e: Expert) -> dict[str, Any]:
     return {
         **_expert_out(e, True).model_dump(),
@@ -142,7 +139,7 @@ def _form_data(payload: ExpertProfileIn) -> tuple[dict[str, Any], dict[str, list
 
 @router.get(
     "/community/experts/me",
-    response={200: ExpertProfileOut, 404: ProfileErrors},
+    response={200: ExpertProfileOut, 404: ApiError},
     auth=AUTH,
     summary="Your own expert profile",
 )
@@ -159,7 +156,7 @@ def _own_profile(request: HttpRequest) -> Expert:
 
 @router.put(
     "/community/experts/me",
-    response={200: ExpertProfileOut, 400: ProfileErrors},
+    response={200: ExpertProfileOut, 400: ApiError},
     auth=AUTH,
     summary="Opt in as an expert, or change your profile (explicit consent required)",
 )
@@ -169,14 +166,13 @@ def save_my_profile(request: HttpRequest, payload: ExpertProfileIn) -> Any:
     errors = {k: [str(m) for m in v] for k, v in form.errors.items()} if not form.is_valid() else {}
     errors |= unknown
     if errors:
-        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
-        return Reply(400, {"detail": detail, "errors": errors})
+        return Reply(400, error_body(summary(errors), errors))
     return _profile_out(services.expert_profile_save(user=request.user, data=form.cleaned_data))
 
 
 @router.delete(
     "/community/experts/me",
-    response={200: ExpertProfileOut, 404: ProfileErrors},
+    response={200: ExpertProfileOut, 404: ApiError},
     auth=AUTH,
     summary="Withdraw: you are no longer listed, at once",
 )
@@ -217,7 +213,7 @@ def _reasons(row: selectors.ExpertSuggestion) -> list[str]:
     auth=AUTH,
     summary="Experts who can help with a need, each with why (as on the need's page)",
 )
-def need_experts(request: HttpRequest, need_id: int) -> list[ExpertSuggestionOut]:
+def need_experts(request: HttpRequest, need_id: RecordId) -> list[ExpertSuggestionOut]:
     # The need is read through the exchange's own rule: a need you may not see is not found.
     need = visible_needs(request.user).prefetch_related("themes", "challenges").filter(pk=need_id)
     found = need.first()
@@ -310,7 +306,7 @@ def _post_out(view: selectors.PostView) -> PostOut:
     summary="A group's thread (members and the Secretariat)",
     auth=AUTH,
 )
-def group_posts(request: HttpRequest, group_id: int) -> list[PostOut]:
+def group_posts(request: HttpRequest, group_id: RecordId) -> list[PostOut]:
     rights = _inside(request, group_id)
     return [_post_out(v) for v in selectors.group_posts(rights.group)]
 
@@ -321,7 +317,7 @@ def group_posts(request: HttpRequest, group_id: int) -> list[PostOut]:
     summary="Post in a group's thread (members and the Secretariat)",
     auth=AUTH,
 )
-def group_post_create(request: HttpRequest, group_id: int, payload: PostIn) -> Any:
+def group_post_create(request: HttpRequest, group_id: RecordId, payload: PostIn) -> Any:
     rights = _inside(request, group_id)
     post = services.post_create(actor=request.user, group=rights.group, body=payload.body)
     return Reply(201, _post_out(selectors.post_view(post)))

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
@@ -16,6 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django_ratelimit.core import get_usage
 
+from metroscope.core.api_errors import default_detail, error_response
 from metroscope.core.params import BadParameter
 
 API_PREFIX = "/api/"
@@ -139,7 +140,7 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
         "Too many requests from your address. Try again in %(seconds)s seconds."
     ) % {"seconds": seconds}
     if request.path_info.startswith(API_PREFIX):
-        response: HttpResponse = JsonResponse({"detail": message}, status=429)
+        response: HttpResponse = error_response(429, message)
     else:
         response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = str(seconds)
@@ -184,5 +185,34 @@ class BadParameterMiddleware:
         if not isinstance(exception, BadParameter):
             return None
         if request.path_info.startswith(API_PREFIX):
-            return JsonResponse({"detail": str(exception)}, status=400)
+            return error_response(400, str(exception))
         return render(request, "400.html", {"message": str(exception)}, status=400)
+
+
+# Headers an error keeps when its body is rewritten: they tell the client what to do next.
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "Content-Language")
+
+
+class ApiErrorShapeMiddleware:
+    """The API's errors are answered by its exception handlers in the ApiError shape; a few
+    are answered before or around them — 405 by ninja's path view, 404 for an address no
+    operation has (the URL resolver), Django's own 400, 403 and 500 pages. This gives those
+    the same shape: any error under /api/ whose body is not JSON gets an ApiError body saying
+    what its status means, with the headers that matter kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith(API_PREFIX)
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        shaped = error_response(response.status_code, default_detail(response.status_code, request))
+        for header in KEPT_HEADERS:
+            if header in response:
+                shaped[header] = response[header]
+        return shaped

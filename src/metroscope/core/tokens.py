@@ -22,6 +22,9 @@ PREFIX = "mts_"
 LIFETIMES = (30, 90, 365)  # days a token may be issued for
 DEFAULT_DAYS = 90
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# How stale "last used" may be: the page shows it to the minute, and writing it on every
+# request made each API read a write (on SQLite, one more writer waiting for the lock).
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def _digest(plain: str) -> str:
@@ -80,7 +83,9 @@ def token_for(plain: str) -> ApiToken | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

@@ -14,7 +14,8 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import exports
-from metroscope.core.api_params import YEAR
+from metroscope.core.api_errors import ApiError
+from metroscope.core.api_params import YEAR, BodyId, RecordId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.events import access, selectors, services
@@ -97,7 +98,7 @@ def list_events(
 
 
 @router.get("/events/{event_id}", response=EventOut, summary="One event", auth=None)
-def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
+def get_event(request: HttpRequest, event_id: RecordId) -> dict[str, Any]:
     event = selectors.event_detail(pk=event_id)
     if event is None:
         raise HttpError(404, "no such event")
@@ -121,7 +122,7 @@ class RegistrationOut(Schema):
 
 class RegistrationIn(Schema):
     language: str = Field("en", description="en, fr or es: one the event offers")
-    contact: int | None = Field(None, description="a contact of your member; empty: yourself")
+    contact: BodyId | None = Field(None, description="a contact of your member; empty: yourself")
     gender: str = Field("not_stated", description="yours, when registering yourself")
 
 
@@ -158,11 +159,11 @@ def list_registrations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/events/{event_id}/registrations",
-    response={201: RegistrationOut},
+    response={201: RegistrationOut, 409: ApiError},
     summary="Register yourself or your member's contact",
     auth=AUTH,
 )
-def create_registration(request: HttpRequest, event_id: int, payload: RegistrationIn) -> Any:
+def create_registration(request: HttpRequest, event_id: RecordId, payload: RegistrationIn) -> Any:
     event = selectors.event_detail(pk=event_id)
     if event is None:
         raise HttpError(404, "no such event")
@@ -192,7 +193,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
     summary="Cancel one of your registrations",
     auth=AUTH,
 )
-def cancel_registration(request: HttpRequest, registration_id: int) -> dict[str, Any]:
+def cancel_registration(request: HttpRequest, registration_id: RecordId) -> dict[str, Any]:
     found = _own(request, registration_id)
     try:
         services.registration_cancel(user=request.user, registration=found)
@@ -228,7 +229,7 @@ class FeedbackOut(Schema):
     summary="Give feedback on an event you took part in (once)",
     auth=AUTH,
 )
-def give_feedback(request: HttpRequest, registration_id: int, payload: FeedbackIn) -> Any:
+def give_feedback(request: HttpRequest, registration_id: RecordId, payload: FeedbackIn) -> Any:
     found = _own(request, registration_id)
     try:
         made = services.feedback_give(
@@ -253,7 +254,7 @@ def give_feedback(request: HttpRequest, registration_id: int, payload: FeedbackI
     url_name="registration_certificate",
     auth=AUTH,
 )
-def get_certificate(request: HttpRequest, registration_id: int) -> HttpResponse:
+def get_certificate(request: HttpRequest, registration_id: RecordId) -> HttpResponse:
     found = _own(request, registration_id)
     try:
         pdf = certificate_pdf(found)

@@ -15,6 +15,7 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import markdown, tokens
+from metroscope.core.api_errors import ApiError, refusal
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.exchange import access, search, selectors, services, solution_input
@@ -236,8 +237,8 @@ class SolutionSearchQuery(Schema):
         description="`relevance` (the default with words), `newest` (the default without), "
         "`oldest`, `views` or `title`",
     )
-    page: int = 1
-    per_page: int = Field(20, description="1 to 100")
+    page: int = Field(1, ge=1, le=search.MAX_PAGE)
+    per_page: int = Field(search.PER_PAGE, ge=1, le=search.MAX_PER_PAGE)
 
 
 class FacetValueOut(Schema):
@@ -432,16 +433,11 @@ class WorkflowOut(Schema):
     steps: list[StepOut]
 
 
-class WriteError(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 WRITE_RESPONSES: dict[int, Any] = {
     200: WorkflowOut,
-    400: WriteError,
-    403: WriteError,
-    404: WriteError,
+    400: ApiError,
+    403: ApiError,
+    404: ApiError,
 }
 
 
@@ -478,9 +474,7 @@ def _written(request: HttpRequest, write: Callable[[], Any], status: int = 200) 
     try:
         solution = write()
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        problems = "; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in fields.items())
-        return Reply(400, {"detail": problems, "errors": fields})
+        return Reply(400, refusal(exc))
     except services.InvalidTransition as exc:
         return Reply(400, {"detail": str(exc), "errors": {}})
     except PermissionDenied as exc:
@@ -499,7 +493,7 @@ def _writable(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/solutions",
-    response={201: WorkflowOut, 400: WriteError, 403: WriteError},
+    response={201: WorkflowOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Write a solution as a draft (officers of members, for their own; secretariat staff)",
 )

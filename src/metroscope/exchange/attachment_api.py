@@ -16,9 +16,11 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import attachments
+from metroscope.core.api_errors import ApiError
+from metroscope.core.api_params import RecordId
 from metroscope.core.tokens import TokenAuth
 from metroscope.exchange import access, services
-from metroscope.exchange.api import AttachmentOut, WriteError, attachment_out
+from metroscope.exchange.api import AttachmentOut, attachment_out
 from metroscope.exchange.models import Attachment, Solution
 
 router = Router(tags=["exchange"], auth=[TokenAuth(), django_auth])
@@ -34,7 +36,7 @@ def _solution(request: HttpRequest, slug: str) -> Solution:
 
 @router.get(
     "/solutions/{slug}/attachments",
-    response={200: list[AttachmentOut], 404: WriteError},
+    response={200: list[AttachmentOut], 404: ApiError},
     summary="A solution's files (images and PDF documents)",
 )
 def list_attachments(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
@@ -44,7 +46,7 @@ def list_attachments(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.post(
     "/solutions/{slug}/attachments",
-    response={201: AttachmentOut, 403: WriteError, 404: WriteError, 422: WriteError},
+    response={201: AttachmentOut, 403: ApiError, 404: ApiError, 422: ApiError},
     summary="Add an image or a PDF document to a solution you may edit (multipart upload)",
 )
 @decorate_view(attachments.size_limited)
@@ -75,10 +77,10 @@ def upload_attachment(
 
 @router.delete(
     "/solutions/{slug}/attachments/{attachment_id}",
-    response={204: None, 403: WriteError, 404: WriteError},
+    response={204: None, 403: ApiError, 404: ApiError},
     summary="Remove a file from a solution you may edit",
 )
-def delete_attachment(request: HttpRequest, slug: str, attachment_id: int) -> Any:
+def delete_attachment(request: HttpRequest, slug: str, attachment_id: RecordId) -> Any:
     solution = _solution(request, slug)
     attachment = Attachment.objects.filter(pk=attachment_id, solution=solution).first()
     if attachment is None:

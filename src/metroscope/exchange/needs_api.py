@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core.api_params import RecordId
 from metroscope.core.tokens import TokenAuth
 from metroscope.exchange import access, matching, needs
 from metroscope.exchange.models import Need
@@ -117,7 +118,7 @@ def create_need(request: HttpRequest, payload: NeedIn) -> Any:
     response=list[SuggestionOut],
     summary="Peers' solutions for a need, those doing better on its indicators first",
 )
-def need_suggestions(request: HttpRequest, need_id: int) -> list[dict[str, Any]]:
+def need_suggestions(request: HttpRequest, need_id: RecordId) -> list[dict[str, Any]]:
     need = get_object_or_404(_visible(request), pk=need_id)
     return [
         {

@@ -16,6 +16,8 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
+from metroscope.core.api_errors import ApiError, error_body
+from metroscope.core.api_params import RecordId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.listening import analytics, selectors, services
@@ -146,7 +148,7 @@ def _detail_out(item: SupportRequest) -> dict[str, Any]:
 @router.get(
     "/requests/{request_id}", response=RequestDetailOut, summary="One request with its thread"
 )
-def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def get_request(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
     return _detail_out(_visible_request(request, request_id))
 
 
@@ -155,7 +157,7 @@ def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
     response={201: MessageOut},
     summary="Answer a request (staff) or follow it up (its member's officers)",
 )
-def post_message(request: HttpRequest, request_id: int, payload: MessageIn) -> Any:
+def post_message(request: HttpRequest, request_id: RecordId, payload: MessageIn) -> Any:
     found = _visible_request(request, request_id)
     try:
         made = services.request_reply(user=request.user, request=found, body=payload.body)
@@ -167,7 +169,7 @@ def post_message(request: HttpRequest, request_id: int, payload: MessageIn) -> A
 @router.post(
     "/requests/{request_id}/assign", response=RequestOut, summary="Assign a request (staff)"
 )
-def assign_request(request: HttpRequest, request_id: int, payload: AssignIn) -> dict[str, Any]:
+def assign_request(request: HttpRequest, request_id: RecordId, payload: AssignIn) -> dict[str, Any]:
     found = _visible_request(request, request_id)
     assignee = None
     if payload.assignee:
@@ -182,7 +184,7 @@ def assign_request(request: HttpRequest, request_id: int, payload: AssignIn) -> 
 
 
 @router.post("/requests/{request_id}/close", response=RequestOut, summary="Close a request (staff)")
-def close_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def close_request(request: HttpRequest, request_id: RecordId) -> dict[str, Any]:
     found = _visible_request(request, request_id)
     try:
         services.request_close(user=request.user, request=found)
@@ -268,11 +270,6 @@ class AnswersIn(Schema):
     )
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, str] = Field(..., description="question id → what is wrong")
-
-
 class AnswersOut(Schema):
     id: int
     survey: int
@@ -282,10 +279,10 @@ class AnswersOut(Schema):
 
 @router.post(
     "/surveys/{survey_id}/answers",
-    response={201: AnswersOut, 422: ErrorsOut},
+    response={201: AnswersOut, 409: ApiError, 422: ApiError},
     summary="Answer a survey for your member",
 )
-def answer_survey(request: HttpRequest, survey_id: int, payload: AnswersIn) -> Any:
+def answer_survey(request: HttpRequest, survey_id: RecordId, payload: AnswersIn) -> Any:
     survey = get_object_or_404(Survey, pk=survey_id)
     if not survey.is_open():
         raise HttpError(400, "this survey is not open for answers")
@@ -298,14 +295,14 @@ def answer_survey(request: HttpRequest, survey_id: int, payload: AnswersIn) -> A
     if member is None:
         raise HttpError(403, "you may answer only for the members you are an officer of")
     raw: dict[int, Any] = {}
-    bad_keys: dict[str, str] = {}
+    bad_keys: dict[str, list[str]] = {}
     for key, value in payload.answers.items():
-        if str(key).isdigit():
+        if key.isascii() and key.isdigit():
             raw[int(key)] = value
         else:
-            bad_keys[str(key)] = "not a question id"
+            bad_keys[key] = ["not a question id"]
     if bad_keys:
-        return Reply(422, {"detail": "some answers need correcting", "errors": bad_keys})
+        return Reply(422, error_body("some answers need correcting", bad_keys))
     try:
         response = services.survey_answer(
             user=request.user,
@@ -315,8 +312,7 @@ def answer_survey(request: HttpRequest, survey_id: int, payload: AnswersIn) -> A
             language=(get_language() or "en")[:2],
         )
     except services.AnswersInvalid as exc:
-        errors = {str(k): v for k, v in exc.errors.items()}
-        return Reply(422, {"detail": str(exc), "errors": errors})
+        return Reply(422, error_body(str(exc), {str(k): [v] for k, v in exc.errors.items()}))
     except services.AlreadyAnswered as exc:
         raise HttpError(409, str(exc)) from exc
     except PermissionDenied as exc:

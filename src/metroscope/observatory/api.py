@@ -16,7 +16,9 @@ from ninja.responses import Status as Reply
 from ninja.security import django_auth
 
 from metroscope.core import tokens
+from metroscope.core.api_errors import ApiError, error_body
 from metroscope.core.api_paging import BoundedLimitOffset
+from metroscope.core.api_params import BodyId
 from metroscope.core.i18n import translated
 from metroscope.core.tokens import TokenAuth
 from metroscope.observatory import access, analytics, benchmarks, selectors, services
@@ -273,7 +275,7 @@ def get_metro(request: HttpRequest, code: str) -> Metro:
 
 @router.get(
     "/observations",
-    response=ObservationPage,
+    response={200: ObservationPage, 403: ApiError},
     summary="Values, filtered, with cursor pagination",
 )
 def list_observations(request: HttpRequest, q: Query[ObservationQuery]) -> dict[str, Any]:
@@ -322,9 +324,12 @@ class Problem(Schema):
     reason: str
 
 
-class Rejected(Schema):
-    detail: str
-    problems: list[Problem]
+class Rejected(ApiError):
+    """ApiError with the rows a value import refused (empty for other refusals)."""
+
+    problems: list[Problem] = Field(
+        default_factory=list, description="each value refused: its row, column and why"
+    )
 
 
 @router.post(
@@ -342,11 +347,12 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
             422,
             {
                 "detail": f"{exc.total} problem(s); nothing was written",
+                "errors": {},
                 "problems": [p.__dict__ for p in exc.problems],
             },
         )
     except services.PermissionDenied:
-        return Reply(403, {"detail": "you may not enter values", "problems": []})
+        return Reply(403, error_body("you may not enter values"))
     return Reply(
         200,
         {
@@ -363,7 +369,7 @@ def write_observations(request: HttpRequest, payload: list[ValueIn]) -> Any:
 
 
 class ReviewIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    ids: list[BodyId] = Field(..., min_length=1, max_length=10000)
     status: Status = Field(
         ..., description="validated, published, or returned (for correction, with a comment)"
     )
@@ -391,9 +397,9 @@ def review_observations(request: HttpRequest, payload: ReviewIn) -> Any:
                 user=request.user, observation_ids=payload.ids, status=payload.status.value
             )
     except services.PermissionDenied:
-        return Reply(403, {"detail": "only secretariat staff review values", "problems": []})
+        return Reply(403, error_body("only secretariat staff review values"))
     except ValueError as exc:
-        return Reply(400, {"detail": str(exc), "problems": []})
+        return Reply(400, error_body(str(exc)))
     return Reply(200, {"changed": changed})
 
 
@@ -448,12 +454,12 @@ def list_proposals(request: HttpRequest, metro: str = "") -> Any:
         else access.can_review_values(request.user)
     )
     if not allowed:
-        return Reply(403, {"detail": "you may not see these proposed changes", "problems": []})
+        return Reply(403, error_body("you may not see these proposed changes"))
     return Reply(200, [_proposal_out(p) for p in selectors.pending_proposals(metro=place)])
 
 
 class DecideIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=10000)
+    ids: list[BodyId] = Field(..., min_length=1, max_length=10000)
     decision: Literal["approve", "reject", "return"]
     comment: str = Field(
         "", max_length=2000, description="why the changes are returned (required to return)"
@@ -482,10 +488,11 @@ def decide_proposals(request: HttpRequest, payload: DecideIn) -> Any:
             )
     except services.PermissionDenied:
         return Reply(
-            403, {"detail": "only secretariat staff decide proposed changes", "problems": []}
+            403,
+            error_body("only secretariat staff decide proposed changes"),
         )
     except ValueError as exc:
-        return Reply(400, {"detail": str(exc), "problems": []})
+        return Reply(400, error_body(str(exc)))
     return Reply(200, {"decided": decided})
 
 
@@ -614,7 +621,7 @@ def _peers(request: HttpRequest, spec: str) -> benchmarks.Peers:
 
 @router.get(
     "/benchmarks",
-    response=BenchmarkOut,
+    response={200: BenchmarkOut, 404: ApiError},
     summary="Statistics of one indicator-year among peers of one scale, with every peer's "
     "value and rank (ranks only among at least 5 peers; national proxies once per country)",
 )

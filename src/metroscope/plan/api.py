@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from metroscope.core.api_errors import ApiError
 from metroscope.core.api_paging import BoundedLimitOffset
 from metroscope.plan import models as m
 from metroscope.plan import selectors
@@ -105,7 +106,7 @@ def _plan() -> m.StrategicPlan:
     return plan
 
 
-@router.get("/plan", response=PlanOut, summary="The current plan as a tree")
+@router.get("/plan", response={200: PlanOut, 404: ApiError}, summary="The current plan as a tree")
 def get_plan(request: HttpRequest) -> dict[str, object]:
     plan = _plan()
     return {
@@ -118,22 +119,36 @@ def get_plan(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@router.get("/plan/themes", response=list[ItemOut], summary="Orienting themes")
+@router.get(
+    "/plan/themes", response={200: list[ItemOut], 404: ApiError}, summary="Orienting themes"
+)
 def list_themes(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_items(plan=_plan(), model=m.Theme))
 
 
-@router.get("/plan/challenges", response=list[ChallengeOut], summary="Challenges and topics")
+@router.get(
+    "/plan/challenges",
+    response={200: list[ChallengeOut], 404: ApiError},
+    summary="Challenges and topics",
+)
 def list_challenges(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_challenges(plan=_plan()))
 
 
-@router.get("/plan/action-lines", response=list[LineOut], summary="Action lines, axes, outcomes")
+@router.get(
+    "/plan/action-lines",
+    response={200: list[LineOut], 404: ApiError},
+    summary="Action lines, axes, outcomes",
+)
 def list_lines(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_lines(plan=_plan()))
 
 
-@router.get("/plan/outcomes", response=list[OutcomeOut], summary="Outcomes, filterable")
+@router.get(
+    "/plan/outcomes",
+    response={200: list[OutcomeOut], 404: ApiError},
+    summary="Outcomes, filterable",
+)
 @paginate(BoundedLimitOffset)
 def list_outcomes(request: HttpRequest, line: str = "", axis: str = ""):  # type: ignore[no-untyped-def]
     qs = selectors.plan_outcomes(plan=_plan())
@@ -144,13 +159,19 @@ def list_outcomes(request: HttpRequest, line: str = "", axis: str = ""):  # type
     return qs
 
 
-@router.get("/plan/programs", response=list[ProgramOut], summary="Programs named in the plan")
+@router.get(
+    "/plan/programs",
+    response={200: list[ProgramOut], 404: ApiError},
+    summary="Programs named in the plan",
+)
 def list_programs(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_items(plan=_plan(), model=m.Program))
 
 
 @router.get(
-    "/plan/milestones", response=list[MilestoneOut], summary="Milestones of the association"
+    "/plan/milestones",
+    response={200: list[MilestoneOut], 404: ApiError},
+    summary="Milestones of the association",
 )
 def list_milestones(request: HttpRequest):  # type: ignore[no-untyped-def]
     return list(selectors.plan_milestones(plan=_plan()))
@@ -158,7 +179,7 @@ def list_milestones(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.get(
     "/plan/headline-averages",
-    response=list[AverageOut],
+    response={200: list[AverageOut], 404: ApiError},
     summary="The plan's metropolitan metrics table (quoted averages)",
 )
 def list_averages(request: HttpRequest):  # type: ignore[no-untyped-def]

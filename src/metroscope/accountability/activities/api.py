@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from metroscope.accountability.activities import selectors
 from metroscope.accountability.activities.models import Activity, WorkPlan
 from metroscope.core.api_paging import BoundedLimitOffset
+from metroscope.core.api_params import RecordId
 from metroscope.core.params import FIRST_YEAR, LAST_YEAR
 from metroscope.members.models import Member
 
@@ -162,7 +163,7 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilterIn]):  # 
 
 
 @router.get("/activities/{activity_id}", response=ActivityDetailOut, summary="One activity")
-def get_activity(request: HttpRequest, activity_id: int) -> Activity:
+def get_activity(request: HttpRequest, activity_id: RecordId) -> Activity:
     activity = selectors.activity_detail(pk=activity_id)
     if activity is None:
         raise Http404("No such activity.")

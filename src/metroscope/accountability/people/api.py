@@ -23,8 +23,9 @@ from metroscope.accountability.risks import selectors as risk_selectors
 from metroscope.accountability.risks import services as risk_services
 from metroscope.accountability.risks.models import Risk
 from metroscope.core import tokens
+from metroscope.core.api_errors import ApiError, refusal
 from metroscope.core.api_paging import MAX_OFFSET
-from metroscope.core.api_params import YEAR
+from metroscope.core.api_params import YEAR, BodyId
 from metroscope.core.tokens import TokenAuth
 
 router = Router(tags=["accountability"])
@@ -124,30 +125,27 @@ def plan_people(
     }
 
 
-class WriteError(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 def _written(write: Callable[[], Any], out: Callable[[Any], Any]) -> Reply:
     """Run a service; its refusals become 400/403 answers that say what was wrong."""
     try:
         done = write()
     except ValidationError as exc:
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        detail = "; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in fields.items())
-        return Reply(400, {"detail": detail, "errors": fields})
+        return Reply(400, refusal(exc))
     except PermissionDenied as exc:
         return Reply(403, {"detail": str(exc) or "permission denied", "errors": {}})
     return Reply(201, out(done))
 
 
+# More people than any one activity gathers, well inside the column's integers.
+MAX_COUNT = 1_000_000
+
+
 class CountIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     gender: str = Field(..., description="female, male, another or not_stated")
     role_category: str
     member: str = Field("", description="the member's code, or empty")
-    count: int
+    count: int = Field(..., le=MAX_COUNT, description=f"0 to {MAX_COUNT:,} people")
 
 
 class CountOut(Schema):
@@ -161,7 +159,7 @@ class CountOut(Schema):
 
 @router.post(
     "/plan/participant-counts",
-    response={201: CountOut, 400: WriteError, 403: WriteError},
+    response={201: CountOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record how many people of a gender, role and member took part (staff)",
 )
@@ -190,7 +188,7 @@ def record_count(request: HttpRequest, payload: CountIn) -> Reply:
 
 
 class PersonIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     name: str = Field("", description="may be left out; personal data")
     gender: str = Field(..., description="female, male, another or not_stated")
     role_category: str
@@ -198,7 +196,7 @@ class PersonIn(Schema):
 
 
 class SpeakerIn(PersonIn):
-    panel_id: int | None = Field(None, description="one of the activity's panels, or none")
+    panel_id: BodyId | None = Field(None, description="one of the activity's panels, or none")
 
 
 class PersonOut(Schema):
@@ -235,7 +233,7 @@ def _person(payload: PersonIn) -> dict[str, Any]:
 
 @router.post(
     "/plan/participants",
-    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    response={201: PersonOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record one participant of an activity, person by person (staff)",
 )
@@ -248,7 +246,7 @@ def record_participant(request: HttpRequest, payload: PersonIn) -> Reply:
 
 @router.post(
     "/plan/speakers",
-    response={201: PersonOut, 400: WriteError, 403: WriteError},
+    response={201: PersonOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Record a speaker of an activity, on one of its panels or alone (staff)",
 )
@@ -262,7 +260,7 @@ def record_speaker(request: HttpRequest, payload: SpeakerIn) -> Reply:
 
 
 class PanelIn(Schema):
-    activity_id: int
+    activity_id: BodyId
     title: str
 
 
@@ -274,7 +272,7 @@ class PanelOut(Schema):
 
 @router.post(
     "/plan/panels",
-    response={201: PanelOut, 400: WriteError, 403: WriteError},
+    response={201: PanelOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Add a panel to an activity (staff)",
 )
@@ -296,7 +294,7 @@ class RiskIn(Schema):
     mitigation: str = ""
     status: str = "open"
     review_on: dt.date | None = None
-    activity_ids: list[int] = []
+    activity_ids: list[BodyId] = []
     outcomes: list[str] = Field([], description="plan outcome codes, e.g. L1.2.1")
 
 
@@ -373,7 +371,7 @@ def list_risks(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/plan/risks",
-    response={201: RiskOut, 400: WriteError, 403: WriteError},
+    response={201: RiskOut, 400: ApiError, 403: ApiError},
     auth=[TokenAuth(), django_auth],
     summary="Add a risk to the register (staff)",
 )
