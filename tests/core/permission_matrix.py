@@ -113,6 +113,7 @@ PAGES: dict[str, Row] = {
     ),
     "choose_language": Row("/i18n/choose/fr/?next=/", (302,) * 7),
     "favicon": Row("/favicon.ico", (302,) * 7, why="a redirect to the static SVG"),
+    "health": Row("/health/", PUBLIC, why="for load balancers: checks, no data"),
     "admin/programs/^(?P<rest>.*)\\Z": Row("/admin/programs/event/", MOVED,
                                            why="moved to /admin/events/ (issue 16)"),
     "admin/plan/^(?P<model>activity|budgetline|emissionfactor|expense|fundingsource|"
@@ -129,6 +130,17 @@ PAGES: dict[str, Row] = {
     "search": Row("/search/?q=water", PUBLIC),
     "me": Row("/me/", SIGNED_IN),
     "notifications": Row("/me/notifications/", SIGNED_IN),
+    "jobs": Row("/jobs/", SIGNED_IN, why="one's own jobs; the Secretariat's: every job"),
+    "job": Row("/jobs/{job_a}/", A_HIDDEN, why="a private job: its starter and the Secretariat"),
+    "job_file": Row(
+        "/jobs/{job_a}/file/", (LOGIN, 404, 404, 404, 404, 404, 404),
+        why="a failed job has no file; another's job is not found",
+    ),
+    "job_retry": Row(
+        "/jobs/{job_a}/retry/", POST_ONLY_ALL,
+        post((LOGIN, 302, 404, 404, 404, 302, 302)),
+        why="its starter or the Secretariat runs a failed job again; others are told nothing",
+    ),
     "notification_read": Row(
         "/me/notifications/{notification_a}/read/", POST_ONLY_ALL,
         post((LOGIN, 302, 404, 404, 404, 404, 404)),

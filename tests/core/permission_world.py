@@ -35,7 +35,7 @@ from metroscope.community import services as community_services
 from metroscope.community.models import ExpertKind, GroupRole, GroupVisibility
 from metroscope.community.services import expert_opt_in
 from metroscope.core import tokens
-from metroscope.core.models import Notification
+from metroscope.core.models import Job, Notification
 from metroscope.events import services as event_services
 from metroscope.exchange import services as exchange_services
 from metroscope.exchange.models import IntroductionRequest, Need, NeedStatus, SolutionStatus
@@ -316,6 +316,15 @@ def build_world() -> World:
         cabin_class="economy",
     )
 
+    # A's officer's job that failed (a report, a download…): hers and the Secretariat's.
+    job = Job.objects.create(
+        task="tests.core.test_jobs.fails_once",
+        title=_private("a", "Job"),
+        started_by=users["officer_a"],
+        state=Job.State.FAILED,
+        error="RuntimeError: the disk was full",
+    )
+
     reset_user = membership.user  # never signed in, so the reset link stays valid
     values = {
         "member_a": member_a.code,
@@ -352,6 +361,7 @@ def build_world() -> World:
         "submission_a": submissions["a"].pk,
         "award_document_a": submissions["a"].documents.get().pk,
         "notification_a": notification.pk,
+        "job_a": job.pk,
         "token_a": token.pk,
         "member_a_pk": member_a.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
