@@ -10,28 +10,12 @@ import pytest
 from playwright.sync_api import Page
 
 from metroscope.observatory import services
-from metroscope.observatory.models import Observation, Status
+from metroscope.observatory.models import Observation
 from tests.conftest import BARCELONA, make_user
 from tests.e2e.conftest import LAPTOP, PHONE, check, sign_in_as, sign_out
+from tests.e2e.test_journey_officer import COMMENT, PM10, SOURCE, next_year
 
 pytestmark = pytest.mark.e2e
-
-PM10 = "pm10_annual_mean"
-SOURCE = "Agència de Salut Pública de Barcelona"
-COMMENT = "310 µg/m³ looks like a unit slip: the ASPB reports about 31."
-
-
-def next_year() -> int:
-    latest = (
-        Observation.objects.filter(
-            metro__code="barcelona", indicator__code=PM10, sex="total", status=Status.PUBLISHED
-        )
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    assert latest is not None, "the open data has Barcelona's PM10"
-    return latest + 1
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])

@@ -50,7 +50,8 @@ def flagged() -> Observation:
 
 
 def get(path: str):
-    response = client_for(None).get(path, HTTP_HOST="127.0.0.1")
+    # (XLSX, Parquet and data packages are jobs of the task queue: followed to their file)
+    response = client_for(None).get(path, HTTP_HOST="127.0.0.1", follow=True)
     assert response.status_code == 200, path
     return response
 
