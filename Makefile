@@ -42,9 +42,11 @@ browser:
 ## test: the same set-up, lint, then the whole suite (browser tests included) on every core
 ## (pytest-xdist: one database per worker; `--dist load` keeps each worker's browser journeys
 ## last; WORKERS=0 runs it in this process)
+## (PYTEST_ARGS adds pytest options, e.g. PYTEST_ARGS='-m "not e2e"')
 WORKERS ?= auto
+PYTEST_ARGS ?=
 test: setup browser lint
-	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(WORKERS) --dist load
+	CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(WORKERS) --dist load $(PYTEST_ARGS)
 
 ## fuzz: schemathesis against the live API (anonymous, a Secretariat token, an officer's token)
 ## on a throwaway database with the open data; fails on any 5xx or schema violation
