@@ -282,8 +282,8 @@ METROSCOPE_RATE_LIMITS = {
 }
 
 # The task queue (django-tasks; core.jobs): reports, whole-table downloads and e-mails run off the
-# web request. By default its database backend, whose worker (`metroscope db_worker`) `make run`
-# starts beside the web server; with REDIS_URL, RQ on Redis, with `metroscope rqworker` on any
+# web request. By default its database backend, whose worker (`metroscope worker`) `make run`
+# starts beside the web server; with REDIS_URL, RQ on Redis, with `metroscope worker` on any
 # number of hosts; METROSCOPE_TASKS=immediate runs each task inside the request that asks (the
 # tests, a one-process trial).
 REDIS_URL = envstr("REDIS_URL")
