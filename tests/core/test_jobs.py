@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from django_tasks_db.management.commands import db_worker
 
 from metroscope.core import jobs
 from metroscope.core.models import Job
@@ -129,7 +130,7 @@ def test_only_marked_functions_run_as_jobs():
     assert "is not a @job_function" in job.error
 
 
-def test_the_database_queue_and_its_worker_run_a_download(settings):
+def test_the_database_queue_and_its_worker_run_a_download(settings, monkeypatch):
     """The embedded default: the job waits in the database until `db_worker` runs it (here in
     this process, inside the test's transaction), and its page polls while it waits and offers
     the file once done."""
@@ -143,6 +144,9 @@ def test_the_database_queue_and_its_worker_run_a_download(settings):
     assert 'hx-trigger="every 1s"' in waiting
     assert "Waiting in the queue." in waiting
 
+    # The worker closes connections between tasks, as a process of its own should; here it
+    # shares the test's connection and transaction, which must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
 
     job.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives, send_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 
 from metroscope.core.models import Job
 from metroscope.events import services
@@ -74,11 +75,14 @@ def test_a_message_crosses_the_queue_whole(queued):
     assert job.result == {"sent": 1}
 
 
-def test_with_the_database_queue_mail_leaves_only_when_the_worker_runs(queued):
+def test_with_the_database_queue_mail_leaves_only_when_the_worker_runs(queued, monkeypatch):
     queued.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     send_mail("Hello", "Body", "from@example.org", ["a@example.org", "b@example.org"])
     assert mail.outbox == []
     assert Job.objects.get().state == Job.State.QUEUED
+    # The worker closes connections between tasks, as a process of its own should; here it
+    # shares the test's connection and transaction, which must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
     assert [m.to for m in mail.outbox] == [["a@example.org", "b@example.org"]]
 
