@@ -191,7 +191,7 @@ def run_job(job_id: str) -> str:
     Job.objects.filter(pk=job.pk).update(
         state=Job.State.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1
     )
-    log.info("job %s started: %s", job.pk, job.title)
+    log.info("job %s started: %s", job.pk, job)
     try:
         func: JobFunction = import_string(job.task)  # importing it marks it
         if job.task not in _FUNCTIONS:
@@ -205,7 +205,7 @@ def run_job(job_id: str) -> str:
         )
         log.warning("job %s failed: %s\n%s", job.pk, exc, traceback.format_exc())
         return Job.State.FAILED
-    log.info("job %s done: %s", job.pk, job.title)
+    log.info("job %s done: %s", job.pk, job)
     return Job.State.DONE
 
 

@@ -122,7 +122,13 @@ class Job(models.Model):
         verbose_name_plural = _("jobs")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.state})"
+        # The title is kept untranslated with its values apart (core.jobs.title_of translates
+        # it for a page); the back office and the logs show it filled, in English.
+        try:
+            title = self.title % self.params.get("title_args", {})
+        except (KeyError, TypeError, ValueError):
+            title = self.title
+        return f"{title} ({self.state})"
 
     @property
     def finished(self) -> bool:
