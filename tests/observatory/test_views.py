@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 
+from metroscope.core.models import Job
 from metroscope.observatory.models import BatchKind, ImportBatch, Observation, Status
 from tests.conftest import client_for
 
@@ -86,34 +89,119 @@ def test_officer_enters_a_provisional_value_for_own_metro_only(officer_barcelona
     assert "12.5" not in get("/observatory/indicators/pm25_annual_mean/").content.decode()
 
 
+def upload_file(client, name: str, content: bytes, **data):
+    upload = SimpleUploadedFile(name, content, content_type="text/csv")
+    return client.post("/observatory/import/", {"file": upload, **data}, HTTP_HOST="127.0.0.1")
+
+
 def test_staff_preview_then_confirm_an_import(staff):
     client = client_for(staff)
     content = b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2024,10.25,ASPB\n"
-    upload = SimpleUploadedFile("values.csv", content, content_type="text/csv")
-    preview = client.post(
-        "/observatory/import/", {"file": upload, "status": "published"}, HTTP_HOST="127.0.0.1"
-    )
-    page = preview.content.decode()
+    staged = upload_file(client, "values.csv", content, status="published")
+    preview = Job.objects.get()
+    assert staged.status_code == 302
+    assert staged["Location"] == f"/observatory/import/{preview.pk}/"  # the job's id only
+    page = client.get(staged["Location"], HTTP_HOST="127.0.0.1").content.decode()
     assert "Preview of values.csv" in page
     assert "Import these values" in page
+    assert "hx-trigger" not in page  # done: nothing to poll
     assert not Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
-    done = client.post("/observatory/import/", {"confirm": "1"}, HTTP_HOST="127.0.0.1")
-    assert done.status_code == 302
+    done = client.post(staged["Location"], {"action": "confirm"}, HTTP_HOST="127.0.0.1")
+    write = Job.objects.exclude(pk=preview.pk).get()
+    assert done["Location"] == f"/observatory/import/{write.pk}/"
+    result = client.get(done["Location"], HTTP_HOST="127.0.0.1").content.decode()
+    assert "Imported values.csv: 1 created, 0 changed, 0 unchanged." in result
+    assert 'href="/observatory/review/"' in result
     obs = Observation.objects.get(year=2024, indicator__code="pm25_annual_mean")
     assert (obs.value, obs.status) == (10.25, Status.PUBLISHED)
     assert ImportBatch.objects.get(kind=BatchKind.FILE).filename == "values.csv"
+    # The preview now leads to its import instead of offering to write it again.
+    again = client.get(staged["Location"], HTTP_HOST="127.0.0.1").content.decode()
+    assert "Import these values" not in again
+    assert f'href="/observatory/import/{write.pk}/"' in again
 
 
 def test_a_bad_upload_lists_problems_and_writes_nothing(staff):
     content = b"metro,indicator,year,value\nXanadu-on-Sea,pm25_annual_mean,2024,1\n"
-    upload = SimpleUploadedFile("bad.csv", content, content_type="text/csv")
-    response = client_for(staff).post(
-        "/observatory/import/", {"file": upload, "source": "ASPB"}, HTTP_HOST="127.0.0.1"
-    )
-    page = response.content.decode()
-    assert "nothing was imported" in page
+    client = client_for(staff)
+    response = upload_file(client, "bad.csv", content, source="ASPB")
+    page = client.get(response["Location"], HTTP_HOST="127.0.0.1").content.decode()
+    assert "bad.csv: 1 problem, nothing was imported" in page
     assert "unknown metro" in page
+    assert "Check the file" in page  # the form, to send it again
     assert not ImportBatch.objects.filter(kind=BatchKind.FILE).exists()
+
+
+def test_an_officers_import_is_hers_and_the_secretariats(officer_barcelona, officer_seoul, staff):
+    content = b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2024,10.25,ASPB\n"
+    officer = client_for(officer_barcelona)
+    address = upload_file(officer, "values.csv", content)["Location"]
+    other = client_for(officer_seoul)
+    assert other.get(address, HTTP_HOST="127.0.0.1").status_code == 404
+    assert other.post(address, {"action": "confirm"}, HTTP_HOST="127.0.0.1").status_code == 404
+    assert not Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
+    assert client_for(staff).get(address, HTTP_HOST="127.0.0.1").status_code == 200
+    assert officer.post(address, {"action": "nothing"}, HTTP_HOST="127.0.0.1").status_code == 400
+    done = officer.post(address, {"action": "confirm"}, HTTP_HOST="127.0.0.1")
+    page = officer.get(done["Location"], HTTP_HOST="127.0.0.1").content.decode()
+    assert "Imported values.csv: 1 created" in page
+    assert "The values stay provisional until the Secretariat reviews them." in page
+    obs = Observation.objects.get(year=2024, indicator__code="pm25_annual_mean")
+    assert obs.status == Status.PROVISIONAL
+    assert client_for(None).get(address, HTTP_HOST="127.0.0.1").status_code == 302  # sign in
+
+
+def test_the_page_follows_the_jobs_on_the_database_queue(staff, settings, monkeypatch):
+    """With the embedded queue, each job waits for the worker; the page polls its block (the
+    job's id in the address, so a reload finds it) until the preview, then the import, ends."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    client = client_for(staff)
+    content = b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2024,10.25,ASPB\n"
+    address = upload_file(client, "values.csv", content)["Location"]
+    waiting = client.get(address, HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true")
+    block = waiting.content.decode()
+    assert block.startswith('<div id="import-job"')  # the block only, for htmx to swap
+    assert 'hx-trigger="every 1s"' in block
+    assert "Checking values.csv" in block
+    assert "Waiting in the queue." in block
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+    checked = client.get(address, HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in checked
+    assert "Preview of values.csv" in checked
+    done = client.post(address, {"action": "confirm"}, HTTP_HOST="127.0.0.1")["Location"]
+    writing = client.get(done, HTTP_HOST="127.0.0.1").content.decode()
+    assert "Importing values.csv" in writing
+    assert 'hx-trigger="every 1s"' in writing
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False)
+    written = client.get(done, HTTP_HOST="127.0.0.1", HTTP_HX_REQUEST="true").content.decode()
+    assert "Imported values.csv: 1 created" in written
+    assert Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
+
+
+def test_a_failed_import_shows_its_error_and_runs_again(staff, monkeypatch):
+    from metroscope.observatory import imports
+
+    real = imports.write_observations
+    failures = [RuntimeError("the disk was full")]
+
+    def fails_once(rows, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real(rows, **kwargs)
+
+    client = client_for(staff)
+    content = b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2024,10.25,ASPB\n"
+    address = upload_file(client, "values.csv", content)["Location"]
+    monkeypatch.setattr(imports, "write_observations", fails_once)
+    done = client.post(address, {"action": "confirm"}, HTTP_HOST="127.0.0.1")["Location"]
+    page = client.get(done, HTTP_HOST="127.0.0.1").content.decode()
+    assert "It failed." in page
+    assert "RuntimeError: the disk was full" in page
+    assert not Observation.objects.filter(year=2024, indicator__code="pm25_annual_mean").exists()
+    client.post(done, {"action": "retry"}, HTTP_HOST="127.0.0.1")
+    page = client.get(done, HTTP_HOST="127.0.0.1").content.decode()
+    assert "Imported values.csv: 1 created" in page
 
 
 def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_barcelona):

@@ -59,6 +59,7 @@ def job_page(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = _guarded(request, pk)
     if isinstance(job, HttpResponse):
         return job
+    jobs.live(job)
     context = {
         "job": job,
         "title": jobs.title_of(job),

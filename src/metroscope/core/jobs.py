@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import caches
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 _FUNCTIONS: set[str] = set()  # the import paths of the functions a job may run
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
+PROGRESS_CACHE = "jobs"  # settings.CACHES: progress written from inside a transaction
+PROGRESS_TTL = 24 * 3600
+_PROGRESS_FIELDS = ("done", "total", "unit", "step")
 
 
 @dataclass
@@ -81,7 +85,37 @@ class Running:
             changes["unit"] = unit
         if step:
             changes["step"] = step[:300]
-        Job.objects.filter(pk=self.job.pk).update(**changes)
+        if connection.in_atomic_block:
+            # The work holds a transaction open (an import writes all or nothing): a write to
+            # the job's row would be seen by nobody until it ends (rolled back with a dry
+            # run), so its progress goes to the cache the pages read beside the row (`live`).
+            cache = caches[PROGRESS_CACHE]
+            key = _progress_key(self.job.pk)
+            cache.set(key, {**(cache.get(key) or {}), **changes}, PROGRESS_TTL)
+        else:
+            Job.objects.filter(pk=self.job.pk).update(**changes)
+
+
+def _progress_key(pk: Any) -> str:
+    return f"job-progress:{pk}"
+
+
+def live(job: Job) -> Job:
+    """The job with the progress its running work wrote to the cache (see Running.progress)."""
+    if job.state == Job.State.RUNNING:
+        for name, value in (caches[PROGRESS_CACHE].get(_progress_key(job.pk)) or {}).items():
+            if name in _PROGRESS_FIELDS:
+                setattr(job, name, value)
+    return job
+
+
+def _settle_progress(job: Job) -> dict[str, Any]:
+    """The progress kept in the cache, for the job's row once its work has ended."""
+    cache = caches[PROGRESS_CACHE]
+    key = _progress_key(job.pk)
+    found = cache.get(key) or {}
+    cache.delete(key)
+    return {name: value for name, value in found.items() if name in _PROGRESS_FIELDS}
 
 
 JobFunction = Callable[[Running], Outcome]
@@ -188,6 +222,7 @@ def run_job(job_id: str) -> str:
     job = Job.objects.get(pk=job_id)
     if job.state == Job.State.DONE:
         return job.state
+    _settle_progress(job)  # an earlier attempt's
     Job.objects.filter(pk=job.pk).update(
         state=Job.State.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1
     )
@@ -202,6 +237,7 @@ def run_job(job_id: str) -> str:
             state=Job.State.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:5000],
             finished_at=timezone.now(),
+            **_settle_progress(job),  # how far it got
         )
         log.warning("job %s failed: %s\n%s", job.pk, exc, traceback.format_exc())
         return Job.State.FAILED
@@ -211,6 +247,8 @@ def run_job(job_id: str) -> str:
 
 def _keep(job: Job, outcome: Outcome) -> None:
     job.refresh_from_db()
+    for name, value in _settle_progress(job).items():
+        setattr(job, name, value)
     if outcome.content is not None:
         job.file.save(outcome.file_name, ContentFile(outcome.content), save=False)
     elif outcome.path is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import rules
 
+from metroscope.core import access as core_access
 from metroscope.core.roles import is_secretariat
 from metroscope.observatory.models import Metro
 
@@ -59,6 +60,24 @@ def can_view_proposals(user: Any, metro: Metro) -> bool:
     """Changes proposed to this metro's published values, beside them: the Secretariat and
     the officers of its members (who may propose them)."""
     return _view_proposals.test(user, metro)
+
+
+def can_follow_import(user: Any, job: Any) -> bool:
+    """An import's page (its preview or its write): whoever may follow the job (its starter,
+    the Secretariat) and the person who staged the file, when someone else confirmed it."""
+    if core_access.can_view_job(user, job):
+        return True
+    return bool(user.is_authenticated and job.params.get("staged_by") == user.pk)
+
+
+def can_confirm_import(user: Any, preview: Any) -> bool:
+    """Writing a staged import: the person who staged it, or the Secretariat — never another
+    officer, even of the same member."""
+    if not can_upload_values(user):
+        return False
+    if is_secretariat(user):
+        return True
+    return bool(preview.params.get("staged_by") == user.pk)
 
 
 # The same rules under their permission names, for `user.has_perm` outside Metroscope's code

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,11 @@ MAX_PROBLEMS = 200
 # OUTLIER_MIN_VALUES published values the percentile says too little to judge by.
 OUTLIER_FACTOR = 10
 OUTLIER_MIN_VALUES = 20
+# How far an import has got: the records read so far, and whether reading has ended (what
+# follows is the comparison with the values held and the write). Called every PROGRESS_ROWS
+# records, so a progress bar or a job's row costs nothing per record.
+RowProgress = Callable[[int, bool], None]
+PROGRESS_ROWS = 1000
 
 SEXES = {
     **dict.fromkeys(
@@ -344,6 +349,7 @@ def observation_import(
     kind: str = BatchKind.FILE,
     max_bytes: int | None = None,
     full: bool = False,
+    progress: RowProgress | None = None,
 ) -> ImportResult:
     """Import a tidy, wide or SDMX-CSV file (CSV or XLSX) for `user` (None: the command line
     without --user). Raises ImportRejected, writing nothing, when any row has a problem. Who
@@ -351,7 +357,7 @@ def observation_import(
 
     A file imported before, all of whose values are still exactly as that import wrote them,
     is recognised by its hash and not read again (see `unchanged_batch`); `full=True` re-reads
-    and re-checks every row anyway.
+    and re-checks every row anyway. `progress` hears how many records have been read.
     """
     limit = max_bytes or settings.METROSCOPE_IMPORT_MAX_BYTES
     size = path.stat().st_size if path.is_file() else 0
@@ -383,6 +389,7 @@ def observation_import(
         file_format=parsed.format,
         file_kind=parsed.kind,
         encoding=parsed.encoding,
+        progress=progress,
     )
     log.info(
         "import %s: %s rows, %s created, %s updated%s",
@@ -466,6 +473,7 @@ def observation_records_write(
     file_format: str = "",
     file_kind: str = "",
     encoding: str | None = None,
+    progress: RowProgress | None = None,
 ) -> ImportResult:
     """Check and write records from any origin (file, form, API) as one all-or-nothing batch.
 
@@ -492,7 +500,9 @@ def observation_records_write(
             )
             try:
                 counts = write_observations(
-                    checker.stage(_guarded(iter(records), checker)), batch=batch, user_id=user_id
+                    checker.stage(_guarded(iter(records), checker, progress)),
+                    batch=batch,
+                    user_id=user_id,
                 )
             except DuplicateKeys as exc:
                 for dup in exc.duplicates:
@@ -537,10 +547,19 @@ def observation_records_write(
     return result
 
 
-def _guarded(records: Iterator[RawRecord], checker: _Checker) -> Iterator[RawRecord]:
+def _guarded(
+    records: Iterator[RawRecord], checker: _Checker, progress: RowProgress | None = None
+) -> Iterator[RawRecord]:
     """Errors found while streaming (a bad byte on row 9 million) become problems too."""
+    read = 0
     try:
-        yield from records
+        for record in records:
+            yield record
+            read += 1
+            if progress is not None and read % PROGRESS_ROWS == 0:
+                progress(read, False)
     except ImportFileError as exc:
         checker.total_problems += 1
         checker.problems.append(Problem(exc.row, exc.column, "", exc.reason))
+    if progress is not None:
+        progress(read, True)

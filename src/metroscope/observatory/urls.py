@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metroscope.observatory import group_views, indicator_views, views
+from metroscope.observatory import group_views, import_views, indicator_views, views
 
 app_name = "observatory"
 urlpatterns = [
@@ -28,7 +28,8 @@ urlpatterns = [
     path("coverage/", views.coverage_page, name="coverage"),
     path("download/<str:fmt>/", views.download, name="download"),
     path("enter/", views.enter_value, name="enter"),
-    path("import/", views.import_page, name="import"),
+    path("import/", import_views.import_page, name="import"),
+    path("import/<uuid:pk>/", import_views.import_job_page, name="import_job"),
     path("review/", views.review_page, name="review"),
     path("values/<int:pk>/history/", views.value_history, name="value_history"),
 ]

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -17,9 +13,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from metroscope.core import attachments, params
+from metroscope.core import params
 from metroscope.core.countries import country_name
 from metroscope.core.downloads import TABLE_FORMATS, table_download
 from metroscope.core.models import Job
@@ -38,11 +33,10 @@ from metroscope.observatory import (
     services,
 )
 from metroscope.observatory.charts import gender_chart
-from metroscope.observatory.forms import UploadForm, ValueForm
-from metroscope.observatory.imports import OUTLIER_FACTOR, ImportRejected, observation_import
+from metroscope.observatory.forms import ValueForm
+from metroscope.observatory.imports import ImportRejected
 from metroscope.observatory.models import (
     AreaKind,
-    BatchKind,
     Indicator,
     IndicatorTheme,
     Metro,
@@ -58,7 +52,6 @@ from metroscope.observatory.table_downloads import (
 )
 
 PAGE_SIZE = 50
-UPLOAD_DIR = Path(settings.VAR_DIR) / "uploads"
 
 
 def _filters(request: HttpRequest) -> selectors.ObservationFilters:
@@ -302,142 +295,6 @@ def enter_value(request: HttpRequest) -> HttpResponse:
         "observatory/enter.html",
         {"form": form, "returned": returned, "returned_change": returned_change},
     )
-
-
-UPLOAD_TTL_SECONDS = 24 * 3600
-
-
-def _forget_old_uploads() -> None:
-    """Previews never confirmed leave their file behind; a day later it goes."""
-    limit = time.time() - UPLOAD_TTL_SECONDS
-    for path in UPLOAD_DIR.iterdir():
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
-
-
-def _stored_upload(request: HttpRequest) -> Path | None:
-    token = request.session.get("observatory_upload")
-    if not token:
-        return None
-    path = UPLOAD_DIR / token["file"]
-    return path if path.is_file() else None
-
-
-@csrf_exempt
-@requires(access.can_upload_values)
-def import_page(request: HttpRequest) -> HttpResponse:
-    """Upload → preview (a dry run with true counts and every problem) → confirm. A file past
-    the web upload limit is dropped while it is received, never kept whole on disk: the size
-    check comes first among the upload handlers, before the CSRF check reads the body (hence
-    csrf_exempt outside and csrf_protect inside, as for attachments)."""
-    attachments.limit_uploads(request, settings.METROSCOPE_UPLOAD_MAX_BYTES)
-    return csrf_protect(_import_page)(request)  # type: ignore[no-any-return]
-
-
-def _import_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    staff = access.can_review_values(user)
-    form = UploadForm(request.POST or None, request.FILES or None, staff=staff)
-    context: dict[str, Any] = {"form": form, "outlier_factor": OUTLIER_FACTOR}
-    if request.method == "POST" and request.POST.get("confirm"):
-        return _confirm_import(request, staff)
-    too_large = attachments.refused_for_size(request)
-    if too_large:
-        form = UploadForm(
-            request.POST, request.FILES, staff=staff
-        )  # bound, even if all else was the file
-        context["form"] = form
-        form.is_valid()
-        form.errors.pop("file", None)
-        limit = settings.METROSCOPE_UPLOAD_MAX_BYTES
-        form.add_error(
-            "file",
-            _("“%(name)s” is larger than %(limit)s MB, the most a web upload may weigh.")
-            % {"name": too_large[0], "limit": limit // 1024**2},
-        )
-        return render(request, "observatory/import.html", context, status=400)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-        _forget_old_uploads()
-        suffix = Path(upload.name).suffix.lower()[:8]
-        stored = f"{secrets.token_hex(16)}{suffix}"
-        with (UPLOAD_DIR / stored).open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        status = (
-            (form.cleaned_data.get("status") or Status.PUBLISHED) if staff else Status.PROVISIONAL
-        )
-        source = form.cleaned_data["source"] or None
-        request.session["observatory_upload"] = {
-            "file": stored,
-            "name": upload.name,
-            "status": status,
-            "source": source,
-        }
-        context["upload_name"] = upload.name
-        try:
-            context["preview"] = observation_import(
-                user=user,
-                path=UPLOAD_DIR / stored,
-                status=status,
-                source=source,
-                dry_run=True,
-                filename=upload.name,
-                allowed_metros=services.allowed_metros(user),
-                max_bytes=settings.METROSCOPE_UPLOAD_MAX_BYTES,
-            )
-        except ImportRejected as exc:
-            (UPLOAD_DIR / stored).unlink(missing_ok=True)
-            request.session.pop("observatory_upload", None)
-            context["rejected"] = exc
-    return render(request, "observatory/import.html", context)
-
-
-def _confirm_import(request: HttpRequest, staff: bool) -> HttpResponse:
-    token = request.session.get("observatory_upload")
-    path = _stored_upload(request)
-    if token is None or path is None:
-        messages.error(request, _("The uploaded file has expired; please upload it again."))
-        return redirect("observatory:import")
-    try:
-        result = observation_import(
-            user=request.user,
-            path=path,
-            status=token["status"] if staff else Status.PROVISIONAL,
-            source=token["source"],
-            filename=token["name"],
-            allowed_metros=services.allowed_metros(request.user),
-            kind=BatchKind.FILE,
-            max_bytes=settings.METROSCOPE_UPLOAD_MAX_BYTES,
-        )
-    except ImportRejected as exc:
-        return render(
-            request,
-            "observatory/import.html",
-            {"form": UploadForm(staff=staff), "rejected": exc, "upload_name": token["name"]},
-        )
-    finally:
-        path.unlink(missing_ok=True)
-        request.session.pop("observatory_upload", None)
-    counts = {
-        "name": token["name"],
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-        "proposed": result.proposed,
-    }
-    if result.proposed:
-        text = _(
-            "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s "
-            "unchanged, %(proposed)s change(s) to published values proposed for review."
-        )
-    else:
-        text = _(
-            "Imported %(name)s: %(created)s created, %(updated)s changed, %(unchanged)s unchanged."
-        )
-    messages.success(request, text % counts)
-    return redirect("observatory:import")
 
 
 # True approves, False rejects, None returns with a comment

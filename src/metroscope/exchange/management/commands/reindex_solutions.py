@@ -7,18 +7,33 @@ import logging
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from metroscope.exchange import search
+from metroscope.exchange import search, search_jobs
 
 
 class Command(BaseCommand):
     help = "Rebuild the search index of the exchange's published solutions."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="queue the rebuild as a job for the task queue's worker, printing the job's "
+            "address, instead of running it here",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["queue"]:
+            job = search_jobs.start()
+            address = settings.METROSCOPE_SITE_URL.rstrip("/") + reverse("job", args=[job.pk])
+            self.stdout.write(f"The rebuild is queued as job {job.pk} ({job.state}): {address}")
+            return
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
         progress = Progress(
             TextColumn("Indexing solutions"),

@@ -6,12 +6,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from metroscope.observatory.imports import ImportRejected, observation_import
+from metroscope.observatory import import_jobs
+from metroscope.observatory.imports import ImportRejected, ImportResult, observation_import
 from metroscope.observatory.models import Status
 
 
@@ -43,6 +47,12 @@ class Command(BaseCommand):
             help="re-read and re-check every row even when this exact file was imported before "
             "and its values are unchanged",
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="stage the file in the site's storage and queue the import as a job for the "
+            "task queue's worker, printing the job's address, instead of running it here",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=self.stdout, highlight=False)  # type: ignore[arg-type]
@@ -54,17 +64,12 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"unknown user {options['user']!r}")
+        if options["queue"]:
+            self._queue(console, path, user, options)
+            return
         started = time.perf_counter()
         try:
-            with console.status(f"Reading and checking {path.name} …"):
-                result = observation_import(
-                    user=user,
-                    path=path,
-                    status=options["status"],
-                    source=options["source"],
-                    dry_run=options["dry_run"],
-                    full=options["full"],
-                )
+            result = self._import(console, path, user, options)
         except ImportRejected as exc:
             table = Table(title=f"{path.name}: nothing was imported", show_lines=False)
             for column in ("row", "column", "value", "problem"):
@@ -106,3 +111,56 @@ class Command(BaseCommand):
             )
         elif result.same_file_as is not None:
             console.print(f"The same file was imported before (batch #{result.same_file_as.pk}).")
+
+    def _import(
+        self, console: Console, path: Path, user: Any, options: dict[str, Any]
+    ) -> ImportResult:
+        """The import in the foreground, with a progress bar of the rows read (their total is
+        unknown until the end: a wide file holds several values a row)."""
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=options["verbosity"] < 1,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task(f"Reading and checking {path.name}", total=None)
+
+            def advance(read: int, ended: bool) -> None:
+                if ended:
+                    progress.update(
+                        task,
+                        completed=read,
+                        total=read,
+                        description=f"Comparing and writing {path.name}",
+                    )
+                else:
+                    progress.update(task, completed=read)
+
+            return observation_import(
+                user=user,
+                path=path,
+                status=options["status"],
+                source=options["source"],
+                dry_run=options["dry_run"],
+                full=options["full"],
+                progress=advance,
+            )
+
+    def _queue(self, console: Console, path: Path, user: Any, options: dict[str, Any]) -> None:
+        job = import_jobs.import_queue(
+            user=user,
+            path=path,
+            status=options["status"],
+            source=options["source"],
+            dry_run=options["dry_run"],
+            full=options["full"],
+        )
+        address = settings.METROSCOPE_SITE_URL.rstrip("/") + reverse(
+            "observatory:import_job", args=[job.pk]
+        )
+        what = "The check" if options["dry_run"] else "The import"
+        console.print(f"{what} of {path.name} is queued as job {job.pk} ({job.state}): {address}")
