@@ -335,6 +335,12 @@ PAGES: dict[str, Row] = {
     ),
     "observatory:import": Row("/observatory/import/", OFFICERS_STAFF,
                               post((LOGIN, 200, 200, 403, 403, 200, 200))),
+    "observatory:import_job": Row(
+        "/observatory/import/{import_a}/", (LOGIN, 200, 404, 403, 403, 200, 200),
+        post((LOGIN, 302, 404, 403, 403, 302, 302), {"action": "confirm"}),
+        why="A's officer's import: she and the Secretariat follow and confirm it; another "
+            "officer is told nothing",
+    ),
     "observatory:review": Row(
         "/observatory/review/", STAFF,
         post((LOGIN, 403, 403, 403, 403, 400, 400), {"ids": "{observation}"}),

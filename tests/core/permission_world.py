@@ -21,6 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -325,6 +327,32 @@ def build_world() -> World:
         error="RuntimeError: the disk was full",
     )
 
+    # A's officer's import, checked and waiting for her to confirm it: hers and the Secretariat's.
+    staged = default_storage.save(
+        "imports/staged/matrix.csv",
+        ContentFile(b"metro,indicator,year,value,source\nbarcelona,pm25_annual_mean,2031,9,S\n"),
+    )
+    import_name = _private("a", "import") + ".csv"
+    import_job = Job.objects.create(
+        task="metroscope.observatory.import_jobs.import_preview",
+        title="Checking %(name)s before its import",
+        started_by=users["officer_a"],
+        state=Job.State.DONE,
+        params={
+            "staged": staged,
+            "name": import_name,
+            "staged_by": users["officer_a"].pk,
+            "status": "provisional",
+            "source": None,
+            "scoped": True,
+            "max_bytes": None,
+            "title_args": {"name": import_name},
+        },
+        result={"outcome": "checked", "rows": 1, "created": 1, "updated": 0, "unchanged": 0,
+                "proposed": 0, "flagged": 0, "checks": [], "file_format": "tidy",
+                "encoding": "utf-8", "same_file_as": None, "shortcut": False, "batch": None},
+    )  # fmt: skip
+
     reset_user = membership.user  # never signed in, so the reset link stays valid
     values = {
         "member_a": member_a.code,
@@ -362,6 +390,7 @@ def build_world() -> World:
         "award_document_a": submissions["a"].documents.get().pk,
         "notification_a": notification.pk,
         "job_a": job.pk,
+        "import_a": import_job.pk,
         "token_a": token.pk,
         "member_a_pk": member_a.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),

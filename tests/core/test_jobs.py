@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.management.commands import db_worker
@@ -155,3 +156,31 @@ def test_the_database_queue_and_its_worker_run_a_download(settings, monkeypatch)
     assert "hx-trigger" not in done
     assert reverse("job_file", args=[job.pk]) in done
     assert streamed(client.get(reverse("job_file", args=[job.pk]))).startswith(b"PK")
+
+
+@jobs.job_function
+def counts_in_a_transaction(job: jobs.Running) -> jobs.Outcome:
+    """A job for these tests whose work holds a transaction open, as an import does."""
+    with transaction.atomic():
+        job.progress(40, 100, unit="rows", step="Reading")
+        job.job.refresh_from_db()
+        seen_on_the_row = job.job.done
+        live = jobs.live(job.job)
+        _seen.append((seen_on_the_row, live.done, live.total, live.step))
+        job.progress(100, 100, unit="rows", step="Writing")
+        transaction.set_rollback(True)  # a dry run
+    return jobs.Outcome(result={"ok": True})
+
+
+_seen: list[tuple] = []
+
+
+def test_progress_inside_a_transaction_is_read_from_the_cache_and_kept_at_the_end():
+    """An import's progress, written inside its transaction, would be seen by no other
+    connection (and rolled back with a dry run): pages read it from the jobs' cache."""
+    _seen.clear()
+    job = jobs.start(counts_in_a_transaction, title="A test job")
+    assert _seen == [(0, 40, 100, "Reading")]  # not on the row, yet on the page
+    assert job.state == Job.State.DONE
+    assert (job.done, job.total, job.unit, job.step) == (100, 100, "rows", "Writing")
+    assert jobs.live(job).done == 100

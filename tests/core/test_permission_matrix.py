@@ -143,6 +143,7 @@ _SHAPES = defaultdict(lambda: "1", {
     "peer_group": "abc123", "published_solution": "a-solution", "draft_a": "a-draft",
     "invitation": "token", "uidb64": "MQ", "reset_token": "abc-def", "source": "S",
     "job_a": "4f2b3a1c-0d6e-4f1a-9b8c-7d6e5f4a3b2c",
+    "import_a": "4f2b3a1c-0d6e-4f1a-9b8c-7d6e5f4a3b2d",
 })  # fmt: skip
 
 
