@@ -307,6 +307,7 @@ def test_staff_imports_a_file_is_refused_a_bad_one_and_publishes(page: Page, tmp
     assert imported.value == 31.4
     assert imported.status == Status.PUBLISHED
     assert_accessible(page)
+    page.get_by_role("link", name="Import another file").click()
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
