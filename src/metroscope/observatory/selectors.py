@@ -21,6 +21,7 @@ from metroscope.observatory.models import (
     WAITING_STATUSES,
     BatchKind,
     Decision,
+    ImportBatch,
     Indicator,
     Metro,
     MetroMember,
@@ -400,14 +401,23 @@ def _reference_year() -> int:
 def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dict[str, Any]]:
     """Per indicator: its series (newest first, total before female and male) and the latest
     value that is not a projection."""
-    # the batch says whether a note was written by the open-data loaders (in English)
-    qs = metro.observations.select_related("indicator", "source", "batch").order_by(
-        "indicator__order", "indicator__code", "-year", "sex"
-    )
+    qs = metro.observations.order_by("indicator__order", "indicator__code", "-year", "sex")
     if not include_unpublished:
         qs = qs.filter(status=Status.PUBLISHED)
+    observations = list(qs)
+    # A metro has hundreds of values of a few dozen indicators, sources and batches: one
+    # instance of each, shared, instead of one per value through joins (making a translated
+    # Indicator is slow: it was a third of the profile page's time). The batch says whether a
+    # note was written by the open-data loaders (in English).
+    for name, model in (("indicator", Indicator), ("source", Source), ("batch", ImportBatch)):
+        ids = {getattr(obs, f"{name}_id") for obs in observations} - {None}
+        found = model.objects.in_bulk(ids)
+        for obs in observations:
+            key = getattr(obs, f"{name}_id")
+            if key is not None:
+                setattr(obs, name, found[key])
     grouped: dict[int, dict[str, Any]] = {}
-    for obs in qs:
+    for obs in observations:
         entry = grouped.setdefault(obs.indicator_id, {"indicator": obs.indicator, "values": []})
         entry["values"].append(obs)
     now = _reference_year()
