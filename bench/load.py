@@ -48,6 +48,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
+from common import PAGES  # noqa: E402  (bench/ is the script's folder)
 from locust import FastHttpUser, constant, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -56,22 +57,6 @@ BIN = Path(sys.executable).parent
 PG_DATABASE = "metroscope_load"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
 HEADERS = {"Accept-Encoding": "gzip"}
-# The mix, one name per page or API read, each asked as often as the others.
-PAGES = {
-    "home": "/",
-    "member directory": "/members/",
-    "Observatory landing": "/observatory/",
-    "indicator page": "/observatory/indicators/population_urban_centre/",
-    "metro profile page": "/observatory/metros/barcelona/",
-    "metro profile API": "/api/v1/metros/barcelona/profile",
-    "benchmarks API": "/api/v1/benchmarks?indicator=population_urban_centre&year=2020",
-    "similar metros API": "/api/v1/metros/barcelona/similar",
-    "Exchange search": "/exchange/search/?q=mobility",
-    "home (fr)": "/fr/",
-    "Observatory landing (fr)": "/fr/observatory/",
-    "indicator page (es)": "/es/observatory/indicators/population_urban_centre/",
-    "member directory (es)": "/es/members/",
-}
 WARM_ROUNDS = 4  # uncounted requests per page before the measured run (2 workers, some luck)
 
 
