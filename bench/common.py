@@ -12,6 +12,23 @@ from pathlib import Path
 from typing import Any
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+# The public pages and API reads of the load benchmark (bench/load.py, bench/page_cpu.py), one
+# name each; the mix asks for each as often as the others.
+PAGES = {
+    "home": "/",
+    "member directory": "/members/",
+    "Observatory landing": "/observatory/",
+    "indicator page": "/observatory/indicators/population_urban_centre/",
+    "metro profile page": "/observatory/metros/barcelona/",
+    "metro profile API": "/api/v1/metros/barcelona/profile",
+    "benchmarks API": "/api/v1/benchmarks?indicator=population_urban_centre&year=2020",
+    "similar metros API": "/api/v1/metros/barcelona/similar",
+    "Exchange search": "/exchange/search/?q=mobility",
+    "home (fr)": "/fr/",
+    "Observatory landing (fr)": "/fr/observatory/",
+    "indicator page (es)": "/es/observatory/indicators/population_urban_centre/",
+    "member directory (es)": "/es/members/",
+}
 _tag = ""
 
 

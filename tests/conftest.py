@@ -16,6 +16,7 @@ from django.utils import translation
 
 from metroscope.accountability import version as ledger_version
 from metroscope.members.services import role_grant
+from metroscope.observatory import page_figures
 
 PASSWORD = "correct-horse-battery-staple"
 BARCELONA = "barcelona-city"
@@ -73,6 +74,25 @@ def _media_in_a_temporary_folder(tmp_path_factory) -> Iterator[None]:
         yield
 
 
+# Static files as the apps' folders hold them, the same whether or not `make setup` has built
+# the hashed, compressed copies in var/static (which settings use once they exist): no test
+# depends on the last collectstatic. tests/core/test_static_files.py builds and serves those.
+FROM_THE_APPS = {
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    "STATIC_MANIFEST": False,
+    "WHITENOISE_USE_FINDERS": True,
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_from_the_apps() -> Iterator[None]:
+    with override_settings(**FROM_THE_APPS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """The task queue runs each task inside the call that enqueues it, so a test sees the job's
@@ -93,6 +113,13 @@ def _plan_figures_from_the_database():
     """Each test starts without the plan's per-process figures (ledger_version), so what it
     asserts, query counts included, does not depend on the tests that ran before."""
     ledger_version.clear()
+
+
+@pytest.fixture(autouse=True)
+def _observatory_counts_from_the_database():
+    """Each test starts without the Observatory pages' per-process counts (page_figures):
+    a rolled-back test's data version can come back with other rows behind it."""
+    page_figures.clear()
 
 
 @cache

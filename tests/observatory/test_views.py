@@ -239,7 +239,7 @@ def test_staff_review_publishes_and_history_shows_the_old_status(staff, officer_
         # national proxies: the countries' figures, names and members instead of latest values
         ("/observatory/indicators/life_expectancy_at_birth/", 15),  # + the series: metros, values
         ("/observatory/metros/", 2),
-        ("/observatory/metros/barcelona/", 27),
+        ("/observatory/metros/barcelona/", 30),  # + the values' indicators, sources, batches
     ],
 )
 def test_query_counts_stay_flat(path, most, django_assert_max_num_queries):

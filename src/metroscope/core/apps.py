@@ -9,4 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from metroscope.core import access  # noqa: F401  (registers its django-rules permissions)
+        from metroscope.core import (
+            access,  # noqa: F401  (registers its django-rules permissions)
+            checks,  # noqa: F401  (registers the system checks)
+        )

@@ -10,7 +10,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
-from metroscope.observatory import analytics, panel
+from metroscope.observatory import analytics, page_figures, panel
 from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Status
 
 
@@ -30,12 +30,24 @@ class NetworkFigure:
 
 
 def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
+    """Each indicator's figure, computed once per data version, set of member metros and year
+    (page_figures); the indicators themselves are the ones given, read now."""
     version = panel.data_version()
-    members = np.array(
-        sorted(set(Metro.objects.filter(memberships__relation="own").values_list("pk", flat=True))),
-        dtype=np.int64,
+    members = tuple(
+        sorted(set(Metro.objects.filter(memberships__relation="own").values_list("pk", flat=True)))
     )
     now = timezone.now().year
+    key = ("network", tuple(i.pk for i in indicators), members, now)
+    figures = page_figures.figure(
+        key, lambda: _network_figures(indicators, version, members, now), version=version
+    )
+    return [replace(f, indicator=i) for f, i in zip(figures, indicators, strict=True)]
+
+
+def _network_figures(
+    indicators: list[Indicator], version: tuple[int, int], member_ids: tuple[int, ...], now: int
+) -> list[NetworkFigure]:
+    members = np.array(member_ids, dtype=np.int64)
     refs = panel.metro_refs(version)
     proxy = panel.SCALES.index(Scale.NATIONAL_PROXY)
     figures = []

@@ -16,11 +16,12 @@ from django.utils import timezone
 from metroscope.core.queues import Queue, queue_of
 from metroscope.core.text import fold
 from metroscope.members.models import Country, Member
-from metroscope.observatory import analytics, coverage
+from metroscope.observatory import analytics, coverage, page_figures
 from metroscope.observatory.models import (
     WAITING_STATUSES,
     BatchKind,
     Decision,
+    ImportBatch,
     Indicator,
     Metro,
     MetroMember,
@@ -222,24 +223,77 @@ def indicator_catalogue() -> QuerySet[Indicator]:
     )
 
 
+@dataclass(frozen=True)
+class IndicatorCounts:
+    """An indicator's published values: how many, of how many metros, over which years."""
+
+    metro_count: int = 0
+    value_count: int = 0
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+def catalogue_indicators() -> list[Indicator]:
+    """Every indicator in catalogue order, each with the attributes `indicator_catalogue`
+    annotates, counted once per data version (page_figures) instead of on every request."""
+    counts = page_figures.figure(("catalogue",), _indicator_counts)
+    indicators = list(
+        Indicator.objects.prefetch_related("plan_themes", "plan_challenges").order_by(
+            "order", "code"
+        )
+    )
+    for indicator in indicators:
+        found = counts.get(indicator.pk, IndicatorCounts())
+        indicator.metro_count = found.metro_count  # type: ignore[attr-defined]
+        indicator.value_count = found.value_count  # type: ignore[attr-defined]
+        indicator.first_year = found.first_year  # type: ignore[attr-defined]
+        indicator.last_year = found.last_year  # type: ignore[attr-defined]
+    return indicators
+
+
+def _indicator_counts() -> dict[int, IndicatorCounts]:
+    rows = (
+        Observation.objects.filter(status=Status.PUBLISHED)
+        .order_by()
+        .values_list("indicator_id")
+        .annotate(Count("metro", distinct=True), Count("pk"), Min("year"), Max("year"))
+    )
+    return {pk: IndicatorCounts(*figures) for pk, *figures in rows}
+
+
+def metro_count() -> int:
+    """Metropolitan spaces of the open data (synthetic ones left out)."""
+    return page_figures.figure(("metro_count",), Metro.objects.filter(synthetic=False).count)
+
+
+def member_metro_ids() -> tuple[int, ...]:
+    """The ids of the metros that are members' own places, read now: the key of the cached
+    figures over member metros (a new or ended membership changes no data version)."""
+    return tuple(member_metros().order_by("pk").values_list("pk", flat=True))
+
+
 def indicator_coverage(indicator: Indicator) -> dict[str, Any]:
     """How many metros, and how many member metros, have published values, by scale."""
-    published = indicator.observations.filter(status=Status.PUBLISHED)
-    member_metros = Metro.objects.filter(memberships__relation="own").distinct()
-    return {
-        "metros": published.values("metro").distinct().count(),
-        "member_metros": published.filter(metro__in=member_metros)
-        .values("metro")
-        .distinct()
-        .count(),
-        "member_metro_total": member_metros.count(),
-        "by_scale": [
-            (Scale(scale).label, n)
-            for scale, n in published.values_list("scale")
-            .annotate(n=Count("metro", distinct=True))
-            .order_by("scale")
-        ],
-    }
+    members = member_metro_ids()
+
+    def count() -> dict[str, Any]:
+        published = indicator.observations.filter(status=Status.PUBLISHED)
+        return {
+            "metros": published.values("metro").distinct().count(),
+            "member_metros": published.filter(metro__in=member_metros())
+            .values("metro")
+            .distinct()
+            .count(),
+            "member_metro_total": len(members),
+            "by_scale": list(
+                published.order_by("scale")
+                .values_list("scale")
+                .annotate(n=Count("metro", distinct=True))
+            ),
+        }
+
+    found = page_figures.figure(("coverage", indicator.pk, members), count)
+    return {**found, "by_scale": [(Scale(scale).label, n) for scale, n in found["by_scale"]]}
 
 
 def latest_values(
@@ -257,7 +311,11 @@ def latest_values(
     if year is not None:
         chosen = qs.filter(year=year)
     else:
-        newest = qs.filter(metro=OuterRef("metro")).order_by("-year").values("year")[:1]
+        # The newest year of the outer row's own metro: that metro already passed the member
+        # filter, and repeating it here made SQLite scan the whole indicator once per metro
+        # (1.7 s at 13,000 metros) instead of reading the (metro, indicator, year) key.
+        own = shown_values(indicator, members_only=False, sex=sex, scale=scale)
+        newest = own.filter(metro=OuterRef("metro")).order_by("-year").values("year")[:1]
         chosen = qs.filter(year=Subquery(newest))
     result = chosen.select_related("metro", "source").order_by("-value", "metro__name")
     return list(result[:limit])
@@ -276,20 +334,35 @@ def shown_values(
     return qs
 
 
+def _shown_key(indicator: Indicator, members_only: bool, *rest: Any) -> tuple[Any, ...]:
+    """The key of a figure over `shown_values`: the metros it may count and the year that
+    projections start after are part of it."""
+    members = member_metro_ids() if members_only else None
+    return (indicator.pk, members, _reference_year(), *rest)
+
+
 def scale_counts(indicator: Indicator, *, members_only: bool, sex: str) -> dict[str, int]:
     """Scale -> metros with a published value of that scale (projections left out)."""
-    qs = shown_values(indicator, members_only=members_only, sex=sex)
-    rows = qs.order_by().values_list("scale").annotate(n=Count("metro", distinct=True))
-    return dict(rows)
+
+    def count() -> dict[str, int]:
+        qs = shown_values(indicator, members_only=members_only, sex=sex)
+        return dict(qs.order_by().values_list("scale").annotate(n=Count("metro", distinct=True)))
+
+    return page_figures.figure(("scales", *_shown_key(indicator, members_only, sex)), count)
 
 
 def newest_year_with_enough(
     indicator: Indicator, *, members_only: bool, sex: str, scale: str
 ) -> int | None:
     """The newest year (no projection) with at least MIN_PEERS values of this scale."""
-    qs = shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
-    counts = qs.order_by().values_list("year").annotate(n=Count("metro", distinct=True))
-    return analytics.newest_year_with_enough(dict(counts), up_to=_reference_year())
+
+    def find() -> int | None:
+        qs = shown_values(indicator, members_only=members_only, sex=sex, scale=scale)
+        counts = qs.order_by().values_list("year").annotate(n=Count("metro", distinct=True))
+        return analytics.newest_year_with_enough(dict(counts), up_to=_reference_year())
+
+    key = ("enough_year", *_shown_key(indicator, members_only, sex, scale))
+    return page_figures.figure(key, find)
 
 
 # The relations that make a metro a member's own place (its other links say where it lies).
@@ -328,14 +401,23 @@ def _reference_year() -> int:
 def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dict[str, Any]]:
     """Per indicator: its series (newest first, total before female and male) and the latest
     value that is not a projection."""
-    # the batch says whether a note was written by the open-data loaders (in English)
-    qs = metro.observations.select_related("indicator", "source", "batch").order_by(
-        "indicator__order", "indicator__code", "-year", "sex"
-    )
+    qs = metro.observations.order_by("indicator__order", "indicator__code", "-year", "sex")
     if not include_unpublished:
         qs = qs.filter(status=Status.PUBLISHED)
+    observations = list(qs)
+    # A metro has hundreds of values of a few dozen indicators, sources and batches: one
+    # instance of each, shared, instead of one per value through joins (making a translated
+    # Indicator is slow: it was a third of the profile page's time). The batch says whether a
+    # note was written by the open-data loaders (in English).
+    for name, model in (("indicator", Indicator), ("source", Source), ("batch", ImportBatch)):
+        ids = {getattr(obs, f"{name}_id") for obs in observations} - {None}
+        found = model.objects.in_bulk(ids)
+        for obs in observations:
+            key = getattr(obs, f"{name}_id")
+            if key is not None:
+                setattr(obs, name, found[key])
     grouped: dict[int, dict[str, Any]] = {}
-    for obs in qs:
+    for obs in observations:
         entry = grouped.setdefault(obs.indicator_id, {"indicator": obs.indicator, "values": []})
         entry["values"].append(obs)
     now = _reference_year()
@@ -348,11 +430,12 @@ def metro_values(metro: Metro, *, include_unpublished: bool = False) -> list[dic
 
 def sexes_with_values(indicator: Indicator) -> list[str]:
     """The sexes of the indicator that have published values, total first."""
-    found = set(
-        indicator.observations.filter(status=Status.PUBLISHED)
-        .values_list("sex", flat=True)
-        .distinct()
-    )
+
+    def find() -> set[str]:
+        published = indicator.observations.filter(status=Status.PUBLISHED).order_by()
+        return set(published.values_list("sex", flat=True).distinct())
+
+    found = page_figures.figure(("sexes", indicator.pk), find)
     return [s for s in indicator.sexes if s in found]
 
 

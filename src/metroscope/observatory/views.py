@@ -75,7 +75,7 @@ def _filters(request: HttpRequest) -> selectors.ObservationFilters:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    indicators = list(selectors.indicator_catalogue())
+    indicators = selectors.catalogue_indicators()
     themes = [
         {"label": label, "indicators": [i for i in indicators if i.theme == value]}
         for value, label in IndicatorTheme.choices
@@ -89,10 +89,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "count": len(indicators),
             "formats": downloads.FORMATS,
             "job_formats": download_jobs.FORMATS,
-            "metro_count": Metro.objects.filter(synthetic=False).count(),
-            "member_metro_count": Metro.objects.filter(memberships__relation="own")
-            .distinct()
-            .count(),
+            "metro_count": selectors.metro_count(),
+            "member_metro_count": len(selectors.member_metro_ids()),
             "can_upload": access.can_upload_values(request.user),
             "can_review": access.can_review_values(request.user),
         },

@@ -1,6 +1,6 @@
 """Template helpers: translated content with a visible English fallback, long dates as each
-language writes them, whether the user may use the back office, and the box a wide table
-scrolls in."""
+language writes them, whether the user may use the back office, the box a wide table scrolls
+in, and the chart scripts a page loads only when it draws a chart."""
 
 from __future__ import annotations
 
@@ -57,6 +57,28 @@ def month_year(value: Any) -> str:
         return ""
     # Translators: a date format of Django's `date` filter (F: month's name, Y: year).
     return date_format(value, pgettext("month and year format", "F Y"))
+
+
+# Set on the request by every chart a page draws (components/chart.html), read by
+# components/chart_scripts.html, which the page's `scripts` block includes after its content.
+CHARTS_DRAWN = "_metroscope_charts_drawn"
+
+
+@register.simple_tag(takes_context=True)
+def chart_drawn(context: template.Context) -> str:
+    """Notes that this page draws a chart (components/chart.html), so that its scripts load."""
+    request = context.get("request")
+    if request is not None:
+        setattr(request, CHARTS_DRAWN, True)
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def charts_drawn(context: template.Context) -> bool:
+    """Whether the page drew a chart above: Vega, Vega-Lite and vega-embed (about 280 kB
+    gzipped) load only then. Without a request to tell, they load."""
+    request = context.get("request")
+    return request is None or getattr(request, CHARTS_DRAWN, False)
 
 
 @register.simple_tag
