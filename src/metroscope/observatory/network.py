@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from metroscope.observatory import analytics, panel
+from metroscope.observatory import figures as shown_figures
 from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Status
 
 
@@ -30,7 +31,7 @@ class NetworkFigure:
 
 
 def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
-    version = panel.data_version()
+    version = shown_figures.version()
     members = np.array(
         sorted(set(Metro.objects.filter(memberships__relation="own").values_list("pk", flat=True))),
         dtype=np.int64,
