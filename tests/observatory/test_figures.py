@@ -157,6 +157,24 @@ def test_requests_read_the_last_complete_figures_while_the_new_ones_are_built(
     assert "being updated" not in page.content.decode()
 
 
+def test_after_a_write_only_the_series_it_changed_are_read_again(shared):
+    metro, indicator_id = sample()
+    first = figures.rebuild.call()
+    assert first["read"] == first["arrays"]  # nothing to start from: everything read
+    publish(metro, indicator_id, 2031, 7.0)
+    second = figures.rebuild.call()
+    assert second["read"] == 1  # the one series the batch wrote; the others carried over
+    version = panel.data_version()
+    for key in figures.series_keys():
+        kept = shared.get(version, key)
+        fresh = panel.read_series(*key[1:])
+        assert np.array_equal(kept.metros, fresh.metros), key
+        assert np.array_equal(kept.values, fresh.values), key
+    Metro.objects.filter(pk=metro.pk).update(name="Renamed")  # the metro table: all again
+    third = figures.rebuild.call()
+    assert third["read"] == third["arrays"]
+
+
 def test_a_fresh_install_computes_in_the_request_and_shares_what_it_computed(
     shared, django_capture_on_commit_callbacks
 ):

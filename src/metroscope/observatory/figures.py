@@ -29,8 +29,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from metroscope.core.versioned_cache import MISSING
 from metroscope.observatory import panel
-from metroscope.observatory.models import Indicator, Sex
+from metroscope.observatory.models import Indicator, Observation, Sex
 
 log = logging.getLogger(__name__)
 
@@ -96,33 +97,57 @@ def series_keys() -> list[tuple[str, int, str]]:
 
 
 @task()
-def rebuild() -> str:
+def rebuild() -> dict[str, Any]:
     """Build the current data version's series and metro references into the shared cache
     (those already there are kept), from one snapshot of the database, then mark the version
     complete: from then on requests read them."""
     shared = panel.shared_store()
     if shared is None:
-        return "no shared cache"
+        return {}  # no shared cache: nothing to build for other processes
+    own = not connection.in_atomic_block  # (a test's transaction: its snapshot is taken)
     with transaction.atomic():
-        _snapshot()
+        if own:
+            _snapshot()
         as_of = timezone.now()
         built = panel.data_version()
         keys: list[Any] = [*series_keys(), panel.REFS_KEY]
+        since, changed = _changes(shared, built)
         made = 0
         for key in keys:
             if shared.has(built, key):
                 continue
-            value = panel.read_refs() if key == panel.REFS_KEY else panel.read_series(*key[1:])
+            value = MISSING
+            if since is not None and (key == panel.REFS_KEY or tuple(key[1:]) not in changed):
+                value = shared.get(since, key)  # unchanged since a complete version: its arrays
+            if value is MISSING:
+                value = panel.read_refs() if key == panel.REFS_KEY else panel.read_series(*key[1:])
+                made += 1
             shared.put(built, key, value)
-            made += 1
     now = panel.data_version()
     _, newest = shared.completion(built)
     shared.mark_complete(built, as_of, newest=now == built or newest is None)
     _keep(shared, built, keys)
-    log.info("figures of data version %s built: %d of %d arrays", built, made, len(keys))
+    log.info("figures of data version %s: %d of %d arrays read", built, made, len(keys))
     if now != built:
         _queue(now)  # written to while this ran: build the newer version too
-    return f"{built}: {made} of {len(keys)} built"
+    return {"version": list(built), "arrays": len(keys), "read": made}
+
+
+def _changes(shared: Any, built: Version) -> tuple[Version | None, set[tuple[int, str]]]:
+    """The newest kept complete version that `built` only added batches to (the metro table
+    unchanged), and the (indicator, sex) pairs those batches wrote: every other series is
+    the same in both. (None, ∅) when there is none: everything is read again."""
+    for entry in shared.kept():
+        since = tuple(entry[0])
+        if since[1] == built[1] and since[0] < built[0]:
+            pairs = (
+                Observation.objects.filter(batch_id__gt=since[0], batch_id__lte=built[0])
+                .order_by()
+                .values_list("indicator_id", "sex")
+                .distinct()
+            )
+            return since, set(pairs)  # type: ignore[return-value]
+    return None, set()
 
 
 def _snapshot() -> None:
