@@ -248,6 +248,7 @@ def measure(database: str, way: str, args: argparse.Namespace) -> dict[str, Any]
     common.say(f"{way}: {args.restarts} restarts, {args.writes} writes")
     result: dict[str, Any] = {}
     worker = None
+    log = (BENCH_DIR / "shared-cache-worker.log").open("w")
     if way == "shared":
         flush_redis()
         result["first_build_s"] = child(database, way, "build")["build_s"]
@@ -255,8 +256,8 @@ def measure(database: str, way: str, args: argparse.Namespace) -> dict[str, Any]
         worker = subprocess.Popen(  # noqa: S603 (this interpreter, this repository)
             [sys.executable, "-m", "metroscope.cli", "worker"],
             env=environment(database, way),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         for warm in ("", "--warm"):
@@ -271,10 +272,17 @@ def measure(database: str, way: str, args: argparse.Namespace) -> dict[str, Any]
         common.say(
             f"  after a write: {', '.join(f'{r:,.0f}' for r in result['after_write_ms'])} ms"
         )
+        if result["build_s"]:
+            common.say(f"  built after: {', '.join(f'{r:,.1f}' for r in result['build_s'])} s")
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=60)
+            worker.terminate()  # RQ's warm shutdown: it may finish a build first
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        log.close()
     return result
 
 
