@@ -13,9 +13,12 @@ its own (the behaviour without REDIS_URL), both measured in the same run.
    a database of this benchmark's own (SQLite var/bench/shared-cache.sqlite3, PostgreSQL
    `metroscope_hcache` on 127.0.0.1), kept while its marker says the same rows.
 2. Each way, in processes of its own (Django's settings are per process):
-   - **today**: no REDIS_URL. Each new process (a restart) asks for one metro's page
+   - **today**: no REDIS_URL. Each new process (a restart) loads `metroscope.wsgi`, as a
+     gunicorn worker does before it serves, and asks for one metro's page
      (`/observatory/metros/<code>/`, through Django's test client, in process), timed from the
-     request to its whole body: it computes the arrays it needs. Then one process writes a
+     request to its whole body: it computes the arrays it needs. Again with the process's
+     code warm (it answered /about/ first), to separate the figures from Python's first
+     imports. Then one process writes a
      value (`write_observations`, an import batch of one published value) and asks again, a
      number of times: each first request after a write computes them again.
    - **shared**: REDIS_URL on Redis db 13 (127.0.0.1:6379), with `metroscope worker` (RQ) in
@@ -152,11 +155,13 @@ def role_build() -> dict[str, Any]:
 
 
 def role_restart(seed: int, warm: bool) -> dict[str, Any]:
-    """A new process: its first metro page; with `warm`, after the process has answered
+    """A new process, started as a gunicorn worker starts (`metroscope.wsgi` loaded): its
+    first metro page; with `warm`, after the process has answered
     another page (/about/, which reads no figures) and loaded the metro page's template, so
     the time is the figures' and the page's, not Python's first imports."""
     started = time.perf_counter()
-    _setup()
+    import metroscope.wsgi  # noqa: F401  (what a gunicorn worker loads before it serves)
+
     setup_ms = (time.perf_counter() - started) * 1000
     if warm:
         from django.template.loader import get_template
