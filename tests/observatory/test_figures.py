@@ -247,6 +247,11 @@ def test_redis_holds_the_figures_one_process_builds_and_another_reads(
             assert np.array_equal(found.values, expected.values)
             assert refs[metro.pk][0] == metro.code
             assert isinstance(panel._series.store, LayeredStore)
+            publish(metro, indicator_id, 2031, 5.0)
+            assert figures.rebuild.call()["read"] == 1  # the others copied inside Redis
+            for key in figures.series_keys()[:6]:
+                kept = panel.shared_store().get(panel.data_version(), key)
+                assert np.array_equal(kept.values, panel.read_series(*key[1:]).values), key
         finally:
             panel.clear()  # only this namespace's keys leave db 13
 

@@ -106,6 +106,24 @@ class SharedStore:
         """Whether a value is kept, its time to live renewed (without reading it)."""
         return bool(self.cache.touch(self._key("v", token, key), self.timeout))
 
+    def copy(self, source: Hashable, token: Hashable, key: Hashable) -> bool:
+        """Keep under `token` the value `key` has under `source` (False: it has none). Redis
+        copies it on the server (COPY), without fetching or decoding it."""
+        cache = self.cache
+        old, new = self._key("v", source, key), self._key("v", token, key)
+        if isinstance(cache, RedisCache):
+            client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+            made, found = cache.make_key(new), cache.make_key(old)
+            if not client.copy(found, made, replace=True):
+                return False
+            client.expire(made, self.timeout)
+            return True
+        value = cache.get(old, MISSING)
+        if value is MISSING:
+            return False
+        cache.set(new, value, self.timeout)
+        return True
+
     def forget(self, token: Hashable, keys: Iterable[Hashable]) -> None:
         """Drop the values of a token nobody reads any more, and its mark."""
         names = [self._key("v", token, key) for key in keys]

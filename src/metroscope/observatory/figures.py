@@ -29,7 +29,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from metroscope.core.versioned_cache import MISSING
 from metroscope.observatory import panel
 from metroscope.observatory.models import Indicator, Observation, Sex
 
@@ -116,13 +115,12 @@ def rebuild() -> dict[str, Any]:
         for key in keys:
             if shared.has(built, key):
                 continue
-            value = MISSING
-            if since is not None and (key == panel.REFS_KEY or tuple(key[1:]) not in changed):
-                value = shared.get(since, key)  # unchanged since a complete version: its arrays
-            if value is MISSING:
-                value = panel.read_refs() if key == panel.REFS_KEY else panel.read_series(*key[1:])
-                made += 1
+            same = since is not None and (key == panel.REFS_KEY or tuple(key[1:]) not in changed)
+            if same and shared.copy(since, built, key):
+                continue  # unchanged since a complete version: its arrays
+            value = panel.read_refs() if key == panel.REFS_KEY else panel.read_series(*key[1:])
             shared.put(built, key, value)
+            made += 1
     now = panel.data_version()
     _, newest = shared.completion(built)
     shared.mark_complete(built, as_of, newest=now == built or newest is None)
