@@ -27,8 +27,8 @@ its own (the behaviour without REDIS_URL), both measured in the same run.
      "being updated") while the worker builds the new ones; the time until they are complete
      and the first request that reads them are printed too.
 3. Prints p50/p95 per way and the floor (issue 20: < 2 s at p95 with the shared cache), and
-   writes var/bench/shared-cache-results.json. The machine is shared: the load average is
-   printed at the start and the end.
+   writes var/bench/shared-cache-results-<database>.json. The machine is shared: the load
+   average is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ import observatory as synthetic  # bench/observatory.py: the synthetic set's gen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 BENCH_DIR = ROOT / "var" / "bench"
-RESULTS = BENCH_DIR / "shared-cache-results.json"
+RESULTS = BENCH_DIR / "shared-cache-results-{database}.json"
 SQLITE_FILE = BENCH_DIR / "shared-cache.sqlite3"
 PG_DATABASE = "metroscope_hcache"
 DATABASE_URLS = {
@@ -357,7 +357,7 @@ def main() -> None:
         "shared: after a write p95 < 2 s": p95(shared["after_write_ms"]) < FLOOR_MS,
     }
     common.finish(
-        RESULTS,
+        Path(str(RESULTS).format(database=args.database)),
         verdict,
         {
             "synthetic": True,
