@@ -323,10 +323,17 @@ TASKS = {
     }
 }
 # With REDIS_URL, Django's cache is Redis, shared by every process and host (rate limits…);
-# without it, each process keeps its own (Django's local-memory cache).
+# without it, each process keeps its own (Django's local-memory cache). The Observatory's peer
+# arrays then go to their own alias (observatory.figures: built once by a task, read by all).
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL},
+        "figures": {
+            "BACKEND": _REDIS_CACHE,
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "figures",
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -342,6 +349,7 @@ CACHES["jobs"] = (
         "LOCATION": str(VAR_DIR / "cache" / "jobs"),
     }
 )
+METROSCOPE_FIGURES_CACHE = "figures" if REDIS_URL else ""
 if _tasks == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}

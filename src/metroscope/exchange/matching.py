@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from metroscope.exchange.models import Need, Solution, SolutionStatus
 from metroscope.members.models import Member
-from metroscope.observatory import panel
+from metroscope.observatory import figures, panel
 from metroscope.observatory.models import Indicator, Metro, Scale
 
 BETTER_WEIGHT = 2
@@ -111,7 +111,7 @@ def _standings(
     """Indicator id → metro id → latest published value that is not a national proxy
     (projections left out)."""
     now = timezone.now().year
-    version = version or panel.data_version()
+    version = version or figures.version()
     found: dict[int, dict[int, Standing]] = {}
     for indicator in indicators:
         data = panel.series(indicator.pk, "total", version)
@@ -220,7 +220,7 @@ def suggest_for_lagging(
     tagged = Indicator.objects.prefetch_related("plan_themes", "plan_challenges").in_bulk(
         [row["indicator"].pk for row in lagging]
     )
-    version = panel.data_version()
+    version = figures.version()
     found = []
     for row in lagging:
         indicator = tagged[row["indicator"].pk]

@@ -23,3 +23,9 @@ class ObservatoryConfig(AppConfig):
         from metroscope.observatory import emails
 
         emails.register()
+
+        from django.conf import settings
+
+        from metroscope.observatory import panel
+
+        panel.configure(settings.METROSCOPE_FIGURES_CACHE or None)

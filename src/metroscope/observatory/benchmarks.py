@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from metroscope.members.models import Country
-from metroscope.observatory import analytics, panel
+from metroscope.observatory import analytics, figures, panel
 from metroscope.observatory.models import (
     Indicator,
     Metro,
@@ -53,7 +53,7 @@ def size_classes() -> dict[int, str]:
     projection), preferring the UN agglomeration figure to the GHSL urban centre's."""
     now = timezone.now().year
     classes: dict[int, str] = {}
-    version = panel.data_version()
+    version = figures.version()
     found = dict(Indicator.objects.filter(code__in=POPULATION_INDICATORS).values_list("code", "pk"))
     for code in reversed(POPULATION_INDICATORS):  # the preferred indicator is applied last
         if code not in found:
@@ -211,7 +211,7 @@ def benchmark(
     Among all metros the answer depends only on the data, so its encoded rows are kept with
     the indicator's cached series until the data change (bytes, not thousands of objects for
     the garbage collector to walk)."""
-    version = panel.data_version()
+    version = figures.version()
     everything = panel.series(indicator.pk, sex, version)
     refs = panel.metro_refs(version)
     counts = {
@@ -360,7 +360,7 @@ def profile(
     metro's own, that has enough peers."""
     latest = _own_values(metro, sex, at or {})
     indicators = Indicator.objects.in_bulk(list(latest))
-    version = panel.data_version()
+    version = figures.version()
     result: list[dict[str, Any]] = []
     for indicator_id, obs in latest.items():
         indicator = indicators[indicator_id]
@@ -445,7 +445,7 @@ def similar(
         raise UnknownIndicators([c for c in dict.fromkeys(indicator_codes) if c not in present])
     order = {code: i for i, code in enumerate(indicator_codes)}
     indicators.sort(key=lambda ind: order[ind.code])
-    version = panel.data_version()
+    version = figures.version()
     left_out = [i for i in indicators if not _comparable(i, version)]
     indicators = [i for i in indicators if i not in left_out]
     key = ("similar", tuple(i.pk for i in indicators))

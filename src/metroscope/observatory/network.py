@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from metroscope.observatory import analytics, page_figures, panel
+from metroscope.observatory import figures as shown_figures
 from metroscope.observatory.models import Indicator, Metro, Observation, Scale, Status
 
 
@@ -30,9 +31,9 @@ class NetworkFigure:
 
 
 def network_figures(indicators: list[Indicator]) -> list[NetworkFigure]:
-    """Each indicator's figure, computed once per data version, set of member metros and year
-    (page_figures); the indicators themselves are the ones given, read now."""
-    version = panel.data_version()
+    """Each indicator's figure, computed once per version of the figures shown, set of member
+    metros and year (page_figures); the indicators themselves are the ones given, read now."""
+    version = shown_figures.version()
     members = tuple(
         sorted(set(Metro.objects.filter(memberships__relation="own").values_list("pk", flat=True)))
     )

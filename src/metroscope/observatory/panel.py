@@ -1,4 +1,4 @@
-"""Published values as columnar arrays, cached per process, for peer comparisons.
+"""Published values as columnar arrays, cached, for peer comparisons.
 
 Benchmarks, profiles and "metros like mine" compare one metro with thousands; reading those
 values row by row for every request would be slow at 13,000 metros × 40 indicators. The
@@ -6,10 +6,16 @@ values of one indicator and sex are read once into numpy arrays (metro ids, year
 sorted by year then metro) and kept until the data change. Every write of observations goes
 through an ImportBatch, so the newest batch id (and a token the database changes on every
 write to the metro table, for deletions and renames) tells when a cached array is stale.
+
+Without a shared cache each process keeps its own arrays. With one (`configure`, from
+settings.METROSCOPE_FIGURES_CACHE: Redis with REDIS_URL), the arrays are kept there by data
+version for every process and host, with each process's own copy in front; `figures` says
+which version a request reads and builds a new version's arrays off the request.
 """
 
 from __future__ import annotations
 
+import struct
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +23,12 @@ from typing import Any
 import numpy as np
 from django.db import connection, connections, transaction
 
-from metroscope.core.versioned_cache import LocalStore, VersionedCache
+from metroscope.core.versioned_cache import (
+    LayeredStore,
+    LocalStore,
+    SharedStore,
+    VersionedCache,
+)
 from metroscope.observatory.models import (
     ImportBatch,
     Metro,
@@ -34,6 +45,10 @@ ScaleArray = np.ndarray[Any, np.dtype[np.int8]]
 SCALES: tuple[str, ...] = tuple(Scale.values)
 
 
+_MAGIC = b"MSS1"
+_WIRE = struct.Struct("<4sQQB")  # magic, values, year runs, bytes per metro id
+
+
 @dataclass(frozen=True)
 class Series:
     """All published values of one indicator and sex, sorted by (year, metro), with the
@@ -44,6 +59,42 @@ class Series:
     values: FloatArray
     scales: ScaleArray = field(default_factory=lambda: np.zeros(0, np.int8))
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        # Pickled (by a shared cache) as raw array bytes, without the per-process memos.
+        return (Series.from_bytes, (self.to_bytes(),))
+
+    def to_bytes(self) -> bytes:
+        """The arrays as one compact block: the years as runs (the rows are sorted by year),
+        metro ids as 32-bit integers when they fit, values and scales as they are."""
+        years, counts = np.unique(self.years, return_counts=True)
+        wide = bool(self.metros.size) and int(self.metros.max()) >= 2**31
+        head = _WIRE.pack(_MAGIC, self.values.size, years.size, 8 if wide else 4)
+        return b"".join(
+            [
+                head,
+                years.astype("<i8").tobytes(),
+                counts.astype("<i8").tobytes(),
+                self.metros.astype("<i8" if wide else "<i4").tobytes(),
+                self.values.astype("<f8").tobytes(),
+                self.scales.astype("i1").tobytes(),
+            ]
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Series:
+        magic, size, runs, width = _WIRE.unpack_from(data)
+        if magic != _MAGIC:
+            raise ValueError("not a Series block")
+        at = _WIRE.size
+        years = np.frombuffer(data, "<i8", runs, at)
+        counts = np.frombuffer(data, "<i8", runs, at + 8 * runs)
+        at += 16 * runs
+        metros = np.frombuffer(data, f"<i{width}", size, at).astype(np.int64)
+        at += width * size
+        values = np.frombuffer(data, "<f8", size, at)  # read-only: nobody writes cached arrays
+        scales = np.frombuffer(data, "i1", size, at + 8 * size)
+        return cls(metros, np.repeat(years, counts), values, scales)
 
     def of_scale(self, scale: str) -> Series:
         """Only the values of one scale: peers are compared like against like (a metro's
@@ -122,14 +173,21 @@ _series = VersionedCache(data_version)
 
 
 def series(indicator_id: int, sex: str = "total", version: tuple[int, int] | None = None) -> Series:
-    """One indicator's published values; pass `version` (from data_version) when reading
+    """One indicator's published values; pass `version` (from figures.version) when reading
     several series for one answer, so the freshness check runs once."""
+    return _series.get(
+        series_key(indicator_id, sex), lambda: read_series(indicator_id, sex), token=version
+    )
 
-    def read() -> Series:
-        metros, years, values, scales = _read(indicator_id, sex)
-        return Series(metros=metros, years=years, values=values, scales=scales)
 
-    return _series.get((indicator_id, sex), read, token=version)
+def series_key(indicator_id: int, sex: str) -> tuple[str, int, str]:
+    return ("series", indicator_id, sex)
+
+
+def read_series(indicator_id: int, sex: str) -> Series:
+    """One indicator's published values from the database (no cache)."""
+    metros, years, values, scales = _read(indicator_id, sex)
+    return Series(metros=metros, years=years, values=values, scales=scales)
 
 
 def _read(indicator_id: int, sex: str) -> tuple[IntArray, IntArray, FloatArray, ScaleArray]:
@@ -172,10 +230,13 @@ _refs = VersionedCache(data_version)
 
 def metro_refs(version: tuple[int, int] | None = None) -> MetroRefs:
     """Metro id -> (code, name, country ISO3) for every metro, cached like the series."""
-    return _refs.get(None, _read_refs, token=version)
+    return _refs.get(REFS_KEY, read_refs, token=version)
 
 
-def _read_refs() -> MetroRefs:
+REFS_KEY = "refs"
+
+
+def read_refs() -> MetroRefs:
     return {
         pk: (code, name, iso3)
         for pk, code, name, iso3 in Metro.objects.values_list(
@@ -192,6 +253,25 @@ def derived(key: Any, version: tuple[int, int], build: Any) -> Any:
     """A value computed from the series (e.g. the z-scored matrix of a set of indicators),
     kept while the data version stays the same; at most DERIVED_LIMIT of them."""
     return _derived.get(key, build, token=version)
+
+
+# A data version's arrays in a shared cache live a week unless a build renews them (figures).
+SHARED_TIMEOUT = 7 * 24 * 3600
+_shared: SharedStore | None = None
+
+
+def configure(alias: str | None) -> None:
+    """Keep the series and metro references in Django's cache `alias`, shared by every
+    process and host, each process keeping its own copy of the version it reads; with None,
+    in each process only. Called once at start (ObservatoryConfig.ready) and by tests."""
+    global _shared
+    _shared = SharedStore(alias, namespace="panel", timeout=SHARED_TIMEOUT) if alias else None
+    for cache in (_series, _refs):
+        cache.store = LocalStore() if _shared is None else LayeredStore(LocalStore(), _shared)
+
+
+def shared_store() -> SharedStore | None:
+    return _shared
 
 
 def clear() -> None:

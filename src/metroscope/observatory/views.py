@@ -26,6 +26,7 @@ from metroscope.observatory import (
     benchmarks,
     download_jobs,
     downloads,
+    figures,
     groups,
     indicator_views,
     member_places,
@@ -175,6 +176,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
         choices.append((peers.spec, peers.label))
     spec = peers.spec
     asked = benchmarks.parse_years(request.GET.get("years", "")[:400])
+    shown = figures.current()  # older figures while newer ones are built: the page says so
     profile = benchmarks.profile(metro, peers, at=asked)
     return render(
         request,
@@ -196,6 +198,7 @@ def metro_page(request: HttpRequest, code: str) -> HttpResponse:
             "peer_choices": choices,
             "peers": spec,
             "min_peers": benchmarks.MIN_PEERS,
+            "figures": shown,
             "asked_years": asked,
             "similar": benchmarks.similar(metro, 10, list(benchmarks.DEFAULT_SIMILAR)),
             "can_enter": access.can_enter_values(request.user, metro),

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from metroscope.observatory import figures
 from metroscope.observatory.models import (
     Decision,
     ImportBatch,
@@ -213,6 +214,9 @@ def write_observations(
     changed = " OR ".join(f"o.{c} <> s.{c}" for c in _COMPARED)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cur:
+        # Once it commits, the shared peer figures of the new data version are built off the
+        # request (without a shared cache, nothing to do: each process computes its own).
+        transaction.on_commit(figures.after_write)
         cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cur.execute(_stage_ddl())
         total, unpublished = _fill_stage(rows)
