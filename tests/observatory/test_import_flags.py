@@ -9,7 +9,9 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from metroscope.core.models import Job
 from metroscope.observatory.imports import (
     FLAG_CODES,
     ImportRejected,
@@ -315,3 +317,27 @@ def test_the_api_keeps_the_note_and_flags_when_none_are_sent(officer_seoul):
         "kept",
         Flag.PROJECTION,
     )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "kept", "help_text"),
+    [
+        ("", "The file has no flags column", "comma-separated codes: projection, low_coverage"),
+        ("/fr", "pas de colonne flags", "codes séparés par des virgules"),
+        ("/es", "El archivo no tiene columna flags", "códigos separados por comas"),
+    ],
+)
+def test_the_import_page_documents_the_columns_and_its_preview_says_what_is_kept(
+    staff, prefix, kept, help_text
+):
+    client = client_for(staff)
+    form = client.get(f"{prefix}/observatory/import/", HTTP_HOST="127.0.0.1").content.decode()
+    assert help_text in form
+    upload = SimpleUploadedFile(
+        "values.csv", b"metro,indicator,year,value,source,note\nseoul,pm25_annual_mean,2031,2,X,\n"
+    )
+    staged = client.post(f"{prefix}/observatory/import/", {"file": upload}, HTTP_HOST="127.0.0.1")
+    assert staged.status_code == 302
+    page = client.get(staged["Location"], HTTP_HOST="127.0.0.1").content.decode()
+    assert kept in page
+    assert "note" not in Job.objects.get().result["kept"]
