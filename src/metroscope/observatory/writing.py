@@ -16,7 +16,8 @@ touched, so importing the same rows twice writes nothing the second time. Duplic
 one write are refused before anything changes.
 
 A staged note or flags of NULL means "keep": the file had no such column, so an observation
-keeps its note and flags (a new one gets none), and a waiting proposal keeps its own. Every
+keeps its note and flags (a new one gets none; "check_value" is judged again, see JUDGED), and
+a waiting proposal keeps its own. Every
 statement reads them through `_new()`, which also adds a staged `add_flag` (an outlier's
 "check_value") to the flags the row ends with, so nothing is compared, written or proposed
 from any other reading.
@@ -34,6 +35,7 @@ from django.utils import timezone
 
 from metroscope.observatory.models import (
     Decision,
+    Flag,
     ImportBatch,
     Observation,
     ObservationRevision,
@@ -92,15 +94,35 @@ _KEY = ("metro_id", "indicator_id", "year", "sex")
 _COMPARED = ("value", "scale", "source_id", "status", "note", "flags")
 _PROPOSED = ("value", "scale", "source_id", "note", "flags")
 CHUNK = 20_000
+# The flag an import judges afresh on every value it writes (far past the published values or
+# not): flags kept from what is held drop it, and the checker stages it again as `add_flag`
+# for a value still far out, so a corrected value does not stay marked.
+JUDGED = Flag.CHECK_VALUE.value
+
+
+def _without_judged(held: str) -> str:
+    """SQL for the stored flags of `held` without JUDGED (a list such as "a,check_value,b")."""
+    flags = f"{held}.flags"
+    cut = f"REPLACE(',' || {flags} || ',', ',{JUDGED},', ',')"
+    return (
+        f"CASE WHEN REPLACE({flags}, '{JUDGED}', '') = {flags} THEN {flags} "
+        f"WHEN {cut} = ',' THEN '' ELSE SUBSTR({cut}, 2, LENGTH({cut}) - 2) END"
+    )
 
 
 def _new(column: str, held: str | None) -> str:
     """SQL for what `column` becomes from the staged row `s` over the stored row aliased `held`
     (an observation or a proposal; None for a new observation): a staged NULL note or flags
-    keeps the stored one, and `s.add_flag` joins the flags unless they hold it already."""
+    keeps the stored one (flags without JUDGED, which the import judges again), and
+    `s.add_flag` joins the flags unless they hold it already."""
     if column not in ("note", "flags"):
         return f"s.{column}"
-    kept = f"COALESCE(s.{column}, {held}.{column})" if held else f"COALESCE(s.{column}, '')"
+    if held is None:
+        kept = f"COALESCE(s.{column}, '')"
+    elif column == "note":
+        kept = f"COALESCE(s.note, {held}.note)"
+    else:
+        kept = f"COALESCE(s.flags, {_without_judged(held)})"
     if column == "note":
         return kept
     listed = f"',' || {kept} || ','"
