@@ -31,6 +31,7 @@ from metroscope.core.exports import (
     json_stream,
     neutralise,
     table_schema,
+    unneutralise,
     write_datapackage,
     write_parquet,
     write_xlsx,
@@ -78,6 +79,17 @@ def test_neutralise_prefixes_an_apostrophe_to_each_formula_trigger(trigger):
 @pytest.mark.parametrize("text", ["Barcelona", "", "3-4 bedrooms", "'quoted", "a=b", "Ōsaka"])
 def test_neutralise_leaves_harmless_text_alone(text):
     assert neutralise(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["-chn-106", "=SUM(A1)", "+34", "@x", "Barcelona", "", "'quoted", "'", "a=b"]
+)
+def test_unneutralise_reads_back_what_neutralise_was_given(text):
+    assert unneutralise(neutralise(text)) == text
+
+
+def test_unneutralise_leaves_an_apostrophe_before_anything_else():
+    assert unneutralise("'quoted'") == "'quoted'"
 
 
 # --- CSV -------------------------------------------------------------------------------------

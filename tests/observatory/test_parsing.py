@@ -88,8 +88,51 @@ def test_tidy_utf8_csv_gives_records_with_file_line_numbers(tmp_path: Path) -> N
     assert records == [
         RawRecord(2, "value", "barcelona-city", "population", "2019", "1636762", unit="persons",
                   note="census"),
-        RawRecord(4, "value", "seoul", "population", "2020", "12.5"),
+        RawRecord(4, "value", "seoul", "population", "2020", "12.5", note=""),
     ]  # fmt: skip
+
+
+def test_tidy_flags_column_is_read_and_absent_columns_are_none(tmp_path: Path) -> None:
+    """An absent note or flags column is None (keep what is held), an empty cell is ""."""
+    with_columns = write(
+        tmp_path,
+        "metro,indicator,year,value,note,flags\n"
+        'lyon,pop,2019,1,,"Projection, low coverage"\n'
+        "nice,pop,2019,2,census,\n",
+    )
+    _, records = read_all(with_columns)
+    assert [(r.note, r.flags) for r in records] == [
+        ("", "Projection, low coverage"),
+        ("census", ""),
+    ]
+    without = write(tmp_path, "metro,indicator,year,value\nlyon,pop,2019,1\n", "bare.csv")
+    _, records = read_all(without)
+    assert [(r.note, r.flags) for r in records] == [(None, None)]
+
+
+def test_wide_rows_carry_their_note_and_flags_to_every_year(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "metro,indicator,flags,note,2030,2035\nlyon,pop,projection,UN WUP,1,2\nnice,pop,,,3,\n",
+    )
+    parsed, records = read_all(path)
+    assert parsed.format == "wide"
+    assert [(r.year, r.note, r.flags) for r in records] == [
+        ("2030", "UN WUP", "projection"),
+        ("2035", "UN WUP", "projection"),
+        ("2030", "", ""),
+    ]
+
+
+def test_sdmx_has_no_flags_column(tmp_path: Path) -> None:
+    """Eurostat's OBS_FLAG codes are not Metroscope's flags: SDMX files keep the flags held."""
+    path = write(
+        tmp_path,
+        "STRUCTURE,REF_AREA,INDICATOR,TIME_PERIOD,OBS_VALUE,OBS_FLAG,FLAGS\n"
+        "dataflow,ES001C,POP,2019,5,p,projection\n",
+    )
+    _, records = read_all(path)
+    assert [(r.note, r.flags) for r in records] == [(None, None)]
 
 
 def test_records_are_frozen(tmp_path: Path) -> None:
@@ -369,7 +412,7 @@ def test_xlsx_tidy(tmp_path: Path) -> None:
         "xlsx", "tidy", None, None,
     )  # fmt: skip
     assert records == [
-        RawRecord(2, "Value", "barcelona-city", "population", "2019", "1636762"),
+        RawRecord(2, "Value", "barcelona-city", "population", "2019", "1636762", note=""),
         RawRecord(4, "Value", "seoul", "gdp", "2020", "12.5", note="provisional"),
         RawRecord(5, "Value", "lyon", "gdp", "2021", "0.1", note="2024-01-31"),
     ]

@@ -128,6 +128,14 @@ def neutralise(text: str) -> str:
     return text
 
 
+def unneutralise(text: str) -> str:
+    """The text `neutralise` was given: a file downloaded here and read back (an import) means
+    "-chn-106", not "'-chn-106"."""
+    if text[:1] == "'" and text[1:2] in _FORMULA_TRIGGERS:
+        return text[1:]
+    return text
+
+
 # --- one conversion step for every format ---------------------------------------------------
 # Each converter returns None or one canonical Python type per field type, so that the writers
 # below only format; they never decide what a value means.

@@ -301,7 +301,11 @@ class ValueIn(Schema):
     sex: Sex = Sex.TOTAL
     scale: Scale = Scale.METRO
     source: str = Field(..., min_length=1, description="source code or title")
-    note: str = Field("", max_length=500)
+    note: str | None = Field(
+        None,
+        max_length=500,
+        description="omitted or null: a value already held keeps its note; empty: no note",
+    )
 
 
 class WriteResult(Schema):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from metroscope.observatory.models import (
+    Flag,
     GroupVisibility,
     Indicator,
     Metro,
@@ -68,13 +69,7 @@ class ValueForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_(
-            "CSV or XLSX: tidy (metro, indicator, year, value), wide (years as columns) or "
-            "SDMX-CSV. UTF-8 or Latin-1; comma, semicolon or tab."
-        ),
-    )
+    file = forms.FileField(label=_("File"))
     source = forms.CharField(label=_("Source for rows without one"), max_length=400, required=False)
     status = forms.ChoiceField(
         label=_("Status of the values"),
@@ -88,6 +83,13 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, staff: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV or XLSX: tidy (metro, indicator, year, value), wide (years as columns) or "
+            "SDMX-CSV. UTF-8 or Latin-1; comma, semicolon or tab. Optional columns: country, "
+            "sex, unit, scale, source, note, and flags (comma-separated codes: %(flags)s). A file "
+            "without a note or flags column keeps the notes and flags of the values already "
+            "held; an empty cell clears them."
+        ) % {"flags": ", ".join(Flag.values)}
         if not staff:
             del self.fields["status"]  # officers' uploads are always provisional
 

@@ -343,6 +343,7 @@ def checked_result(result: ImportResult) -> dict[str, Any]:
         "unchanged": result.unchanged,
         "proposed": result.proposed,
         "flagged": result.flagged,
+        "kept": result.kept,  # optional columns the file lacks, kept as held
         "checks": [asdict(p) for p in result.checks],  # the first MAX_PROBLEMS
         "same_file_as": result.same_file_as.pk if result.same_file_as else None,
         "shortcut": result.shortcut,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from metroscope.core.exports import unneutralise
 from metroscope.core.text import fold
 from metroscope.observatory.models import (
     WRITABLE_STATUSES,
@@ -79,7 +81,26 @@ UNIT_SPELLINGS: dict[str, set[str]] = {
     Unit.USD_PPP_MONTH: {"usd_ppp_month", "2021 ppp $ per month"},
 }
 
+FLAG_CODES = tuple(Flag.values)
+_FLAG_SPACES = re.compile(r"[\s-]+")
+
 log = logging.getLogger(__name__)
+
+
+def parse_flags(text: str) -> tuple[str, list[str]]:
+    """A flags cell as the comma-separated codes stored (case, spaces and hyphens forgiven,
+    repeats dropped, the file's order kept), and the parts that are no Flag code."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in text.split(","):
+        code = _FLAG_SPACES.sub("_", part.strip().lower())
+        if not code:
+            continue
+        if code not in FLAG_CODES:
+            unknown.append(part.strip())
+        elif code not in codes:
+            codes.append(code)
+    return ",".join(codes), unknown
 
 
 @dataclass(frozen=True)
@@ -116,6 +137,8 @@ class ImportResult:
     batch: ImportBatch | None
     sha256: str
     same_file_as: ImportBatch | None = None
+    # Optional columns the file lacks ("note", "flags"): the values held keep theirs.
+    kept: list[str] = field(default_factory=list)
     by_indicator: dict[str, int] = field(default_factory=dict)
     shortcut: bool = False  # proved unchanged from an earlier batch, without re-reading rows
     proposed: int = 0  # changes proposed to published values: the public keeps those
@@ -164,6 +187,8 @@ class _Checker:
         self._ceilings: dict[int, float | None] = {}
         self.flagged = 0
         self.checks: list[Problem] = []
+        self._flags: dict[str, tuple[str, list[str]]] = {}
+        self.kept: list[str] = []
 
     def problem(self, rec: RawRecord, column: str | None, value: str, reason: str) -> None:
         self.total_problems += 1
@@ -251,15 +276,35 @@ class _Checker:
         if rec.source:
             pk = self._source_ids.get(rec.source)
             if pk is None:
-                pk = self._source_ids[rec.source] = self.sources.resolve(rec.source).pk
+                text = unneutralise(rec.source)
+                pk = self._source_ids[rec.source] = self.sources.resolve(text).pk
             return pk
         if self.default_source is None:
             self.problem(rec, "source", "", "no source: add a source column or give a source")
         return self.default_source
 
+    def _flags_of(self, rec: RawRecord, text: str) -> str | None:
+        """The row's flags as stored, or None (and a problem) when a code is unknown."""
+        parsed = self._flags.get(text)
+        if parsed is None:
+            parsed = self._flags[text] = parse_flags(text)
+        flags, unknown = parsed
+        if unknown:
+            self.problem(
+                rec,
+                "flags",
+                text,
+                f"unknown flag(s) {', '.join(repr(u) for u in unknown)}: flags are "
+                f"comma-separated codes among {', '.join(FLAG_CODES)}",
+            )
+            return None
+        return flags
+
     def stage(self, records: Iterator[RawRecord]) -> Iterator[StagedRow]:
         for rec in records:
             self.rows += 1
+            if self.rows == 1:  # a file's records all have the same columns
+                self.kept = [c for c in ("note", "flags") if getattr(rec, c) is None]
             try:
                 metro_id = self.metros.resolve(rec.metro, rec.country)
             except Unresolved as exc:
@@ -295,8 +340,14 @@ class _Checker:
             unit_ok = not rec.unit or self._unit_ok(rec, indicator)
             value = self._value(rec, indicator)
             source_id = self._source(rec)
-            if len(rec.note) > 500:
-                self.problem(rec, "note", rec.note[:40] + "…", "the note is over 500 characters")
+            note = rec.note
+            if note and note[0] == "'":  # as the Observatory's downloads defused it
+                note = unneutralise(note)
+            if note is not None and len(note) > 500:
+                self.problem(rec, "note", note[:40] + "…", "the note is over 500 characters")
+                continue
+            flags = None if rec.flags is None else self._flags_of(rec, rec.flags)
+            if rec.flags is not None and flags is None:
                 continue
             if (
                 metro_id is None
@@ -320,8 +371,9 @@ class _Checker:
                 scale,
                 source_id,
                 Status.PROVISIONAL if outlier else self.status,
-                rec.note,
-                Flag.CHECK_VALUE if outlier else "",
+                note,
+                flags,
+                Flag.CHECK_VALUE if outlier else None,
             )
 
 
@@ -537,6 +589,7 @@ def observation_records_write(
                 proposed=counts.proposed,
                 flagged=checker.flagged,
                 checks=checker.checks,
+                kept=checker.kept,
             )
             if dry_run:
                 raise _DryRun

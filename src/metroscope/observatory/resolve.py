@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from metroscope.core.exports import unneutralise
 from metroscope.core.text import fold
 from metroscope.members.models import Country
 from metroscope.observatory.models import (
@@ -175,8 +176,8 @@ class MetroResolver:
         key = (text, country)
         hit = self._cache.get(key)
         if hit is None:
-            try:
-                hit = self._resolve(text, country)
+            try:  # a code such as "-chn-106" as the Observatory's downloads defused it
+                hit = self._resolve(unneutralise(text), country)
             except Unresolved as exc:
                 hit = exc
             self._cache[key] = hit

@@ -43,7 +43,7 @@ class ValueInput:
     sex: str = "total"
     scale: str = "metro"
     source: str = ""
-    note: str = ""
+    note: str | None = None  # None: a value already held keeps its note
 
 
 def allowed_metros(user: Any) -> set[int] | None:

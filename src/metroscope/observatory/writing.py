@@ -11,9 +11,16 @@ then SQL statements do the work inside the caller's transaction:
 2. update the changed observations in place,
 3. insert the new ones.
 Step 0 runs only when a staged row is unpublished, so the open-data load never pays for it.
-An observation whose value, scale, source, status and note are all equal is not touched, so
-importing the same rows twice writes nothing the second time. Duplicate keys within one write
-are refused before anything changes.
+An observation whose value, scale, source, status, note and flags are all equal is not
+touched, so importing the same rows twice writes nothing the second time. Duplicate keys within
+one write are refused before anything changes.
+
+A staged note or flags of NULL means "keep": the file had no such column, so an observation
+keeps its note and flags (a new one gets none; "check_value" is judged again, see JUDGED), and
+a waiting proposal keeps its own. Every
+statement reads them through `_new()`, which also adds a staged `add_flag` (an outlier's
+"check_value") to the flags the row ends with, so nothing is compared, written or proposed
+from any other reading.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from django.utils import timezone
 from metroscope.observatory import figures
 from metroscope.observatory.models import (
     Decision,
+    Flag,
     ImportBatch,
     Observation,
     ObservationRevision,
@@ -49,8 +57,9 @@ class StagedRow(NamedTuple):
     scale: str
     source_id: int
     status: str
-    note: str
-    flags: str = ""  # comma-separated Flag codes, e.g. "projection,low_coverage"
+    note: str | None  # None: keep the note held
+    flags: str | None = ""  # comma-separated Flag codes, e.g. "projection,low_coverage"; None: keep
+    add_flag: str | None = None  # one Flag code added to the flags the row ends with
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,47 @@ _KEY = ("metro_id", "indicator_id", "year", "sex")
 _COMPARED = ("value", "scale", "source_id", "status", "note", "flags")
 _PROPOSED = ("value", "scale", "source_id", "note", "flags")
 CHUNK = 20_000
+# The flag an import judges afresh on every value it writes (far past the published values or
+# not): flags kept from what is held drop it, and the checker stages it again as `add_flag`
+# for a value still far out, so a corrected value does not stay marked.
+JUDGED = Flag.CHECK_VALUE.value
+
+
+def _without_judged(held: str) -> str:
+    """SQL for the stored flags of `held` without JUDGED (a list such as "a,check_value,b")."""
+    flags = f"{held}.flags"
+    cut = f"REPLACE(',' || {flags} || ',', ',{JUDGED},', ',')"
+    return (
+        f"CASE WHEN REPLACE({flags}, '{JUDGED}', '') = {flags} THEN {flags} "
+        f"WHEN {cut} = ',' THEN '' ELSE SUBSTR({cut}, 2, LENGTH({cut}) - 2) END"
+    )
+
+
+def _new(column: str, held: str | None) -> str:
+    """SQL for what `column` becomes from the staged row `s` over the stored row aliased `held`
+    (an observation or a proposal; None for a new observation): a staged NULL note or flags
+    keeps the stored one (flags without JUDGED, which the import judges again), and
+    `s.add_flag` joins the flags unless they hold it already."""
+    if column not in ("note", "flags"):
+        return f"s.{column}"
+    if held is None:
+        kept = f"COALESCE(s.{column}, '')"
+    elif column == "note":
+        kept = f"COALESCE(s.note, {held}.note)"
+    else:
+        kept = f"COALESCE(s.flags, {_without_judged(held)})"
+    if column == "note":
+        return kept
+    listed = f"',' || {kept} || ','"
+    return (
+        f"CASE WHEN s.add_flag IS NULL THEN {kept} WHEN {kept} = '' THEN s.add_flag "
+        f"WHEN REPLACE({listed}, ',' || s.add_flag || ',', ',') <> {listed} THEN {kept} "
+        f"ELSE {kept} || ',' || s.add_flag END"
+    )
+
+
+def _differs(columns: tuple[str, ...], held: str) -> str:
+    return " OR ".join(f"{held}.{c} <> {_new(c, held)}" for c in columns)
 
 
 def _stage_ddl() -> str:
@@ -94,13 +144,13 @@ def _stage_ddl() -> str:
             f"CREATE TEMPORARY TABLE {STAGE} (row_no integer, metro_id bigint, "
             "indicator_id bigint, year smallint, sex varchar(6), value double precision, "
             "scale varchar(20), source_id bigint, status varchar(20), note varchar(500), "
-            "flags varchar(100)) "
+            "flags varchar(100), add_flag varchar(30)) "
             "ON COMMIT DROP"
         )
     return (
         f"CREATE TEMPORARY TABLE {STAGE} (row_no INTEGER, metro_id INTEGER, indicator_id INTEGER, "
         "year INTEGER, sex TEXT, value REAL, scale TEXT, source_id INTEGER, status TEXT, "
-        "note TEXT, flags TEXT)"
+        "note TEXT, flags TEXT, add_flag TEXT)"
     )
 
 
@@ -169,21 +219,22 @@ def _propose(cur: Any, *, batch_id: int, user_id: int | None, now: Any) -> int:
     published, pending = Status.PUBLISHED.value, Decision.PENDING.value
     join = " AND ".join(f"o.{k} = s.{k}" for k in _KEY)
     over_published = f"o.status = '{published}' AND s.status <> '{published}'"
-    differs = " OR ".join(f"o.{c} <> s.{c}" for c in _PROPOSED)
+    differs = _differs(_PROPOSED, "o")
+    # A waiting proposal is updated from its own note and flags where the file has none.
     cur.execute(
-        f"UPDATE {prop} AS p SET value = s.value, scale = s.scale, source_id = s.source_id, "
-        "note = s.note, flags = s.flags, batch_id = %s, proposed_at = %s, proposed_by_id = %s "
+        f"UPDATE {prop} AS p SET "
+        + ", ".join(f"{c} = {_new(c, 'p')}" for c in _PROPOSED)
+        + ", batch_id = %s, proposed_at = %s, proposed_by_id = %s "
         f"FROM {obs} o JOIN {STAGE} s ON {join} WHERE p.observation_id = o.id "
-        f"AND p.decision = '{pending}' AND {over_published} AND ({differs}) AND ("
-        + " OR ".join(f"p.{c} <> s.{c}" for c in _PROPOSED)
-        + ")",
+        f"AND p.decision = '{pending}' AND {over_published} AND ({differs}) "
+        f"AND ({_differs(_PROPOSED, 'p')})",
         [batch_id, now, user_id],
     )
     proposed = cur.rowcount
     cur.execute(
         f"INSERT INTO {prop} (observation_id, value, scale, source_id, note, flags, batch_id, "
         "proposed_at, proposed_by_id, decision) "
-        "SELECT o.id, s.value, s.scale, s.source_id, s.note, s.flags, %s, %s, %s, %s "
+        f"SELECT o.id, {', '.join(_new(c, 'o') for c in _PROPOSED)}, %s, %s, %s, %s "
         f"FROM {obs} o JOIN {STAGE} s ON {join} WHERE {over_published} AND ({differs}) "
         f"AND NOT EXISTS (SELECT 1 FROM {prop} p WHERE p.observation_id = o.id "
         f"AND p.decision = '{pending}')",
@@ -211,7 +262,7 @@ def write_observations(
     obs = Observation._meta.db_table
     rev = ObservationRevision._meta.db_table
     join = " AND ".join(f"o.{k} = s.{k}" for k in _KEY)
-    changed = " OR ".join(f"o.{c} <> s.{c}" for c in _COMPARED)
+    changed = _differs(_COMPARED, "o")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic(), connection.cursor() as cur:
         # Once it commits, the shared peer figures of the new data version are built off the
@@ -238,8 +289,9 @@ def write_observations(
             [now, user_id, batch.pk],
         )
         cur.execute(
-            f"UPDATE {obs} AS o SET value = s.value, scale = s.scale, source_id = s.source_id, "
-            "status = s.status, note = s.note, flags = s.flags, batch_id = %s, updated_at = %s, "
+            f"UPDATE {obs} AS o SET "
+            + ", ".join(f"{c} = {_new(c, 'o')}" for c in _COMPARED)
+            + ", batch_id = %s, updated_at = %s, "
             f"updated_by_id = %s FROM {STAGE} s WHERE {join} AND ({changed})",
             [batch.pk, now, user_id],
         )
@@ -248,7 +300,8 @@ def write_observations(
             f"INSERT INTO {obs} (metro_id, indicator_id, year, sex, value, scale, source_id, "
             "status, note, flags, batch_id, updated_at, updated_by_id) "
             "SELECT s.metro_id, s.indicator_id, s.year, s.sex, s.value, s.scale, s.source_id, "
-            f"s.status, s.note, s.flags, %s, %s, %s FROM {STAGE} s WHERE NOT EXISTS "
+            f"s.status, {_new('note', None)}, {_new('flags', None)}, %s, %s, %s "
+            f"FROM {STAGE} s WHERE NOT EXISTS "
             f"(SELECT 1 FROM {obs} o WHERE {join})",
             [batch.pk, now, user_id],
         )

@@ -30,6 +30,7 @@ ALIASES = {
         value="value",
         country="country",
         note="note",
+        flags="flags",
         **_OPTIONAL_ALIASES,
     ),
     "wide": _aliases(
@@ -37,8 +38,10 @@ ALIASES = {
         indicator="indicator indicator_code series_code indicator_name series_name series",
         country="country country_code country_name",
         note="note",
+        flags="flags",
         **_OPTIONAL_ALIASES,
     ),
+    # SDMX has no column for our flags (Eurostat's OBS_FLAG codes mean something else).
     # A city-level column wins over REF_AREA, which then names the country.
     "sdmx": _aliases(
         metro="metro metro_id city fua ref_area",
@@ -59,7 +62,7 @@ REQUIRED = {
     "wide": ("metro", "indicator"),
     "sdmx": ("metro", "indicator", "year", "value"),
 }
-OPTIONAL = ("country", "sex", "unit", "scale", "source", "note")
+OPTIONAL = ("country", "sex", "unit", "scale", "source", "note", "flags")
 
 
 @dataclass(frozen=True)

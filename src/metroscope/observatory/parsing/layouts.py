@@ -1,4 +1,7 @@
-"""Rows of a recognised layout (tidy, wide or SDMX-CSV) turned into raw records."""
+"""Rows of a recognised layout (tidy, wide or SDMX-CSV) turned into raw records.
+
+A note or flags column the file does not have gives None, not "": the import then keeps the
+notes and flags already held, where an empty cell clears them."""
 
 from __future__ import annotations
 
@@ -44,9 +47,11 @@ def _fit(cells: list[str], width: int, row: int) -> list[str]:
 def _tidy_records(
     layout: Layout, rows: Rows, normalise: Callable[[str], str]
 ) -> Iterator[RawRecord]:
-    im, ii, iy, iv, ic, isx, iu, isc, iso, ino = _indexes(layout, (*REQUIRED["tidy"], *OPTIONAL))
+    roles = (*REQUIRED["tidy"], *OPTIONAL)
+    im, ii, iy, iv, ic, isx, iu, isc, iso, ino, ifl = _indexes(layout, roles)
     value_column = layout.header[iv].strip()
     width = len(layout.header)
+    has_note, has_flags = "note" in layout.columns, "flags" in layout.columns
     for row, cells in rows:
         if len(cells) != width:
             cells = _fit(cells, width, row)
@@ -64,7 +69,8 @@ def _tidy_records(
             cells[iu].strip(),
             cells[isc].strip(),
             cells[iso].strip(),
-            cells[ino].strip(),
+            cells[ino].strip() if has_note else None,
+            cells[ifl].strip() if has_flags else None,
         )
 
 
@@ -72,9 +78,10 @@ def _sdmx_records(
     layout: Layout, rows: Rows, normalise: Callable[[str], str]
 ) -> Iterator[RawRecord]:
     roles = (*REQUIRED["sdmx"], *OPTIONAL, "action")
-    im, ii, iy, iv, ic, isx, iu, isc, iso, ino, ia = _indexes(layout, roles)
+    im, ii, iy, iv, ic, isx, iu, isc, iso, ino, _ifl, ia = _indexes(layout, roles)
     value_column = layout.header[iv].partition(":")[0].strip()
     width = len(layout.header)
+    has_note = "note" in layout.columns
     for row, cells in rows:
         cells = _fit(cells, width, row)
         if _code(cells[ia]).upper() == "D":
@@ -95,7 +102,8 @@ def _sdmx_records(
             _code(cells[iu]),
             _code(cells[isc]),
             _code(cells[iso]),
-            cells[ino].strip(),
+            cells[ino].strip() if has_note else None,
+            None,
         )
 
 
@@ -114,8 +122,9 @@ def sdmx_year(period: str) -> str:
 def _wide_records(
     layout: Layout, rows: Rows, normalise: Callable[[str], str]
 ) -> Iterator[RawRecord]:
-    im, ii, ic, isx, iu, isc, iso, ino = _indexes(layout, ("metro", "indicator", *OPTIONAL))
+    im, ii, ic, isx, iu, isc, iso, ino, ifl = _indexes(layout, ("metro", "indicator", *OPTIONAL))
     width = len(layout.header)
+    has_note, has_flags = "note" in layout.columns, "flags" in layout.columns
     for row, cells in rows:
         cells = _fit(cells, width, row)
         for index, value_column, year in layout.years:
@@ -134,5 +143,6 @@ def _wide_records(
                 cells[iu].strip(),
                 cells[isc].strip(),
                 cells[iso].strip(),
-                cells[ino].strip(),
+                cells[ino].strip() if has_note else None,
+                cells[ifl].strip() if has_flags else None,
             )

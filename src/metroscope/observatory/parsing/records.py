@@ -19,19 +19,22 @@ class RawRecord:
     unit: str = ""
     scale: str = ""
     source: str = ""
-    note: str = ""
+    # None: the file has no such column, so the values already held keep theirs.
+    note: str | None = None
+    flags: str | None = None
 
 
 _NEW = object.__new__
 (
     _ROW, _VALUE_COLUMN, _METRO, _INDICATOR, _YEAR, _VALUE,
-    _COUNTRY, _SEX, _UNIT, _SCALE, _SOURCE, _NOTE,
+    _COUNTRY, _SEX, _UNIT, _SCALE, _SOURCE, _NOTE, _FLAGS,
 ) = (getattr(RawRecord, f.name).__set__ for f in fields(RawRecord))  # fmt: skip
 
 
 def new_record(
     row: int, value_column: str, metro: str, indicator: str, year: str, value: str,
-    country: str, sex: str, unit: str, scale: str, source: str, note: str,
+    country: str, sex: str, unit: str, scale: str, source: str, note: str | None,
+    flags: str | None,
 ) -> RawRecord:  # fmt: skip
     """RawRecord(...) about 1.7 times faster: the frozen dataclass __init__ calls
     object.__setattr__ per field, the largest cost of reading a 15-million-row CSV."""
@@ -48,6 +51,7 @@ def new_record(
     _SCALE(record, scale)
     _SOURCE(record, source)
     _NOTE(record, note)
+    _FLAGS(record, flags)
     return record
 
 
