@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "metroscope.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Keeps anonymous pages as they are sent, compressed or not (core.page_cache); its other
+    # half, FetchPageMiddleware, answers from it once the language is known.
+    "metroscope.core.page_cache.StorePageMiddleware",
     # Pages and API answers gzipped when the client accepts it (a page of 500 values: 290 kB
     # to about 30 kB). Below WhiteNoise, which answers static files with the compressed copies
     # collectstatic made; above every middleware that reads or rewrites a body (the API's error
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "metroscope.core.middleware.PreferredLanguageMiddleware",
     "metroscope.core.middleware.ApiLanguageMiddleware",
+    "metroscope.core.page_cache.FetchPageMiddleware",
     # Inside the language middleware (its messages are translated), outside everything that
     # may answer an API request with a page instead of the API's error shape.
     "metroscope.core.middleware.ApiErrorShapeMiddleware",
@@ -324,12 +329,26 @@ TASKS = {
 }
 # With REDIS_URL, Django's cache is Redis, shared by every process and host (rate limits…);
 # without it, each process keeps its own (Django's local-memory cache).
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages and API answers kept for anonymous visitors (core.page_cache), keyed by the
+# site's content version and kept at most this many seconds; 0 turns it off. Without
+# REDIS_URL each process keeps its own (at most 500 entries).
+METROSCOPE_PAGE_CACHE_SECONDS = envint("METROSCOPE_PAGE_CACHE_SECONDS", 60)
+CACHES["pages"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+)
 # A job's progress written while its work holds a transaction open (an import's rows read),
 # which no other database connection could see before the end (core.jobs.Running.progress):
 # in Redis with REDIS_URL, else in files under var/ that the web server and the worker of this

@@ -23,3 +23,8 @@ class ObservatoryConfig(AppConfig):
         from metroscope.observatory import emails
 
         emails.register()
+
+        from metroscope.core.page_cache import register_version
+        from metroscope.observatory.panel import data_version
+
+        register_version("observatory", data_version)
