@@ -84,6 +84,7 @@ def test_page_with_a_csrf_token_is_not_kept():
     first = client.get("/accounts/login/")
     assert first.status_code == 200
     assert "X-Cache" not in first
+    assert "X-Cache" not in client.get("/fr/accounts/login/")
     page = Client().get("/about/")  # a page without a form is kept
     assert page["X-Cache"] == "miss"
 

@@ -119,6 +119,11 @@ def connect_signals() -> None:
         signal.connect(_written, dispatch_uid=f"page_cache.{id(signal)}")
 
 
+def _unprefixed(path: str) -> str:
+    language = translation.get_language_from_path(path)
+    return path.removeprefix(f"/{language}") if language else path
+
+
 def _anonymous(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -126,7 +131,7 @@ def _anonymous(request: HttpRequest) -> bool:
         and "messages" not in request.COOKIES
         and "Authorization" not in request.headers
         and "HX-Request" not in request.headers
-        and not request.path_info.startswith(NOT_CACHED)
+        and not _unprefixed(request.path_info).startswith(NOT_CACHED)
     )
 
 
