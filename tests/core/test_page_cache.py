@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from metroscope.exchange.models import Solution, SolutionStatus
 from metroscope.members.models import Member
 from metroscope.members.services import member_update
 from metroscope.observatory.models import Metro
@@ -147,3 +148,12 @@ def test_zero_seconds_turns_it_off(settings):
     client = Client()
     client.get("/observatory/")
     assert "X-Cache" not in client.get("/observatory/")
+
+
+def test_a_page_that_counts_its_readings_is_not_kept():
+    """The Exchange counts each reading of a solution; a kept page would stop the count."""
+    published = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+    slug = published.values_list("slug", flat=True)[0]
+    client = Client()
+    client.get(f"/exchange/solutions/{slug}/")
+    assert "X-Cache" not in client.get(f"/exchange/solutions/{slug}/")
