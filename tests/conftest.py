@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from metroscope.accountability import version as ledger_version
+from metroscope.core import page_cache
 from metroscope.members.services import role_grant
 from metroscope.observatory import page_figures
 
@@ -120,6 +121,13 @@ def _observatory_counts_from_the_database():
     """Each test starts without the Observatory pages' per-process counts (page_figures):
     a rolled-back test's data version can come back with other rows behind it."""
     page_figures.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Each test starts without the anonymous pages another test left in the page cache
+    (core.page_cache): a rolled-back test's writes can leave a page its token still names."""
+    page_cache.clear()
 
 
 @cache

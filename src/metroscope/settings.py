@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "metroscope.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Keeps anonymous pages as they are sent, compressed or not (core.page_cache); its other
+    # half, FetchPageMiddleware, answers from it once the language is known.
+    "metroscope.core.page_cache.StorePageMiddleware",
     # Pages and API answers gzipped when the client accepts it (a page of 500 values: 290 kB
     # to about 30 kB). Below WhiteNoise, which answers static files with the compressed copies
     # collectstatic made; above every middleware that reads or rewrites a body (the API's error
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "metroscope.core.middleware.PreferredLanguageMiddleware",
     "metroscope.core.middleware.ApiLanguageMiddleware",
+    "metroscope.core.page_cache.FetchPageMiddleware",
     # Inside the language middleware (its messages are translated), outside everything that
     # may answer an API request with a page instead of the API's error shape.
     "metroscope.core.middleware.ApiErrorShapeMiddleware",
@@ -326,6 +331,7 @@ TASKS = {
 # without it, each process keeps its own (Django's local-memory cache). The Observatory's peer
 # arrays then go to their own alias (observatory.figures: built once by a task, read by all).
 _REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": _REDIS_CACHE, "LOCATION": REDIS_URL},
@@ -337,6 +343,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages and API answers kept for anonymous visitors (core.page_cache), keyed by the
+# site's content version and kept at most this many seconds; 0 turns it off. Without
+# REDIS_URL each process keeps its own (at most 500 entries).
+METROSCOPE_PAGE_CACHE_SECONDS = envint("METROSCOPE_PAGE_CACHE_SECONDS", 60)
+CACHES["pages"] = (
+    CACHES["default"]
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
+)
 # A job's progress written while its work holds a transaction open (an import's rows read),
 # which no other database connection could see before the end (core.jobs.Running.progress):
 # in Redis with REDIS_URL, else in files under var/ that the web server and the worker of this

@@ -12,4 +12,7 @@ class CoreConfig(AppConfig):
         from metroscope.core import (
             access,  # noqa: F401  (registers its django-rules permissions)
             checks,  # noqa: F401  (registers the system checks)
+            page_cache,
         )
+
+        page_cache.connect_signals()

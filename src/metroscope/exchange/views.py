@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -142,7 +143,10 @@ def solution_page(request: HttpRequest, slug: str) -> HttpResponse:
         "search_url": search_url(),
         "feeds": _feeds(solution.collection.code, translated(solution.collection, "name")[0]),
     }
-    return render(request, "exchange/solution.html", context)
+    response = render(request, "exchange/solution.html", context)
+    # Each reading is counted here, so none may be answered from a cache (core.page_cache).
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 def attachment_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:

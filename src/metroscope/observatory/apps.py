@@ -29,3 +29,8 @@ class ObservatoryConfig(AppConfig):
         from metroscope.observatory import panel
 
         panel.configure(settings.METROSCOPE_FIGURES_CACHE or None)
+
+        from metroscope.core.page_cache import register_version
+        from metroscope.observatory.panel import data_version
+
+        register_version("observatory", data_version)
