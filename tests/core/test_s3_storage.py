@@ -19,11 +19,12 @@ import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from metroscope.core import backup, jobs
+from metroscope.core import attachments, backup, jobs
 from metroscope.core.models import Job
 from metroscope.exchange import services
 from metroscope.exchange.models import Attachment
@@ -165,16 +166,25 @@ def test_an_attachment_is_kept_in_the_bucket_served_from_it_and_removed(
     assert client.get(response.json()["url"], HTTP_HOST="127.0.0.1").status_code == 404
 
 
-def test_an_attachment_missing_from_the_bucket_is_a_404(bucket, s3_endpoint, officer_barcelona):
+def test_a_private_file_is_served_from_the_bucket_and_a_missing_one_is_a_404(
+    bucket, s3_endpoint, officer_barcelona
+):
     draft = make_draft(officer_barcelona)
     attachment = services.attachment_add(
         user=officer_barcelona, solution=draft, upload=upload("plan.pdf", PDF)
     )
+    # core.attachments.private_file serves award and group documents the same way
+    served = attachments.private_file(attachment)
+    assert (served.status_code, served["Cache-Control"]) == (200, "private, no-store")
+    assert streamed(served) == PDF
+
     s3_client(s3_endpoint).delete_object(Bucket=bucket, Key=attachment.file.name)
     client = Client()
     client.force_login(officer_barcelona)
     url = reverse("exchange:attachment", args=[draft.slug, attachment.pk])
     assert client.get(url).status_code == 404
+    with pytest.raises(Http404):
+        attachments.private_file(Attachment.objects.get(pk=attachment.pk))
 
 
 def test_a_jobs_file_is_written_to_the_bucket_and_downloaded_from_it(bucket, s3_endpoint):
