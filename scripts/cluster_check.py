@@ -14,7 +14,7 @@ It starts, on this machine:
 - Debian's haproxy in front (round robin, health check on /health/, a failed connection sent
   to the other host).
 
-Then, with one HTTP client keeping its cookies, as a browser would:
+Then, with one HTTP client keeping its cookies, as a browser would (scripts/cluster_steps.py):
 1. health through the proxy is 200, and the proxy sends requests to both hosts;
 2. a Secretariat user signs in through A, then posts a form through B (session and CSRF
    token cross hosts; the same post without the token is refused);
@@ -36,9 +36,6 @@ failed. Every process it started is stopped at the end, and the database dropped
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import logging
 import os
 import re
@@ -51,49 +48,18 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from cluster_steps import BUCKET, CHECKS, USERNAME, CheckFailed, Cluster, ExpectedFailure
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-TIMEOUT = 60  # seconds for one HTTP request
-BUCKET = "metroscope-cluster"
-METRO, INDICATOR, SOURCE = "barcelona", "population_urban_centre", "JRC_GHS_UCDB2015_R2019A_V1_2"
-REPORT_YEAR = 2022  # a year with a work plan in the open data
-USERNAME = "cluster-secretariat"
-# Values this check writes into its throwaway database are not real: their note says so.
-SYNTHETIC_NOTE = "cluster check: a synthetic value, not data"
-
-
-class CheckFailed(Exception):
-    """A check saw something other than what a working cluster shows."""
-
-
-class ExpectedFailure(Exception):
-    """A check failed the way a known, not yet fixed, limitation makes it fail."""
-
-
-@dataclass
-class Cluster:
-    proxy: str
-    a: str
-    b: str
-    folder: Path
-    password: str
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    s3: Any = None  # a boto3 client on the bucket, with --media s3
-    http: requests.Session = field(default_factory=requests.Session)
-
-    def log(self, name: str) -> str:
-        path = self.folder / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
 
 
 def say(message: str) -> None:
@@ -222,15 +188,6 @@ def stop(process: subprocess.Popen[bytes], *, kill: bool = False) -> None:
         process.wait(timeout=10)
 
 
-def port_open(base: str) -> bool:
-    parts = urlsplit(base)
-    try:
-        with socket.create_connection((parts.hostname, parts.port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def stop_all(cluster: Cluster) -> None:
     for process in reversed(list(cluster.processes.values())):
         stop(process)
@@ -279,302 +236,6 @@ backend app
     server a 127.0.0.1:{a_port} check inter 1s fall 2 rise 1
     server b 127.0.0.1:{b_port} check inter 1s fall 2 rise 1
 """
-
-
-# --- the checks -----------------------------------------------------------------------------
-
-
-def csrf_from(page: requests.Response) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    if not found:
-        raise CheckFailed(f"no CSRF token in the form at {page.url} ({page.status_code})")
-    return found.group(1)
-
-
-def expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise CheckFailed(message)
-
-
-def check_health_through_the_proxy(cluster: Cluster) -> str:
-    served = []
-    for _ in range(4):
-        response = requests.get(f"{cluster.proxy}/health/", timeout=TIMEOUT)
-        body = response.json()
-        expect(response.status_code == 200, f"/health/ answered {response.status_code}: {body}")
-        expect(body["checks"]["cache"]["backend"] == "RedisCache", f"cache: {body['checks']}")
-        expect(body["checks"]["queue"]["backend"] == "RQBackend", f"queue: {body['checks']}")
-        served.append(response.headers.get("X-Served-By", "?"))
-    expect(set(served) == {"a", "b"}, f"round robin should reach both hosts, served by {served}")
-    return f"200 with Redis cache and RQ queue; served by {', '.join(served)}"
-
-
-def sign_in(cluster: Cluster, base: str) -> None:
-    page = cluster.http.get(f"{base}/accounts/login/", timeout=TIMEOUT)
-    response = cluster.http.post(
-        f"{base}/accounts/login/",
-        data={
-            "csrfmiddlewaretoken": csrf_from(page),
-            "username": USERNAME,
-            "password": cluster.password,
-        },
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    expect(response.status_code == 302, f"signing in on {base} answered {response.status_code}")
-
-
-def check_session_and_csrf_cross_hosts(cluster: Cluster) -> str:
-    sign_in(cluster, cluster.a)
-    form_url = f"{cluster.b}/observatory/groups/new/"
-    page = cluster.http.get(form_url, allow_redirects=False, timeout=TIMEOUT)
-    expect(page.status_code == 200, f"B does not know the session made on A: {page.status_code}")
-    fields = {
-        "name": "Cluster check peers",
-        "visibility": "private",
-        "metros": "barcelona\nparis\nseoul",
-        "description": "",
-    }
-    refused = cluster.http.post(form_url, data=fields, allow_redirects=False, timeout=TIMEOUT)
-    expect(refused.status_code == 403, f"B took a post without a CSRF token: {refused.status_code}")
-    saved = cluster.http.post(
-        form_url,
-        data=fields | {"csrfmiddlewaretoken": csrf_from(page)},
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    expect(
-        saved.status_code == 302, f"B refused the form made for A's session: {saved.status_code}"
-    )
-    group = saved.headers["Location"]
-    back = cluster.http.get(f"{cluster.a}{group}", timeout=TIMEOUT)
-    expect(
-        back.status_code == 200 and "Cluster check peers" in back.text,
-        f"A does not show the private group saved through B ({back.status_code})",
-    )
-    return f"signed in on A, saved a private peer group on B ({group}), read it on A"
-
-
-def profile_row(cluster: Cluster, base: str) -> dict[str, Any]:
-    response = requests.get(f"{base}/api/v1/metros/{METRO}/profile", timeout=TIMEOUT)
-    expect(response.status_code == 200, f"{base}'s profile answered {response.status_code}")
-    for row in response.json()["indicators"]:
-        if row["indicator"] == INDICATOR:
-            return dict(row)
-    raise CheckFailed(f"{INDICATOR} is not in {METRO}'s profile on {base}")
-
-
-def api_post(cluster: Cluster, base: str, path: str, body: Any) -> dict[str, Any]:
-    response = cluster.http.post(
-        f"{base}/api/v1/{path}",
-        data=json.dumps(body),
-        headers={
-            "Content-Type": "application/json",
-            "X-CSRFToken": cluster.http.cookies.get("csrftoken", ""),
-        },
-        timeout=TIMEOUT,
-    )
-    expect(
-        response.status_code == 200,
-        f"POST {path} on {base}: {response.status_code} {response.text[:300]}",
-    )
-    return dict(response.json())
-
-
-def check_a_value_changed_on_a_shows_on_b(cluster: Cluster) -> str:
-    before = profile_row(cluster, cluster.b)
-    year = before["year"] + 5
-    value = round(before["value"] * 1.01)
-    written = api_post(
-        cluster,
-        cluster.a,
-        "observations",
-        [
-            {
-                "metro": METRO,
-                "indicator": INDICATOR,
-                "year": year,
-                "value": value,
-                "source": SOURCE,
-                "note": SYNTHETIC_NOTE,
-            }
-        ],
-    )
-    expect(written["created"] == 1, f"A did not create the value: {written}")
-    listed = cluster.http.get(
-        f"{cluster.a}/api/v1/observations",
-        params={
-            "metro": METRO,
-            "indicator": INDICATOR,
-            "year_from": year,
-            "year_to": year,
-            "status": "provisional",
-        },
-        timeout=TIMEOUT,
-    ).json()["items"]
-    expect(len(listed) == 1, f"A lists {len(listed)} provisional values for {year}")
-    reviewed = api_post(
-        cluster, cluster.a, "observations/review", {"ids": [listed[0]["id"]], "status": "published"}
-    )
-    expect(reviewed["changed"] == 1, f"A did not publish the value: {reviewed}")
-    published = time.monotonic()
-    while True:
-        row = profile_row(cluster, cluster.b)
-        if row["year"] == year and row["value"] == value:
-            break
-        if time.monotonic() - published > 60:
-            raise CheckFailed(
-                f"B's profile still shows {row['year']}: {row['value']} a minute after A "
-                f"published {year}: {value}"
-            )
-        time.sleep(1)
-    waited = time.monotonic() - published
-    page = requests.get(f"{cluster.b}/observatory/metros/{METRO}/", timeout=TIMEOUT)
-    expect(page.status_code == 200, f"B's metro page answered {page.status_code}")
-    expect(str(year) in page.text, f"B's metro page does not mention {year}")
-    return (
-        f"{INDICATOR} of {METRO}: {before['year']} {before['value']:,.0f} → published on A "
-        f"{year} {value:,.0f}; B's profile showed it after {waited:.1f} s, and its page too"
-    )
-
-
-def stage_import(cluster: Cluster, base: str, rows: list[dict[str, Any]]) -> requests.Response:
-    """Upload a tidy CSV on `base`'s import page; the answer is the preview with its confirm
-    form (today: the dry run inside the request; the file kept in that host's var/uploads)."""
-    page = cluster.http.get(f"{base}/observatory/import/", timeout=TIMEOUT)
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=["metro", "indicator", "year", "value", "note"])
-    writer.writeheader()
-    writer.writerows(rows)
-    preview = cluster.http.post(
-        f"{base}/observatory/import/",
-        data={"csrfmiddlewaretoken": csrf_from(page), "source": SOURCE, "status": "published"},
-        files={"file": ("cluster-check.csv", text.getvalue().encode(), "text/csv")},
-        timeout=TIMEOUT,
-    )
-    expect(preview.status_code == 200, f"the upload on {base} answered {preview.status_code}")
-    expect('name="confirm"' in preview.text, f"no confirm form in {base}'s preview")
-    return preview
-
-
-def confirm_import(cluster: Cluster, base: str, preview: requests.Response) -> requests.Response:
-    """Post the preview's confirm form to `base` (another host than the one that staged it)."""
-    return cluster.http.post(
-        f"{base}/observatory/import/",
-        data={"csrfmiddlewaretoken": csrf_from(preview), "confirm": "1"},
-        timeout=TIMEOUT,
-    )
-
-
-def published_values(base: str, year: int) -> list[dict[str, Any]]:
-    response = requests.get(
-        f"{base}/api/v1/observations",
-        params={"metro": METRO, "indicator": INDICATOR, "year_from": year, "year_to": year},
-        timeout=TIMEOUT,
-    )
-    expect(response.status_code == 200, f"{base}'s observations answered {response.status_code}")
-    return list(response.json()["items"])
-
-
-def check_an_import_staged_on_a_is_confirmed_on_b(cluster: Cluster) -> str:
-    year = profile_row(cluster, cluster.a)["year"] + 1
-    value = round(profile_row(cluster, cluster.a)["value"] * 1.02)
-    rows = [{"metro": METRO, "indicator": INDICATOR, "year": year, "value": value}]
-    rows[0]["note"] = SYNTHETIC_NOTE
-    preview = stage_import(cluster, cluster.a, rows)
-    done = confirm_import(cluster, cluster.b, preview)
-    found = published_values(cluster.a, year)
-    if found and found[0]["value"] == value:
-        return f"staged on A, confirmed on B: {METRO} {year} {value:,} published"
-    if "The uploaded file has expired" in done.text:
-        raise ExpectedFailure(
-            "B answered 'The uploaded file has expired': the staged file lives in host A's "
-            "var/uploads. Expected until staged imports live in the database or the shared "
-            "storage (the import page's move onto the queue)."
-        )
-    raise CheckFailed(f"B's confirmation answered {done.status_code}, and {year} is not there")
-
-
-def check_a_board_report_runs_on_the_worker(cluster: Cluster) -> str:
-    asked = cluster.http.get(
-        f"{cluster.a}/plan/report/board-report.pdf",
-        params={"year": REPORT_YEAR},
-        allow_redirects=False,
-        timeout=TIMEOUT,
-    )
-    expect(asked.status_code == 302, f"asking for the report on A answered {asked.status_code}")
-    job_path = asked.headers["Location"]
-    found = re.fullmatch(r"/jobs/([0-9a-f-]{36})/", job_path)
-    expect(found is not None, f"the report should go to its job page, not {job_path}")
-    job_id = found.group(1) if found else ""
-    started = time.monotonic()
-    while True:
-        status = cluster.http.get(
-            f"{cluster.a}{job_path}", headers={"HX-Request": "true"}, timeout=TIMEOUT
-        )
-        expect(status.status_code == 200, f"A's job page answered {status.status_code}")
-        if f'href="/jobs/{job_id}/file/"' in status.text:
-            break
-        if "job-error" in status.text:
-            raise CheckFailed(f"the report failed: {re.sub(r'<[^>]+>', ' ', status.text)[:500]}")
-        if time.monotonic() - started > 180:
-            raise CheckFailed("the report was not ready after 3 minutes")
-        time.sleep(1)
-    built = time.monotonic() - started
-    expect(
-        f"job {job_id} started" in cluster.log("worker"),
-        "the worker's log does not say it ran the job",
-    )
-    for host in ("host-a", "host-b"):
-        expect(f"job {job_id} started" not in cluster.log(host), f"{host} ran the job itself")
-    pdf = cluster.http.get(f"{cluster.b}/jobs/{job_id}/file/", timeout=TIMEOUT)
-    expect(pdf.status_code == 200, f"B's download answered {pdf.status_code}")
-    expect(pdf.headers.get("Content-Type") == "application/pdf", "B's download is not a PDF")
-    expect(pdf.content.startswith(b"%PDF"), "B's download does not start like a PDF")
-    where = "the shared media folder"
-    if cluster.s3 is not None:
-        keys = [o["Key"] for o in cluster.s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
-        expect(
-            any(k.startswith("jobs/") and k.endswith(".pdf") for k in keys),
-            f"the PDF is not in the bucket: {keys}",
-        )
-        where = f"the bucket ({len(keys)} object(s))"
-    return (
-        f"job {job_id}: built by the worker in {built:.0f} s (followed on A), "
-        f"{len(pdf.content):,} bytes of PDF downloaded through B from {where}"
-    )
-
-
-def check_the_proxy_answers_with_one_host_down(cluster: Cluster) -> str:
-    stop(cluster.processes["host-b"], kill=True)
-    # The master is gone; its workers (SIGKILLed with it) may hold the socket a moment longer.
-    deadline = time.monotonic() + 10
-    while port_open(cluster.b):
-        expect(time.monotonic() < deadline, "B still accepts connections 10 s after SIGKILL")
-        time.sleep(0.1)
-    served = []
-    for _ in range(10):
-        response = requests.get(f"{cluster.proxy}/health/", timeout=TIMEOUT)
-        expect(
-            response.status_code == 200, f"with B down, the proxy answered {response.status_code}"
-        )
-        served.append(response.headers.get("X-Served-By", "?"))
-    home = requests.get(f"{cluster.proxy}/", timeout=TIMEOUT)
-    expect(home.status_code == 200, f"with B down, the home page answered {home.status_code}")
-    expect(set(served) == {"a"}, f"with B down, answers came from {served}")
-    return (
-        "B killed (SIGKILL): 10 health checks and the home page through the proxy, all 200 from A"
-    )
-
-
-CHECKS: list[tuple[str, Callable[[Cluster], str]]] = [
-    ("health through the proxy, both hosts in turn", check_health_through_the_proxy),
-    ("sign in on A, post a form on B (session, CSRF)", check_session_and_csrf_cross_hosts),
-    ("a value published on A shows on B", check_a_value_changed_on_a_shows_on_b),
-    ("an import staged on A, confirmed on B", check_an_import_staged_on_a_is_confirmed_on_b),
-    ("a Board report: worker, job page, PDF through B", check_a_board_report_runs_on_the_worker),
-    ("one host killed, the proxy still answers", check_the_proxy_answers_with_one_host_down),
-]
 
 
 MAKE_USER = """
@@ -631,7 +292,7 @@ def run_checks(cluster: Cluster) -> list[tuple[str, str, float, str]]:
     return results
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -652,111 +313,125 @@ def main() -> int:
         "--base-port", type=int, default=0, help="proxy, A, B, S3 on this port and the next 3"
     )
     parser.add_argument("--keep", action="store_true", help="keep the folder and the database")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def media(
+    stack: ExitStack, cluster: Cluster, args: argparse.Namespace, port: int
+) -> dict[str, str]:
+    """The media's settings: a bucket on moto's S3 server, or one folder both hosts share."""
+    if args.media == "folder":
+        shared = cluster.folder / "shared-media"
+        say(f"media in one folder both hosts share, {shared}")
+        return {"METROSCOPE_MEDIA_ROOT": str(shared)}
+    endpoint, cluster.s3 = stack.enter_context(s3_server(port))
+    say(f"media in moto's S3 server at {endpoint}, bucket {BUCKET}")
+    return {
+        "METROSCOPE_S3_BUCKET": BUCKET,
+        "METROSCOPE_S3_ENDPOINT_URL": endpoint,
+        "METROSCOPE_S3_REGION": "eu-west-1",
+        "METROSCOPE_S3_ACCESS_KEY_ID": "cluster",
+        "METROSCOPE_S3_SECRET_ACCESS_KEY": "cluster",
+    }
+
+
+def host_env(cluster: Cluster, env: dict[str, str], name: str) -> dict[str, str]:
+    """A host's environment: the cluster's, with a var/ folder of its own."""
+    (cluster.folder / name).mkdir(exist_ok=True)
+    return env | {"METROSCOPE_VAR": str(cluster.folder / name)}
+
+
+def prepare(cluster: Cluster, env: dict[str, str], timings: dict[str, float]) -> None:
+    """Migrate, load the open data, make the Secretariat user the checks sign in as."""
+    step = time.monotonic()
+    metroscope(env, "migrate", "--noinput", "-v", "0")
+    timings["migrate"] = time.monotonic() - step
+    step = time.monotonic()
+    metroscope(env, "load_open_data", "-v", "0")
+    timings["load_open_data"] = time.monotonic() - step
+    metroscope(env, "shell", "-c", MAKE_USER % {"name": USERNAME, "password": cluster.password})
+    say(
+        f"migrated in {timings['migrate']:.0f} s, "
+        f"open data loaded in {timings['load_open_data']:.0f} s"
+    )
+
+
+def bring_up(
+    cluster: Cluster, env: dict[str, str], port: dict[str, int], timings: dict[str, float]
+) -> None:
+    """Hosts A and B, the worker and haproxy, each waited for until healthy."""
+    step = time.monotonic()
+    gunicorn = [
+        str(BIN / "gunicorn"),
+        "metroscope.wsgi",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+    ]
+    for name, key in (("host-a", "a"), ("host-b", "b")):
+        bind = {"METROSCOPE_BIND": f"127.0.0.1:{port[key]}"}
+        start(cluster, name, gunicorn, host_env(cluster, env, name) | bind)
+    start(cluster, "worker", [str(BIN / "metroscope"), "worker"], host_env(cluster, env, "worker"))
+    config = cluster.folder / "haproxy.cfg"
+    config.write_text(
+        HAPROXY_CONFIG.format(proxy_port=port["proxy"], a_port=port["a"], b_port=port["b"])
+    )
+    start(cluster, "haproxy", [HAPROXY, "-f", str(config), "-db"], env)
+    wait_healthy(cluster, "host-a", cluster.a)
+    wait_healthy(cluster, "host-b", cluster.b)
+    time.sleep(2.5)  # haproxy's first health checks (every second, up after one)
+    wait_healthy(cluster, "haproxy", cluster.proxy)
+    timings["start the hosts"] = time.monotonic() - step
+    say(f"hosts, worker and proxy up in {timings['start the hosts']:.0f} s")
+
+
+def summary(results: list[tuple[str, str, float, str]], timings: dict[str, float]) -> bool:
+    """Print the times and the counts; True when every check ran and none failed."""
+    say("summary")
+    for name, seconds in timings.items():
+        print(f"   {name:<18} {seconds:6.0f} s")
+    counts = {o: sum(1 for r in results if r[0] == o) for o in ("PASS", "FAIL", "XFAIL")}
+    if counts["XFAIL"]:
+        print(f"   {counts['XFAIL']} check(s) failed as expected (XFAIL), as said above")
+    print(f"cluster-check: {counts['PASS']} passed, {counts['FAIL']} failed")
+    return counts["FAIL"] == 0 and len(results) >= len(CHECKS)
+
+
+def main() -> int:
+    args = arguments()
     if not Path(HAPROXY).exists():
         raise SystemExit("haproxy is missing: install Debian's haproxy (apt-get install haproxy)")
-
     started = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="metroscope-cluster-"))
     port = ports(args)
-    timings: dict[str, float] = {}
-    results: list[tuple[str, str, float, str]] = []
     cluster = Cluster(
         proxy=f"http://127.0.0.1:{port['proxy']}",
         a=f"http://127.0.0.1:{port['a']}",
         b=f"http://127.0.0.1:{port['b']}",
-        folder=folder,
+        folder=Path(tempfile.mkdtemp(prefix="metroscope-cluster-")),
         password=secrets.token_urlsafe(16),
     )
+    timings: dict[str, float] = {}
+    results: list[tuple[str, str, float, str]] = []
     try:
         with ExitStack() as stack:
             database = stack.enter_context(fresh_database(args.postgres, args.keep))
             stack.enter_context(empty_redis(args.redis))
-            env = environment(args, database, port)
-            if args.media == "s3":
-                endpoint, cluster.s3 = stack.enter_context(s3_server(port["s3"]))
-                env |= {
-                    "METROSCOPE_S3_BUCKET": BUCKET,
-                    "METROSCOPE_S3_ENDPOINT_URL": endpoint,
-                    "METROSCOPE_S3_REGION": "eu-west-1",
-                    "METROSCOPE_S3_ACCESS_KEY_ID": "cluster",
-                    "METROSCOPE_S3_SECRET_ACCESS_KEY": "cluster",
-                }
-                media = f"moto's S3 server at {endpoint}, bucket {BUCKET}"
-            else:
-                env["METROSCOPE_MEDIA_ROOT"] = str(folder / "shared-media")
-                media = f"one folder both hosts share, {folder / 'shared-media'}"
-            say(f"database {database}, Redis {args.redis}, media in {media}")
-            say(f"folder {folder}")
-
-            def host_env(name: str) -> dict[str, str]:
-                (folder / name).mkdir()
-                return env | {"METROSCOPE_VAR": str(folder / name)}
-
-            step = time.monotonic()
-            worker_env = host_env("worker")
-            metroscope(worker_env, "migrate", "--noinput", "-v", "0")
-            timings["migrate"] = time.monotonic() - step
-            step = time.monotonic()
-            metroscope(worker_env, "load_open_data", "-v", "0")
-            timings["load_open_data"] = time.monotonic() - step
-            metroscope(
-                worker_env,
-                "shell",
-                "-c",
-                MAKE_USER % {"name": USERNAME, "password": cluster.password},
-            )
-            say(
-                f"migrated in {timings['migrate']:.0f} s, "
-                f"open data loaded in {timings['load_open_data']:.0f} s"
-            )
-
-            step = time.monotonic()
+            say(f"database {database}, Redis {args.redis}, folder {cluster.folder}")
+            env = environment(args, database, port) | media(stack, cluster, args, port["s3"])
+            prepare(cluster, host_env(cluster, env, "worker"), timings)
             stack.callback(stop_all, cluster)
-            for name, key in (("host-a", "a"), ("host-b", "b")):
-                start(
-                    cluster,
-                    name,
-                    [
-                        str(BIN / "gunicorn"),
-                        "metroscope.wsgi",
-                        "--config",
-                        str(ROOT / "gunicorn.conf.py"),
-                    ],
-                    host_env(name) | {"METROSCOPE_BIND": f"127.0.0.1:{port[key]}"},
-                )
-            start(cluster, "worker", [str(BIN / "metroscope"), "worker"], worker_env)
-            config = folder / "haproxy.cfg"
-            config.write_text(
-                HAPROXY_CONFIG.format(proxy_port=port["proxy"], a_port=port["a"], b_port=port["b"])
-            )
-            start(cluster, "haproxy", [HAPROXY, "-f", str(config), "-db"], env)
-            wait_healthy(cluster, "host-a", cluster.a)
-            wait_healthy(cluster, "host-b", cluster.b)
-            time.sleep(2.5)  # haproxy's first health checks (every second, up after one)
-            wait_healthy(cluster, "haproxy", cluster.proxy)
-            timings["start the hosts"] = time.monotonic() - step
-            say(f"hosts, worker and proxy up in {timings['start the hosts']:.0f} s")
-
+            bring_up(cluster, env, port, timings)
             results = run_checks(cluster)
             for name in ("worker", "host-a", "haproxy"):
                 if cluster.processes[name].poll() is not None:
                     results.append(("FAIL", f"{name} stayed up", 0.0, cluster.log(name)[-2000:]))
     finally:
-        failed = [r for r in results if r[0] == "FAIL"]
-        say("summary")
-        for name, seconds in timings.items():
-            print(f"   {name:<18} {seconds:6.0f} s")
-        counts = {o: sum(1 for r in results if r[0] == o) for o in ("PASS", "FAIL", "XFAIL")}
-        print(f"   {'total':<18} {time.monotonic() - started:6.0f} s")
-        if counts["XFAIL"]:
-            print(f"   {counts['XFAIL']} check(s) failed as expected (XFAIL), as said above")
-        print(f"cluster-check: {counts['PASS']} passed, {counts['FAIL']} failed")
-        if failed or args.keep or len(results) < len(CHECKS):
-            print(f"   the processes' logs: {folder}")
+        timings["total"] = time.monotonic() - started
+        passed = summary(results, timings)
+        if passed and not args.keep:
+            shutil.rmtree(cluster.folder, ignore_errors=True)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
-    return 1 if failed or len(results) < len(CHECKS) else 0
+            print(f"   the processes' logs: {cluster.folder}")
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
