@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run setup test fuzz lint format typecheck bench bench-observatory messages browser clean
+.PHONY: run setup test fuzz cluster-check lint format typecheck bench bench-observatory messages browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,13 @@ test: setup browser lint
 ## (scripts/fuzz_api.py; DATABASE_URL=postgres://… fuzzes a new database on that server)
 fuzz: $(STAMP)
 	$(BIN)/python scripts/fuzz_api.py
+
+## cluster-check: two app hosts (gunicorn, METROSCOPE_PRODUCTION=1) behind Debian's haproxy, with one
+## PostgreSQL database made afresh, Redis, a task worker and media on moto's S3 server: sessions,
+## CSRF, figures, reports and imports across hosts, and a host killed (scripts/cluster_check.py;
+## CLUSTER_DATABASE_URL, CLUSTER_REDIS_URL say which database and Redis database it empties)
+cluster-check: $(STAMP)
+	$(BIN)/python scripts/cluster_check.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

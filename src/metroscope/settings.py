@@ -40,6 +40,19 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "METROSCOPE_PRODUCTION=1 needs a PostgreSQL DATABASE_URL: SQLite is one host's file."
         )
+    # What would otherwise stay on one host: Django's cache (sign-in rate limits' counters, the
+    # figures) in each process, and the media (jobs' files, uploads) in one host's var/media.
+    if not envstr("REDIS_URL"):
+        raise ImproperlyConfigured(
+            "METROSCOPE_PRODUCTION=1 needs REDIS_URL: without it each process keeps its own "
+            "cache (rate-limit counters, figures) (see docs/deploy.md)."
+        )
+    if not (envstr("METROSCOPE_S3_BUCKET") or envstr("METROSCOPE_MEDIA_ROOT")):
+        raise ImproperlyConfigured(
+            "METROSCOPE_PRODUCTION=1 needs METROSCOPE_S3_BUCKET or a METROSCOPE_MEDIA_ROOT that "
+            "every host mounts: files made on one host (reports, uploads) must be found by all "
+            "(see docs/deploy.md)."
+        )
 
 
 def _secret_key() -> str:
@@ -219,6 +232,27 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(envstr("METROSCOPE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Media (jobs' files, attachments, award and group documents) in an S3 bucket (django-storages)
+# when METROSCOPE_S3_BUCKET is set, so that every host and worker reads what another wrote.
+# Objects stay private: the site serves each file through its own views, which check access.
+# Without the key pair, boto3 finds credentials itself (AWS_* variables, an instance role).
+S3_BUCKET = envstr("METROSCOPE_S3_BUCKET")
+if S3_BUCKET:
+    _bucket: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": envstr("METROSCOPE_S3_ENDPOINT_URL") or None,
+            "access_key": envstr("METROSCOPE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": envstr("METROSCOPE_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": envstr("METROSCOPE_S3_REGION") or None,
+            "location": envstr("METROSCOPE_S3_PREFIX"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,  # a URL to an object, if one is ever made, expires
+            "file_overwrite": False,  # a second file of the same name gets its own, as on disk
+        },
+    }
+    STORAGES["default"] = _bucket
 
 SESSION_COOKIE_HTTPONLY = True
 # A deployment served over HTTPS sets METROSCOPE_HTTPS=1: plain HTTP is redirected, browsers are
@@ -268,6 +302,8 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = envint("METROSCOPE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("METROSCOPE_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts are counted in the database (django-axes' default, named here): every host sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "metroscope.core.views.login_locked"

@@ -71,6 +71,22 @@ def test_every_log_line_of_a_request_carries_its_id_path_and_user(json_lines, of
     assert "Forbidden" in line["message"]
 
 
+def test_a_session_signed_with_another_key_signs_out_instead_of_failing(
+    json_lines, officer_barcelona, settings
+):
+    """A host with another secret key (or a key rotated): its warning about the session must
+    not send the log formatter back into the session (found by `make cluster-check`)."""
+    client = client_for(officer_barcelona)
+    settings.SECRET_KEY = "another host's secret key, not the one that signed the session"
+    response = client.get("/me/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    (line,) = [line for line in json_lines() if line["logger"].endswith("SuspiciousSession")]
+    assert line["message"] == "Session data corrupted"
+    assert line["path"] == "/me/"
+    assert "user" not in line
+
+
 def test_a_proxys_request_id_is_kept_and_a_strange_one_replaced():
     client = client_for(None)
     assert client.get("/health/", HTTP_X_REQUEST_ID="lb-7f3a.2")["X-Request-ID"] == "lb-7f3a.2"

@@ -38,6 +38,23 @@ def start(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
             },
             "needs a PostgreSQL DATABASE_URL",
         ),
+        (
+            {
+                "METROSCOPE_SECRET_KEY": "k" * 50,
+                "METROSCOPE_ALLOWED_HOSTS": "metroscope.org",
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/metroscope",
+            },
+            "needs REDIS_URL",
+        ),
+        (
+            {
+                "METROSCOPE_SECRET_KEY": "k" * 50,
+                "METROSCOPE_ALLOWED_HOSTS": "metroscope.org",
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/metroscope",
+                "REDIS_URL": "redis://127.0.0.1:6379/15",
+            },
+            "needs METROSCOPE_S3_BUCKET or a METROSCOPE_MEDIA_ROOT that every host mounts",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_shared_settings(tmp_path, env, says):
@@ -47,13 +64,20 @@ def test_production_refuses_to_start_without_shared_settings(tmp_path, env, says
     assert not (tmp_path / "secret_key").exists()  # no key of its own made on this host
 
 
-def test_production_starts_with_them(tmp_path):
+@pytest.mark.parametrize(
+    "media",
+    [{"METROSCOPE_MEDIA_ROOT": "/srv/metroscope/media"}, {"METROSCOPE_S3_BUCKET": "metroscope"}],
+)
+def test_production_starts_with_them(tmp_path, media):
     started = start(
         tmp_path,
         METROSCOPE_PRODUCTION="1",
         METROSCOPE_SECRET_KEY="k" * 50,
         METROSCOPE_ALLOWED_HOSTS="metroscope.org",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/metroscope",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        **media,
     )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "k" * 50
+    assert not (tmp_path / "secret_key").exists()

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 import subprocess
 import tarfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import dj_database_url
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection
 from django.utils import timezone
 
@@ -55,6 +56,59 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file's name in a storage (a folder on disk, a bucket), through the storage API."""
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:  # a media folder not made yet holds nothing
+        return
+    for name in names:
+        yield f"{folder}{name}"
+    for sub in folders:
+        yield from stored_names(storage, f"{folder}{sub}/")
+
+
+def _where(storage: Storage) -> str:
+    """A storage as people name it: its folder, or its bucket."""
+    bucket = getattr(storage, "bucket_name", None)
+    return f"the bucket {bucket}" if bucket else str(getattr(storage, "location", storage))
+
+
+def write_media(media: Storage, archive: Path) -> int:
+    """Every file of the media (a folder or a bucket, through the storage API) into a tar
+    under media/; no archive when there is none. Returns how many files."""
+    names = sorted(stored_names(media))
+    if not names:
+        return 0
+    with tarfile.open(archive, "w") as tar:
+        for name in names:
+            with media.open(name, "rb") as handle:
+                member = tarfile.TarInfo(f"media/{name}")
+                member.size = media.size(name)
+                tar.addfile(member, handle)
+    return len(names)
+
+
+def restore_media(archive: Path, media: Storage) -> int:
+    """Put each regular file of the archive's media/ back under its own name, through the
+    storage API (a folder or a bucket); a name that would leave the media is refused first."""
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and m.name.startswith("media/")]
+        for member in members:  # all checked before the first is written
+            path = PurePosixPath(member.name)
+            if ".." in path.parts or len(path.parts) < 2:
+                raise BackupError(f"{member.name} in {MEDIA_FILE} would land outside the media.")
+        for member in members:
+            name = member.name.removeprefix("media/")
+            handle = tar.extractfile(member)
+            if handle is None:  # not a regular file after all
+                continue
+            saved = media.save(name, File(handle, name=name))
+            if saved != name:
+                raise BackupError(f"{name} was restored as {saved}: the media were not empty.")
+    return len(members)
 
 
 def table_sums(cursor: Any, tables: list[str], quote: Callable[[str], str]) -> dict[str, Any]:
@@ -153,13 +207,11 @@ def backup(out: Path, *, say: Callable[[str], None] = lambda _: None) -> dict[st
             sums = table_sums(cursor, _pg_tables(cursor), _pg_quote)
     say(f"database: {len(sums)} tables, {sum(t['rows'] for t in sums.values()):,} rows")
     files = {target.name: {"sha256": _sha256(target), "bytes": target.stat().st_size}}
-    media = Path(settings.MEDIA_ROOT)
-    if media.is_dir() and any(media.iterdir()):
-        archive = out / MEDIA_FILE
-        with tarfile.open(archive, "w") as tar:
-            tar.add(media, arcname="media")
+    archive = out / MEDIA_FILE
+    count = write_media(storages["default"], archive)
+    if count:
         files[MEDIA_FILE] = {"sha256": _sha256(archive), "bytes": archive.stat().st_size}
-        say(f"media: {archive.stat().st_size:,} bytes")
+        say(f"media: {count:,} files, {archive.stat().st_size:,} bytes")
     manifest = {
         "format": FORMAT,
         "made_at": timezone.now().isoformat(timespec="seconds"),
@@ -202,9 +254,9 @@ def restore(
     vendor = "sqlite" if db["ENGINE"].endswith("sqlite3") else "postgresql"
     if vendor != manifest["database"]:
         raise BackupError(f"this backup is of a {manifest['database']} database, not {vendor}")
-    media = media_root or Path(settings.MEDIA_ROOT)
-    if MEDIA_FILE in manifest["files"] and media.is_dir() and any(media.iterdir()):
-        raise BackupError(f"{media} is not empty: restore media into an empty folder.")
+    media = FileSystemStorage(location=media_root) if media_root else storages["default"]
+    if MEDIA_FILE in manifest["files"] and next(stored_names(media), None) is not None:
+        raise BackupError(f"{_where(media)} is not empty: restore media into an empty one.")
     source = folder / DATABASE_FILES[vendor]
     if vendor == "sqlite":
         name = str(db["NAME"])
@@ -240,14 +292,8 @@ def restore(
             found = table_sums(cursor, _pg_tables(cursor), _pg_quote)
     say(f"database: {len(found)} tables restored")
     if MEDIA_FILE in manifest["files"]:
-        media.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(folder / MEDIA_FILE) as tar:
-            staging = media.parent / f".{media.name}-restoring"
-            tar.extractall(staging, filter="data")  # no path outside the folder, no devices
-        for item in (staging / "media").iterdir():
-            shutil.move(str(item), media / item.name)
-        shutil.rmtree(staging)
-        say(f"media: restored into {media}")
+        count = restore_media(folder / MEDIA_FILE, media)
+        say(f"media: {count:,} files restored into {_where(media)}")
     expected = manifest["tables"]
     return [
         Difference(table, expected.get(table), found.get(table))

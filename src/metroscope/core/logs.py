@@ -56,7 +56,10 @@ class JsonFormatter(logging.Formatter):
         if current is not None:
             entry["request_id"] = current["request_id"]
             entry["path"] = current["path"]
-            user = getattr(current["request"], "user", None)
+            # Only a user already read: reading it here would load the session, and a session
+            # that fails to load (signed with another host's key) logs a warning, formatted
+            # here, which would load it again, until the recursion limit (a 500).
+            user = getattr(current["request"], "_cached_user", None)
             if user is not None and getattr(user, "is_authenticated", False):
                 entry["user"] = user.get_username()
         for key, value in vars(record).items():
