@@ -124,10 +124,13 @@ def _observatory_counts_from_the_database():
 
 
 @pytest.fixture(autouse=True)
-def _no_kept_pages():
+def _no_kept_pages(settings):
     """Each test starts without the anonymous pages another test left in the page cache
-    (core.page_cache): a rolled-back test's writes can leave a page its token still names."""
+    (core.page_cache): a rolled-back test's writes can leave a page its token still names.
+    And the cache is off unless a test turns it on (tests/core/test_page_cache.py): a test
+    that asks for a page twice checks the page, and its pinned query counts the page's own."""
     page_cache.clear()
+    settings.METROSCOPE_PAGE_CACHE_SECONDS = 0
 
 
 @cache
